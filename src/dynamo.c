@@ -1,0 +1,30 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynamo.c
+ *	  Module entry point of the dynamo extension: DynamoDB's data model and
+ *	  API for PostgreSQL.
+ *
+ * _PG_init reserves the "dynamo." settings prefix and calls one init
+ * function per subsystem.  Subsystems that need shared memory or background
+ * workers (capacity, the wire endpoint, TTL) do that work only when loaded
+ * through shared_preload_libraries; the SQL doors work either way.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "pg_compat.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Load-time initialisation of every subsystem. */
+void
+_PG_init(void)
+{
+	DynamoReserveGucPrefix("dynamo");
+}

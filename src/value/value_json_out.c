@@ -1,0 +1,338 @@
+/*-------------------------------------------------------------------------
+ *
+ * value_json_out.c
+ *	  The value encoding out as DynamoDB JSON: as text (the output function
+ *	  of the types) and as jsonb (the casts, and dynamo.execute's responses).
+ *
+ * Numbers come out in DynamoDB's normalised plain notation, binaries as
+ * base64, map entries in name order and set elements in key order.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/base64.h"
+#include "miscadmin.h"
+
+#include "value/value.h"
+
+/* Append str as a JSON string literal. */
+void
+dynamo_append_json_string(StringInfo out, const char *str, uint32 len)
+{
+	uint32		i;
+
+	appendStringInfoChar(out, '"');
+	for (i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) str[i];
+
+		switch (c)
+		{
+			case '"':
+				appendStringInfoString(out, "\\\"");
+				break;
+			case '\\':
+				appendStringInfoString(out, "\\\\");
+				break;
+			case '\b':
+				appendStringInfoString(out, "\\b");
+				break;
+			case '\f':
+				appendStringInfoString(out, "\\f");
+				break;
+			case '\n':
+				appendStringInfoString(out, "\\n");
+				break;
+			case '\r':
+				appendStringInfoString(out, "\\r");
+				break;
+			case '\t':
+				appendStringInfoString(out, "\\t");
+				break;
+			default:
+				if (c < 0x20)
+					appendStringInfo(out, "\\u%04x", c);
+				else
+					appendStringInfoChar(out, (char) c);
+		}
+	}
+	appendStringInfoChar(out, '"');
+}
+
+/* Append bytes as base64 text (no quotes). */
+void
+dynamo_append_base64(StringInfo out, const uint8 *data, uint32 len)
+{
+	int			encoded_len = pg_b64_enc_len((int) len);
+	int			written;
+
+	enlargeStringInfo(out, encoded_len + 1);
+	written = pg_b64_encode((const char *) data, (int) len, out->data + out->len, encoded_len);
+	if (written < 0)
+		elog(ERROR, "could not encode base64");
+	out->len += written;
+	out->data[out->len] = '\0';
+}
+
+/* Append one set element (payload without tag) as a JSON string. */
+static void
+append_set_element_json(StringInfo out, DynamoType set_type, const uint8 *data, uint32 len)
+{
+	if (set_type == DYNAMO_TYPE_SS)
+		dynamo_append_json_string(out, (const char *) data, len);
+	else if (set_type == DYNAMO_TYPE_NS)
+	{
+		appendStringInfoChar(out, '"');
+		dynamo_number_append_encoded_text(out, data, len);
+		appendStringInfoChar(out, '"');
+	}
+	else
+	{
+		appendStringInfoChar(out, '"');
+		dynamo_append_base64(out, data, len);
+		appendStringInfoChar(out, '"');
+	}
+}
+
+/* Append the entries of a map as a JSON object of name: AttributeValue. */
+void
+dynamo_append_item_json(StringInfo out, DynamoValue map)
+{
+	uint32		count = dynamo_container_count(map);
+	uint32		i;
+
+	appendStringInfoChar(out, '{');
+	for (i = 0; i < count; i++)
+	{
+		const char *name;
+		uint32		namelen;
+		DynamoValue child;
+
+		dynamo_map_entry(map, i, &name, &namelen, &child);
+		if (i > 0)
+			appendStringInfoString(out, ", ");
+		dynamo_append_json_string(out, name, namelen);
+		appendStringInfoString(out, ": ");
+		dynamo_append_json(out, child);
+	}
+	appendStringInfoChar(out, '}');
+}
+
+/* Append a value as a DynamoDB JSON AttributeValue: {"S": "x"}. */
+void
+dynamo_append_json(StringInfo out, DynamoValue value)
+{
+	DynamoType	type = dynamo_value_type(value);
+	const uint8 *payload = dynamo_value_payload(value);
+	uint32		payload_len = dynamo_value_payload_len(value);
+	uint32		count;
+	uint32		i;
+
+	check_stack_depth();
+	appendStringInfoString(out, "{\"");
+	appendStringInfoString(out, dynamo_type_name(type));
+	appendStringInfoString(out, "\": ");
+	switch (type)
+	{
+		case DYNAMO_TYPE_S:
+			dynamo_append_json_string(out, (const char *) payload, payload_len);
+			break;
+		case DYNAMO_TYPE_N:
+			appendStringInfoChar(out, '"');
+			dynamo_number_append_encoded_text(out, payload, payload_len);
+			appendStringInfoChar(out, '"');
+			break;
+		case DYNAMO_TYPE_B:
+			appendStringInfoChar(out, '"');
+			dynamo_append_base64(out, payload, payload_len);
+			appendStringInfoChar(out, '"');
+			break;
+		case DYNAMO_TYPE_BOOL:
+			appendStringInfoString(out, payload[0] ? "true" : "false");
+			break;
+		case DYNAMO_TYPE_NULL:
+			appendStringInfoString(out, "true");
+			break;
+		case DYNAMO_TYPE_M:
+			dynamo_append_item_json(out, value);
+			break;
+		case DYNAMO_TYPE_L:
+			count = dynamo_container_count(value);
+			appendStringInfoChar(out, '[');
+			for (i = 0; i < count; i++)
+			{
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				dynamo_append_json(out, dynamo_list_element(value, i));
+			}
+			appendStringInfoChar(out, ']');
+			break;
+		case DYNAMO_TYPE_SS:
+		case DYNAMO_TYPE_NS:
+		case DYNAMO_TYPE_BS:
+			count = dynamo_container_count(value);
+			appendStringInfoChar(out, '[');
+			for (i = 0; i < count; i++)
+			{
+				const uint8 *elem;
+				uint32		elem_len;
+
+				dynamo_container_element(value, i, &elem, &elem_len);
+				if (i > 0)
+					appendStringInfoString(out, ", ");
+				append_set_element_json(out, type, elem, elem_len);
+			}
+			appendStringInfoChar(out, ']');
+			break;
+	}
+	appendStringInfoChar(out, '}');
+}
+
+/* ------------------------------------------------------------------------
+ * jsonb
+ * ------------------------------------------------------------------------
+ */
+
+/* push a jsonb string scalar holding len bytes of str */
+static void
+push_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, uint32 len)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) str;
+	v.val.string.len = (int) len;
+	(void) pushJsonbValue(state, token, &v);
+}
+
+/* push text built in buf as a string scalar (buf is left to the caller) */
+static void
+push_buffer(JsonbParseState **state, JsonbIteratorToken token, StringInfo buf)
+{
+	push_string(state, token, pstrdup(buf->data), buf->len);
+}
+
+static JsonbValue *push_attribute_value(JsonbParseState **state, DynamoValue value);
+
+/*
+ * push the entries of a map as an object of name: AttributeValue; returns
+ * what the closing push returns (the root, when this object is the root)
+ */
+static JsonbValue *
+push_map_entries(JsonbParseState **state, DynamoValue map)
+{
+	uint32		count = dynamo_container_count(map);
+	uint32		i;
+
+	(void) pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	for (i = 0; i < count; i++)
+	{
+		const char *name;
+		uint32		namelen;
+		DynamoValue child;
+
+		dynamo_map_entry(map, i, &name, &namelen, &child);
+		push_string(state, WJB_KEY, name, namelen);
+		(void) push_attribute_value(state, child);
+	}
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/* push one AttributeValue object; returns what the closing push returns */
+static JsonbValue *
+push_attribute_value(JsonbParseState **state, DynamoValue value)
+{
+	DynamoType	type = dynamo_value_type(value);
+	const uint8 *payload = dynamo_value_payload(value);
+	uint32		payload_len = dynamo_value_payload_len(value);
+	const char *type_name = dynamo_type_name(type);
+	StringInfoData buf;
+	JsonbValue	scalar;
+	uint32		count;
+	uint32		i;
+
+	check_stack_depth();
+	(void) pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+	push_string(state, WJB_KEY, type_name, strlen(type_name));
+	switch (type)
+	{
+		case DYNAMO_TYPE_S:
+			push_string(state, WJB_VALUE, (const char *) payload, payload_len);
+			break;
+		case DYNAMO_TYPE_N:
+		case DYNAMO_TYPE_B:
+			initStringInfo(&buf);
+			if (type == DYNAMO_TYPE_N)
+				dynamo_number_append_encoded_text(&buf, payload, payload_len);
+			else
+				dynamo_append_base64(&buf, payload, payload_len);
+			push_string(state, WJB_VALUE, buf.data, buf.len);
+			break;
+		case DYNAMO_TYPE_BOOL:
+		case DYNAMO_TYPE_NULL:
+			scalar.type = jbvBool;
+			scalar.val.boolean = (type == DYNAMO_TYPE_NULL) || payload[0] != 0;
+			(void) pushJsonbValue(state, WJB_VALUE, &scalar);
+			break;
+		case DYNAMO_TYPE_M:
+			(void) push_map_entries(state, value);
+			break;
+		case DYNAMO_TYPE_L:
+			count = dynamo_container_count(value);
+			(void) pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+			for (i = 0; i < count; i++)
+				(void) push_attribute_value(state, dynamo_list_element(value, i));
+			(void) pushJsonbValue(state, WJB_END_ARRAY, NULL);
+			break;
+		case DYNAMO_TYPE_SS:
+		case DYNAMO_TYPE_NS:
+		case DYNAMO_TYPE_BS:
+			count = dynamo_container_count(value);
+			(void) pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+			initStringInfo(&buf);
+			for (i = 0; i < count; i++)
+			{
+				const uint8 *elem;
+				uint32		elem_len;
+
+				dynamo_container_element(value, i, &elem, &elem_len);
+				if (type == DYNAMO_TYPE_SS)
+					push_string(state, WJB_ELEM, (const char *) elem, elem_len);
+				else
+				{
+					resetStringInfo(&buf);
+					if (type == DYNAMO_TYPE_NS)
+						dynamo_number_append_encoded_text(&buf, elem, elem_len);
+					else
+						dynamo_append_base64(&buf, elem, elem_len);
+					push_buffer(state, WJB_ELEM, &buf);
+				}
+			}
+			(void) pushJsonbValue(state, WJB_END_ARRAY, NULL);
+			break;
+	}
+	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
+}
+
+/*
+ * Push value onto a jsonb under construction: as an AttributeValue object,
+ * or with item_form, a map as the object of its attributes (an item).
+ * Returns the root when the value is the whole document.
+ */
+JsonbValue *
+dynamo_push_jsonb(JsonbParseState **state, DynamoValue value, bool item_form)
+{
+	if (item_form)
+		return push_map_entries(state, value);
+	return push_attribute_value(state, value);
+}
+
+/* A value (or, with item_form, an item) as DynamoDB JSON in a new jsonb. */
+Jsonb *
+dynamo_value_to_jsonb(DynamoValue value, bool item_form)
+{
+	JsonbParseState *state = NULL;
+
+	return JsonbValueToJsonb(dynamo_push_jsonb(&state, value, item_form));
+}
