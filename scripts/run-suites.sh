@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# run-suites.sh: run the pg_regress and pgTAP suites against the server that
+# PGHOST/PGPORT/PGUSER name (scripts/test.sh runs it inside pg_virtualenv).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+status=0
+
+echo "--- pg_regress"
+if ! make -s installcheck; then
+    [ -f regression.diffs ] && cat regression.diffs
+    status=1
+fi
+
+echo "--- pgTAP"
+dropdb --if-exists dynamo_tap >/dev/null 2>&1
+createdb dynamo_tap
+psql -X -q -v ON_ERROR_STOP=1 -d dynamo_tap \
+    -c "CREATE EXTENSION pgtap" -c "CREATE EXTENSION dynamo" || status=1
+if ! pg_prove -d dynamo_tap --ext .sql -r test/pgtap; then
+    status=1
+fi
+
+exit $status

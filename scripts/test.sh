@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test.sh: build dynamo and run every test suite in throwaway clusters.
+#
+# Runs twice: a normal build and an assertions build (-DUSE_ASSERT_CHECKING),
+# both with -Wall -Werror. Each run installs the build, starts a cluster with
+# pg_virtualenv (dynamo in shared_preload_libraries) and runs the pg_regress
+# suite (sql/, expected/) and the pgTAP suite (test/pgtap/) inside it.
+# Exits non-zero on any failure.
+#
+#   scripts/test.sh              both builds
+#   DYNAMO_TEST_BUILDS=plain scripts/test.sh    one build (plain or asserts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    SUDO="sudo"
+fi
+
+builds=${DYNAMO_TEST_BUILDS:-"plain asserts"}
+for build in $builds; do
+    echo "=== dynamo: $build build"
+    make clean >/dev/null
+    if [ "$build" = "asserts" ]; then
+        make -s ASSERTS=1
+        $SUDO make -s install ASSERTS=1
+    else
+        make -s
+        $SUDO make -s install
+    fi
+    pg_virtualenv -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
+done
+echo "=== dynamo: every suite passed in: $builds"
