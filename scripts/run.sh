@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# run.sh: set up and run dynamo on this machine.
+#
+# Installs the dependencies (Debian packages), builds and installs the
+# extension, starts a local PostgreSQL cluster whose data lives under the
+# project's own folder (.run/), creates the extension in database "dynamo"
+# and runs a short demo. Run it again and it reuses the cluster.
+#
+#   scripts/run.sh           set up, start, demo
+#   scripts/run.sh stop      stop the cluster
+#
+# Settings (environment):
+#   DYNAMO_PORT   port of the cluster (default 5488)
+#   DYNAMO_DB     database to create the extension in (default dynamo)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+
+PORT=${DYNAMO_PORT:-5488}
+DB=${DYNAMO_DB:-dynamo}
+RUN_DIR="$ROOT/.run"
+DATA="$RUN_DIR/pgdata"
+SOCKETS="$RUN_DIR/sockets"
+LOG="$RUN_DIR/postgres.log"
+BIN=/usr/lib/postgresql/15/bin
+
+# Postgres will not run as root: run the cluster as the "postgres" user then.
+as_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+if [ "${1:-}" = "stop" ]; then
+    as_owner "$BIN/pg_ctl" -D "$DATA" -m fast stop
+    exit 0
+fi
+
+scripts/install-deps.sh
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+make -s
+$SUDO make -s install
+
+mkdir -p "$RUN_DIR" "$SOCKETS"
+if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$RUN_DIR" "$SOCKETS"
+    if ! runuser -u postgres -- test -w "$RUN_DIR"; then
+        echo "run.sh: user postgres cannot reach $RUN_DIR; clone the project where it can (not under /root)" >&2
+        exit 1
+    fi
+fi
+
+if [ ! -f "$DATA/PG_VERSION" ]; then
+    as_owner "$BIN/initdb" -D "$DATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+fi
+
+if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w \
+        -o "-p $PORT -k $SOCKETS -c listen_addresses=localhost -c shared_preload_libraries=dynamo" start
+fi
+
+export PGHOST="$SOCKETS" PGPORT="$PORT" PGUSER=postgres
+psql -X -q -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
+    || createdb "$DB"
+psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -c "CREATE EXTENSION IF NOT EXISTS dynamo" \
+    -c "ALTER DATABASE \"$DB\" SET search_path = public, dynamo"
+
+echo "=== demo (scripts/demo.sql)"
+psql -X -d "$DB" -v ON_ERROR_STOP=1 -f scripts/demo.sql
+
+cat <<INFO
+
+dynamo is running: Postgres 15 on port $PORT, database "$DB", data in $DATA.
+Connect:   psql -h $SOCKETS -p $PORT -U postgres $DB     (or -h localhost)
+Stop:      scripts/run.sh stop
+INFO
