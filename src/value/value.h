@@ -202,6 +202,7 @@ extern bool dynamo_number_try_parse(const char *text, int len, DynamoNumber *num
 extern void dynamo_number_raise_error(DynamoNumberError error, const char *text, int len)
 			pg_attribute_noreturn();
 extern int	dynamo_number_encode(const DynamoNumber *number, uint8 *out);
+extern void dynamo_number_append_parsed(StringInfo out, const char *text, int len);
 extern void dynamo_number_decode(const uint8 *data, uint32 len, DynamoNumber *number);
 extern void dynamo_number_append_text(StringInfo out, const DynamoNumber *number);
 extern void dynamo_number_append_encoded_text(StringInfo out, const uint8 *data, uint32 len);
@@ -219,6 +220,8 @@ extern void dynamo_append_json(StringInfo out, DynamoValue value);
 extern void dynamo_append_item_json(StringInfo out, DynamoValue item);
 extern void dynamo_append_json_string(StringInfo out, const char *str, uint32 len);
 extern void dynamo_append_base64(StringInfo out, const uint8 *data, uint32 len);
+extern void dynamo_push_jsonb_string(JsonbParseState **state, JsonbIteratorToken token,
+									 const char *str, uint32 len);
 extern JsonbValue *dynamo_push_jsonb(JsonbParseState **state, DynamoValue value,
 									 bool item_form);
 extern Jsonb *dynamo_value_to_jsonb(DynamoValue value, bool item_form);

@@ -335,19 +335,6 @@ duplicates_error(DynamoType type, JsonbContainer *array)
 				 type == DYNAMO_TYPE_BS ? "of type BS" : "");
 }
 
-/* Append the canonical encoding of a number given as text. */
-static void
-append_number(StringInfo out, const char *text, int len)
-{
-	DynamoNumber number;
-	uint8		encoded[DYNAMO_NUMBER_MAX_ENCODED];
-	int			encoded_len;
-
-	dynamo_number_parse(text, len, &number);
-	encoded_len = dynamo_number_encode(&number, encoded);
-	appendBinaryStringInfo(out, (const char *) encoded, encoded_len);
-}
-
 /* Encode an SS, NS or BS: elements sorted in key order, no duplicates. */
 static void
 encode_set(StringInfo out, DynamoType type, JsonbContainer *array)
@@ -383,7 +370,7 @@ encode_set(StringInfo out, DynamoType type, JsonbContainer *array)
 		if (type == DYNAMO_TYPE_SS)
 			appendBinaryStringInfo(&scratch, v.val.string.val, v.val.string.len);
 		else if (type == DYNAMO_TYPE_NS)
-			append_number(&scratch, v.val.string.val, v.val.string.len);
+			dynamo_number_append_parsed(&scratch, v.val.string.val, v.val.string.len);
 		else
 			append_base64_decoded(&scratch, v.val.string.val, v.val.string.len);
 		elements[n].len = scratch.len - elements[n].start;
@@ -414,7 +401,7 @@ encode_member(StringInfo out, DynamoType type, JsonbValue *member, int depth)
 			break;
 		case DYNAMO_TYPE_N:
 			expect_string(member, TARGET_STRING);
-			append_number(out, member->val.string.val, member->val.string.len);
+			dynamo_number_append_parsed(out, member->val.string.val, member->val.string.len);
 			break;
 		case DYNAMO_TYPE_B:
 			expect_string(member, TARGET_BLOB);

@@ -195,8 +195,8 @@ dynamo_append_json(StringInfo out, DynamoValue value)
  */
 
 /* push a jsonb string scalar holding len bytes of str */
-static void
-push_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, uint32 len)
+void
+dynamo_push_jsonb_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, uint32 len)
 {
 	JsonbValue	v;
 
@@ -210,7 +210,7 @@ push_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, 
 static void
 push_buffer(JsonbParseState **state, JsonbIteratorToken token, StringInfo buf)
 {
-	push_string(state, token, pstrdup(buf->data), buf->len);
+	dynamo_push_jsonb_string(state, token, pstrdup(buf->data), buf->len);
 }
 
 static JsonbValue *push_attribute_value(JsonbParseState **state, DynamoValue value);
@@ -233,7 +233,7 @@ push_map_entries(JsonbParseState **state, DynamoValue map)
 		DynamoValue child;
 
 		dynamo_map_entry(map, i, &name, &namelen, &child);
-		push_string(state, WJB_KEY, name, namelen);
+		dynamo_push_jsonb_string(state, WJB_KEY, name, namelen);
 		(void) push_attribute_value(state, child);
 	}
 	return pushJsonbValue(state, WJB_END_OBJECT, NULL);
@@ -254,11 +254,11 @@ push_attribute_value(JsonbParseState **state, DynamoValue value)
 
 	check_stack_depth();
 	(void) pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-	push_string(state, WJB_KEY, type_name, strlen(type_name));
+	dynamo_push_jsonb_string(state, WJB_KEY, type_name, strlen(type_name));
 	switch (type)
 	{
 		case DYNAMO_TYPE_S:
-			push_string(state, WJB_VALUE, (const char *) payload, payload_len);
+			dynamo_push_jsonb_string(state, WJB_VALUE, (const char *) payload, payload_len);
 			break;
 		case DYNAMO_TYPE_N:
 		case DYNAMO_TYPE_B:
@@ -267,7 +267,7 @@ push_attribute_value(JsonbParseState **state, DynamoValue value)
 				dynamo_number_append_encoded_text(&buf, payload, payload_len);
 			else
 				dynamo_append_base64(&buf, payload, payload_len);
-			push_string(state, WJB_VALUE, buf.data, buf.len);
+			dynamo_push_jsonb_string(state, WJB_VALUE, buf.data, buf.len);
 			break;
 		case DYNAMO_TYPE_BOOL:
 		case DYNAMO_TYPE_NULL:
@@ -298,7 +298,7 @@ push_attribute_value(JsonbParseState **state, DynamoValue value)
 
 				dynamo_container_element(value, i, &elem, &elem_len);
 				if (type == DYNAMO_TYPE_SS)
-					push_string(state, WJB_ELEM, (const char *) elem, elem_len);
+					dynamo_push_jsonb_string(state, WJB_ELEM, (const char *) elem, elem_len);
 				else
 				{
 					resetStringInfo(&buf);

@@ -348,3 +348,16 @@ dynamo_number_append_encoded_text(StringInfo out, const uint8 *data, uint32 len)
 	dynamo_number_decode(data, len, &number);
 	dynamo_number_append_text(out, &number);
 }
+
+/* Parse number text (raising DynamoDB's errors) and append its encoding. */
+void
+dynamo_number_append_parsed(StringInfo out, const char *text, int len)
+{
+	DynamoNumber number;
+	uint8		encoded[DYNAMO_NUMBER_MAX_ENCODED];
+	int			encoded_len;
+
+	dynamo_number_parse(text, len, &number);
+	encoded_len = dynamo_number_encode(&number, encoded);
+	appendBinaryStringInfo(out, (const char *) encoded, encoded_len);
+}

@@ -44,24 +44,13 @@ push_number(JsonbParseState **state, JsonbIteratorToken token, const uint8 *data
 }
 
 static void
-push_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, uint32 len)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) str;
-	v.val.string.len = (int) len;
-	(void) pushJsonbValue(state, token, &v);
-}
-
-static void
 push_base64(JsonbParseState **state, JsonbIteratorToken token, const uint8 *data, uint32 len)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
 	dynamo_append_base64(&buf, data, len);
-	push_string(state, token, buf.data, buf.len);
+	dynamo_push_jsonb_string(state, token, buf.data, buf.len);
 }
 
 /* push value in plain form as a value (token WJB_VALUE or WJB_ELEM) */
@@ -79,7 +68,7 @@ push_plain(JsonbParseState **state, JsonbIteratorToken token, DynamoValue value)
 	switch (type)
 	{
 		case DYNAMO_TYPE_S:
-			push_string(state, token, (const char *) payload, payload_len);
+			dynamo_push_jsonb_string(state, token, (const char *) payload, payload_len);
 			break;
 		case DYNAMO_TYPE_N:
 			push_number(state, token, payload, payload_len);
@@ -106,7 +95,7 @@ push_plain(JsonbParseState **state, JsonbIteratorToken token, DynamoValue value)
 				DynamoValue child;
 
 				dynamo_map_entry(value, i, &name, &namelen, &child);
-				push_string(state, WJB_KEY, name, namelen);
+				dynamo_push_jsonb_string(state, WJB_KEY, name, namelen);
 				(void) push_plain(state, WJB_VALUE, child);
 			}
 			return pushJsonbValue(state, WJB_END_OBJECT, NULL);
@@ -128,7 +117,7 @@ push_plain(JsonbParseState **state, JsonbIteratorToken token, DynamoValue value)
 
 				dynamo_container_element(value, i, &elem, &elem_len);
 				if (type == DYNAMO_TYPE_SS)
-					push_string(state, WJB_ELEM, (const char *) elem, elem_len);
+					dynamo_push_jsonb_string(state, WJB_ELEM, (const char *) elem, elem_len);
 				else if (type == DYNAMO_TYPE_NS)
 					push_number(state, WJB_ELEM, elem, elem_len);
 				else
@@ -191,14 +180,9 @@ encode_plain(StringInfo out, JsonbValue *v, int depth)
 			{
 				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
 																	   NumericGetDatum(v->val.numeric)));
-				DynamoNumber number;
-				uint8		encoded[DYNAMO_NUMBER_MAX_ENCODED];
-				int			len;
 
-				dynamo_number_parse(text, strlen(text), &number);
-				len = dynamo_number_encode(&number, encoded);
 				appendStringInfoChar(out, (char) DYNAMO_TYPE_N);
-				appendBinaryStringInfo(out, (const char *) encoded, len);
+				dynamo_number_append_parsed(out, text, strlen(text));
 				break;
 			}
 		case jbvBool:
