@@ -166,6 +166,8 @@ extern void dynamo_map_entry(DynamoValue map, uint32 index,
 							 const char **name, uint32 *namelen, DynamoValue *value);
 extern bool dynamo_map_lookup(DynamoValue map, const char *name, uint32 namelen,
 							  DynamoValue *value);
+extern int	dynamo_map_find(DynamoValue map, const char *name, uint32 namelen,
+							DynamoValue *value);
 extern int	dynamo_name_compare(const char *a, uint32 alen, const char *b, uint32 blen);
 extern void dynamo_write_varint(StringInfo buf, uint32 value);
 extern uint32 dynamo_read_varint(const uint8 **p, const uint8 *end);
@@ -185,6 +187,7 @@ typedef struct DynamoElement
 extern void dynamo_write_container(StringInfo out, DynamoType type,
 								   const char *scratch, DynamoElement *elements,
 								   uint32 count);
+extern void dynamo_sort_map_elements(DynamoElement *elements, uint32 count);
 
 /* value_number.c */
 typedef enum DynamoNumberError
@@ -208,6 +211,8 @@ extern void dynamo_number_append_text(StringInfo out, const DynamoNumber *number
 extern void dynamo_number_append_encoded_text(StringInfo out, const uint8 *data, uint32 len);
 extern bool dynamo_number_encoding_is_valid(const uint8 *data, uint32 len);
 extern int	dynamo_number_size(const DynamoNumber *number);
+extern bool dynamo_number_add(const DynamoNumber *a, const DynamoNumber *b, bool subtract,
+							  DynamoNumber *result, DynamoNumberError *error);
 
 /* value_json_in.c: DynamoDB JSON (as jsonb) into the encoding */
 extern void dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth);

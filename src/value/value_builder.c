@@ -56,3 +56,21 @@ dynamo_write_container(StringInfo out, DynamoType type,
 		appendBinaryStringInfo(out, scratch + elements[i].start, elements[i].len);
 	}
 }
+
+/* qsort comparator of map entries by name */
+static int
+compare_entry_names(const void *a, const void *b)
+{
+	const DynamoElement *ea = (const DynamoElement *) a;
+	const DynamoElement *eb = (const DynamoElement *) b;
+
+	return dynamo_name_compare(ea->name, ea->namelen, eb->name, eb->namelen);
+}
+
+/* Sort map entries by name, the order the format requires. */
+void
+dynamo_sort_map_elements(DynamoElement *elements, uint32 count)
+{
+	if (count > 1)
+		qsort(elements, count, sizeof(DynamoElement), compare_entry_names);
+}

@@ -135,6 +135,14 @@ bool
 dynamo_map_lookup(DynamoValue map, const char *name, uint32 namelen,
 				  DynamoValue *value)
 {
+	return dynamo_map_find(map, name, namelen, value) >= 0;
+}
+
+/* Find name in map by binary search: its entry index, or -1 when absent. */
+int
+dynamo_map_find(DynamoValue map, const char *name, uint32 namelen,
+				DynamoValue *value)
+{
 	uint32		low = 0;
 	uint32		high = dynamo_container_count(map);
 
@@ -151,14 +159,14 @@ dynamo_map_lookup(DynamoValue map, const char *name, uint32 namelen,
 		if (c == 0)
 		{
 			*value = entry_value;
-			return true;
+			return (int) mid;
 		}
 		if (c < 0)
 			high = mid;
 		else
 			low = mid + 1;
 	}
-	return false;
+	return -1;
 }
 
 /* Copy an encoding into a new varlena datum. */

@@ -212,15 +212,14 @@ append_base64_decoded(StringInfo out, const char *text, int len)
 	}
 }
 
+/* qsort_arg comparator of set elements (payloads in the scratch buffer) */
 static int
-compare_elements(const void *a, const void *b, void *arg)
+compare_set_elements(const void *a, const void *b, void *arg)
 {
 	const DynamoElement *ea = (const DynamoElement *) a;
 	const DynamoElement *eb = (const DynamoElement *) b;
 	const char *scratch = (const char *) arg;
 
-	if (ea->name != NULL)
-		return dynamo_name_compare(ea->name, ea->namelen, eb->name, eb->namelen);
 	return dynamo_name_compare(scratch + ea->start, ea->len, scratch + eb->start, eb->len);
 }
 
@@ -259,7 +258,7 @@ encode_map(StringInfo out, JsonbContainer *object, int depth)
 		elements[n].len = scratch.len - elements[n].start;
 		n++;
 	}
-	qsort_arg(elements, n, sizeof(DynamoElement), compare_elements, scratch.data);
+	dynamo_sort_map_elements(elements, n);
 	dynamo_write_container(out, DYNAMO_TYPE_M, scratch.data, elements, n);
 	pfree(scratch.data);
 	pfree(elements);
@@ -377,10 +376,10 @@ encode_set(StringInfo out, DynamoType type, JsonbContainer *array)
 		n++;
 	}
 
-	qsort_arg(elements, n, sizeof(DynamoElement), compare_elements, scratch.data);
+	qsort_arg(elements, n, sizeof(DynamoElement), compare_set_elements, scratch.data);
 	for (i = 1; i < n; i++)
 	{
-		if (compare_elements(&elements[i - 1], &elements[i], scratch.data) == 0)
+		if (compare_set_elements(&elements[i - 1], &elements[i], scratch.data) == 0)
 			duplicates_error(type, array);
 	}
 	dynamo_write_container(out, type, scratch.data, elements, n);

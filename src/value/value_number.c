@@ -361,3 +361,119 @@ dynamo_number_append_parsed(StringInfo out, const char *text, int len)
 	encoded_len = dynamo_number_encode(&number, encoded);
 	appendBinaryStringInfo(out, (const char *) encoded, encoded_len);
 }
+
+/*
+ * a + b, or a - b with subtract, exactly.  Returns false with *error set
+ * when the result is out of DynamoDB's range; a result that needs more than
+ * 38 significant digits is an overflow, as DynamoDB reports it.
+ */
+bool
+dynamo_number_add(const DynamoNumber *a, const DynamoNumber *b, bool subtract,
+				  DynamoNumber *result, DynamoNumberError *error)
+{
+	/* digit positions: value = sum of digit[k] * 10^(low + k) */
+#define ADD_MAX_POSITIONS (DYNAMO_NUMBER_MAX_EXPONENT - DYNAMO_NUMBER_MIN_EXPONENT + DYNAMO_NUMBER_MAX_DIGITS + 2)
+	int			da[ADD_MAX_POSITIONS];
+	int			db[ADD_MAX_POSITIONS];
+	int			sum[ADD_MAX_POSITIONS];
+	bool		b_negative = b->negative != subtract;
+	int			low,
+				high,
+				width,
+				k,
+				top,
+				bottom;
+	bool		negative;
+
+	memset(result, 0, sizeof(*result));
+	if (a->ndigits == 0 && b->ndigits == 0)
+		return true;
+
+	low = PG_INT32_MAX;
+	high = PG_INT32_MIN;
+	if (a->ndigits > 0)
+	{
+		low = Min(low, a->exponent - a->ndigits);
+		high = Max(high, (int) a->exponent);
+	}
+	if (b->ndigits > 0)
+	{
+		low = Min(low, b->exponent - b->ndigits);
+		high = Max(high, (int) b->exponent);
+	}
+	width = high - low + 1;		/* one more position for a carry */
+	Assert(width <= ADD_MAX_POSITIONS);
+	memset(da, 0, sizeof(int) * width);
+	memset(db, 0, sizeof(int) * width);
+	for (k = 0; k < a->ndigits; k++)
+		da[a->exponent - 1 - k - low] = a->digits[k];
+	for (k = 0; k < b->ndigits; k++)
+		db[b->exponent - 1 - k - low] = b->digits[k];
+
+	if (a->negative == b_negative || a->ndigits == 0 || b->ndigits == 0)
+	{
+		int			carry = 0;
+
+		negative = (a->ndigits == 0) ? b_negative : a->negative;
+		for (k = 0; k < width; k++)
+		{
+			int			d = da[k] + db[k] + carry;
+
+			sum[k] = d % 10;
+			carry = d / 10;
+		}
+	}
+	else
+	{
+		/* subtract the smaller magnitude from the larger */
+		int		   *big = da,
+				   *small = db;
+		int			borrow = 0;
+
+		negative = a->negative;
+		for (k = width - 1; k >= 0; k--)
+		{
+			if (da[k] != db[k])
+			{
+				if (db[k] > da[k])
+				{
+					big = db;
+					small = da;
+					negative = b_negative;
+				}
+				break;
+			}
+		}
+		for (k = 0; k < width; k++)
+		{
+			int			d = big[k] - small[k] - borrow;
+
+			borrow = (d < 0);
+			sum[k] = d + (borrow ? 10 : 0);
+		}
+	}
+
+	for (top = width - 1; top >= 0 && sum[top] == 0; top--)
+		;
+	if (top < 0)
+		return true;			/* zero */
+	for (bottom = 0; sum[bottom] == 0; bottom++)
+		;
+	if (top + low + 1 > DYNAMO_NUMBER_MAX_EXPONENT || top - bottom + 1 > DYNAMO_NUMBER_MAX_DIGITS)
+	{
+		*error = DYNAMO_NUMBER_OVERFLOW;
+		return false;
+	}
+	if (top + low + 1 < DYNAMO_NUMBER_MIN_EXPONENT)
+	{
+		*error = DYNAMO_NUMBER_UNDERFLOW;
+		return false;
+	}
+	result->negative = negative;
+	result->exponent = (int16) (top + low + 1);
+	result->ndigits = (uint8) (top - bottom + 1);
+	for (k = 0; k < result->ndigits; k++)
+		result->digits[k] = (uint8) sum[top - k];
+	return true;
+#undef ADD_MAX_POSITIONS
+}

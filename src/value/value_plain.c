@@ -152,16 +152,6 @@ dynamo_value_to_plain(DynamoValue value)
 	return JsonbValueToJsonb(root);
 }
 
-/* qsort comparator of map entries by name */
-static int
-compare_names(const void *a, const void *b)
-{
-	const DynamoElement *ea = (const DynamoElement *) a;
-	const DynamoElement *eb = (const DynamoElement *) b;
-
-	return dynamo_name_compare(ea->name, ea->namelen, eb->name, eb->namelen);
-}
-
 /* append the encoding of a plain JSON value */
 static void
 encode_plain(StringInfo out, JsonbValue *v, int depth)
@@ -225,10 +215,7 @@ encode_plain(StringInfo out, JsonbValue *v, int depth)
 					n++;
 				}
 				if (is_map)
-				{
-					/* jsonb keys are unique but sorted by length first */
-					qsort(elements, n, sizeof(DynamoElement), compare_names);
-				}
+					dynamo_sort_map_elements(elements, n);	/* jsonb sorts by length first */
 				dynamo_write_container(out, is_map ? DYNAMO_TYPE_M : DYNAMO_TYPE_L,
 									   scratch.data, elements, n);
 				pfree(scratch.data);

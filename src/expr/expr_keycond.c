@@ -1,0 +1,238 @@
+/*-------------------------------------------------------------------------
+ *
+ * expr_keycond.c
+ *	  Key-condition expressions: DynamoDB's restricted conditions on a key
+ *	  schema, turned into the key range that a Query scans.
+ *
+ * A key condition is the partition key equal to a value, optionally AND one
+ * condition on the sort key: =, <, <=, >, >=, BETWEEN or begins_with.  The
+ * expression is parsed by the condition parser (so syntax, placeholder and
+ * operand errors are the same) and its shape is then checked here with
+ * DynamoDB's messages, which carry no "Invalid KeyConditionExpression:"
+ * prefix.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "errors.h"
+#include "expr/expr.h"
+
+#define MAX_KEY_CONDITIONS 2
+
+/* the operator DynamoDB names when one is not allowed in a key condition */
+static const char *
+invalid_operator_name(const ExprNode *node)
+{
+	switch (node->type)
+	{
+		case EXPR_OR:
+			return "OR";
+		case EXPR_NOT:
+			return "NOT";
+		case EXPR_IN:
+			return "IN";
+		case EXPR_COMPARE:
+			return "<>";
+		case EXPR_ATTRIBUTE_EXISTS:
+			return "attribute_exists";
+		case EXPR_ATTRIBUTE_NOT_EXISTS:
+			return "attribute_not_exists";
+		case EXPR_ATTRIBUTE_TYPE:
+			return "attribute_type";
+		case EXPR_CONTAINS:
+			return "contains";
+		default:
+			return "size";
+	}
+}
+
+static bool
+contains_size(const ExprNode *node)
+{
+	int			i;
+
+	if (node->type == EXPR_SIZE)
+		return true;
+	for (i = 0; i < node->nargs; i++)
+		if (contains_size(node->args[i]))
+			return true;
+	return false;
+}
+
+/* flatten the ANDs of a key condition into its conditions */
+static void
+collect_conditions(ExprNode *node, ExprNode **conditions, int *count)
+{
+	if (node->type == EXPR_AND)
+	{
+		collect_conditions(node->args[0], conditions, count);
+		collect_conditions(node->args[1], conditions, count);
+		return;
+	}
+	if (!(node->type == EXPR_COMPARE && node->op != EXPR_CMP_NE) &&
+		node->type != EXPR_BETWEEN && node->type != EXPR_BEGINS_WITH)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid operator used in KeyConditionExpression: %s",
+					 invalid_operator_name(node));
+	if (*count >= MAX_KEY_CONDITIONS)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Conditions can be of length 1 or 2 only");
+	conditions[(*count)++] = node;
+}
+
+/* does a one-element path name the attribute name? */
+static bool
+path_is(const ExprPath *path, const char *name)
+{
+	return name != NULL && path->elements[0].name != NULL &&
+		strlen(name) == path->elements[0].namelen &&
+		memcmp(name, path->elements[0].name, path->elements[0].namelen) == 0;
+}
+
+/*
+ * Check the shape of one condition; put the key path's node first (flipping
+ * ":v < k" into "k > :v") and return the path.
+ */
+static const ExprPath *
+condition_path(ExprNode *node, ExprCompareOp *op)
+{
+	static const ExprCompareOp flipped[] = {EXPR_CMP_EQ, EXPR_CMP_NE, EXPR_CMP_GT,
+	EXPR_CMP_GE, EXPR_CMP_LT, EXPR_CMP_LE};
+	int			paths = 0;
+	int			i;
+	ExprNode   *target = node->args[0];
+
+	for (i = 0; i < node->nargs; i++)
+		if (node->args[i]->type == EXPR_PATH)
+			paths++;
+	if (paths > 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Invalid condition in KeyConditionExpression: Multiple attribute names used in one condition");
+	if (paths == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Invalid condition in KeyConditionExpression: No key attribute specified");
+
+	*op = node->op;
+	if (node->type == EXPR_COMPARE && target->type != EXPR_PATH)
+	{
+		target = node->args[1];
+		*op = flipped[node->op];
+	}
+	if (target->type != EXPR_PATH)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Invalid condition in KeyConditionExpression: %s operator must have the key attribute as its first operand",
+					 node->type == EXPR_BETWEEN ? "BETWEEN" : "begins_with");
+	if (target->path.length != 1 || target->path.elements[0].name == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "KeyConditionExpressions cannot have conditions on nested attributes");
+	return &target->path;
+}
+
+/* the value operands of a condition must have the key's declared type */
+static void
+check_value_types(const ExprNode *node, DynamoType key_type)
+{
+	int			i;
+
+	if (key_type == 0)
+		return;
+	for (i = 0; i < node->nargs; i++)
+		if (node->args[i]->type == EXPR_VALUE &&
+			dynamo_value_type(node->args[i]->value) != key_type)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "One or more parameter values were invalid: Condition parameter type does not match schema type");
+}
+
+/* the value operand of a comparison or begins_with */
+static DynamoValue
+value_operand(const ExprNode *node)
+{
+	return node->args[0]->type == EXPR_VALUE ? node->args[0]->value : node->args[1]->value;
+}
+
+/*
+ * Parse a key-condition expression and turn it into the key range it
+ * selects: the partition key equal to a value, and at most one condition on
+ * the sort key.
+ */
+void
+expr_key_range(const char *text, ExprParams *params, const ExprKeySchema *schema,
+			   ExprKeyRange *range)
+{
+	ExprNode   *root = expr_parse_condition(text, EXPR_KIND_KEY_CONDITION, params);
+	ExprNode   *conditions[MAX_KEY_CONDITIONS];
+	ExprNode   *partition = NULL;
+	ExprNode   *sort = NULL;
+	ExprCompareOp partition_op = EXPR_CMP_EQ;
+	ExprCompareOp sort_op = EXPR_CMP_EQ;
+	bool		other = false;
+	int			count = 0;
+	int			i;
+
+	memset(range, 0, sizeof(*range));
+	if (contains_size(root))
+		dynamo_error(DYNAMO_EXC_VALIDATION, "KeyConditionExpressions cannot contain nested operations");
+	collect_conditions(root, conditions, &count);
+
+	for (i = 0; i < count; i++)
+	{
+		ExprCompareOp op;
+		const ExprPath *path = condition_path(conditions[i], &op);
+
+		if (path_is(path, schema->partition_key))
+		{
+			if (partition != NULL)
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "KeyConditionExpressions must only contain one condition per key");
+			partition = conditions[i];
+			partition_op = op;
+		}
+		else if (path_is(path, schema->sort_key))
+		{
+			if (sort != NULL)
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "KeyConditionExpressions must only contain one condition per key");
+			sort = conditions[i];
+			sort_op = op;
+		}
+		else
+			other = true;
+	}
+
+	if (partition == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Query condition missed key schema element: %s",
+					 schema->partition_key);
+	if (other)
+	{
+		if (schema->sort_key != NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Query condition missed key schema element: %s",
+						 schema->sort_key);
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Query key condition not supported");
+	}
+	if (partition->type != EXPR_COMPARE || partition_op != EXPR_CMP_EQ)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Query key condition not supported");
+
+	check_value_types(partition, schema->partition_key_type);
+	range->partition_value = value_operand(partition);
+
+	if (sort != NULL)
+	{
+		check_value_types(sort, schema->sort_key_type);
+		range->has_sort_condition = true;
+		switch (sort->type)
+		{
+			case EXPR_COMPARE:
+				range->sort_op = sort_op;
+				range->sort_low = value_operand(sort);
+				break;
+			case EXPR_BETWEEN:
+				range->sort_between = true;
+				range->sort_low = sort->args[1]->value;
+				range->sort_high = sort->args[2]->value;
+				break;
+			default:
+				range->sort_begins_with = true;
+				range->sort_low = sort->args[1]->value;
+				break;
+		}
+	}
+}
