@@ -131,6 +131,8 @@ typedef struct ExprUpdate
 {
 	int			nactions;
 	ExprUpdateAction *actions;
+	bool		legacy;			/* from AttributeUpdates: its ADD appends lists,
+								 * and its runtime errors have their own words */
 } ExprUpdate;
 
 typedef struct ExprProjection
@@ -193,11 +195,25 @@ extern const char *expr_kind_name(ExprKind kind);
 extern ExprNode *expr_parse_condition(const char *text, ExprKind kind, ExprParams *params);
 extern ExprUpdate *expr_parse_update(const char *text, ExprParams *params);
 extern ExprProjection *expr_parse_projection(const char *text, ExprParams *params);
+
+/* expr_keycond.c */
 extern void expr_key_range(const char *text, ExprParams *params, const ExprKeySchema *schema,
 						   ExprKeyRange *range);
+extern void expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *range);
 
 /* expr_reserved.c */
 extern bool expr_is_reserved_word(const char *word, int len);
+
+/* expr_legacy.c: the parameters from before expressions, into the same AST */
+extern ExprNode *expr_legacy_expected(Jsonb *expected, const char *conditional_operator);
+extern ExprNode *expr_legacy_filter(Jsonb *conditions, const char *conditional_operator,
+									const char *parameter);
+extern ExprUpdate *expr_legacy_attribute_updates(Jsonb *attribute_updates);
+extern ExprProjection *expr_legacy_attributes_to_get(Jsonb *attributes_to_get);
+extern void expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema,
+								  ExprKeyRange *range);
+extern void expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
+								 const char *const *expression_present, int nexpression);
 
 /* expr_eval.c */
 extern bool expr_eval_condition(ExprNode *node, DynamoValue item);

@@ -158,7 +158,17 @@ void
 expr_key_range(const char *text, ExprParams *params, const ExprKeySchema *schema,
 			   ExprKeyRange *range)
 {
-	ExprNode   *root = expr_parse_condition(text, EXPR_KIND_KEY_CONDITION, params);
+	expr_key_range_of(expr_parse_condition(text, EXPR_KIND_KEY_CONDITION, params),
+					  schema, range);
+}
+
+/*
+ * The key range of a parsed key condition (from KeyConditionExpression or
+ * from the legacy KeyConditions).
+ */
+void
+expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *range)
+{
 	ExprNode   *conditions[MAX_KEY_CONDITIONS];
 	ExprNode   *partition = NULL;
 	ExprNode   *sort = NULL;

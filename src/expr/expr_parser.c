@@ -762,18 +762,32 @@ parse_primary(Parser *p)
 	}
 	else if (p->token.type == TOKEN_IDENTIFIER && next_is_lparen(p))
 	{
+		/*
+		 * A function: a condition by itself (attribute_exists(a)), or an
+		 * operand when a comparison follows (size(a) > :v).  Which one it may
+		 * be is checked once we know how it is used.
+		 */
 		ExprNodeType type;
 		const char *name = function_name(p, &type);
+		ExprCompareOp op;
 
 		if (name == NULL || !function_allowed(p->kind, type))
 		{
 			defer_error(p, ERROR_UNKNOWN_FUNCTION, "Invalid function name; function: %.*s",
 						p->token.length, p->text + p->token.start);
-			return parse_function(p, EXPR_ATTRIBUTE_EXISTS, "attribute_exists", parse_operand);
+			type = EXPR_ATTRIBUTE_EXISTS;
+			name = "attribute_exists";
 		}
-		if (type != EXPR_SIZE)
-			return parse_function(p, type, name, parse_operand);
 		left = parse_function(p, type, name, parse_operand);
+		if (comparator(p, &op) || at_keyword(p, "BETWEEN") || at_keyword(p, "IN"))
+		{
+			if (type != EXPR_SIZE)
+				defer_error(p, ERROR_MISUSED_FUNCTION,
+							"The function is not allowed to be used this way in an expression; function: %s",
+							name);
+		}
+		else if (type != EXPR_SIZE)
+			return left;
 	}
 	else
 		left = parse_operand(p);

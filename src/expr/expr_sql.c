@@ -114,12 +114,19 @@ cached_expression(FunctionCallInfo fcinfo, CachedKind kind, int expression_arg,
 
 #define ARG_ITEM(n) dynamo_value_from_varlena(PG_GETARG_DYNAMO_VARLENA(n))
 
+static DynamoValue item_or_empty(FunctionCallInfo fcinfo, int n);
+
 PG_FUNCTION_INFO_V1(dynamo_condition_matches);
 PG_FUNCTION_INFO_V1(dynamo_filter_matches);
 PG_FUNCTION_INFO_V1(dynamo_apply_update);
 PG_FUNCTION_INFO_V1(dynamo_apply_update_returning);
 PG_FUNCTION_INFO_V1(dynamo_project);
 PG_FUNCTION_INFO_V1(dynamo_key_condition);
+PG_FUNCTION_INFO_V1(dynamo_expected_matches);
+PG_FUNCTION_INFO_V1(dynamo_conditions_match);
+PG_FUNCTION_INFO_V1(dynamo_apply_attribute_updates);
+PG_FUNCTION_INFO_V1(dynamo_attributes_to_get);
+PG_FUNCTION_INFO_V1(dynamo_key_conditions);
 
 /*
  * dynamo.condition_matches(item, expression, names, values): does the item
@@ -130,20 +137,11 @@ Datum
 dynamo_condition_matches(PG_FUNCTION_ARGS)
 {
 	ExprNode   *condition;
-	static const uint8 empty_item[] = {DYNAMO_TYPE_M, 0, 0, 0, 0};
-	DynamoValue item;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	condition = cached_expression(fcinfo, CACHED_CONDITION, 1, 2, 3);
-	if (PG_ARGISNULL(0))
-	{
-		item.data = empty_item;
-		item.len = sizeof(empty_item);
-	}
-	else
-		item = ARG_ITEM(0);
-	PG_RETURN_BOOL(expr_eval_condition(condition, item));
+	PG_RETURN_BOOL(expr_eval_condition(condition, item_or_empty(fcinfo, 0)));
 }
 
 /* dynamo.filter_matches(item, expression, names, values): a FilterExpression */
@@ -220,6 +218,37 @@ push_value(JsonbParseState **state, const char *name, DynamoValue value)
 	(void) dynamo_push_jsonb(state, value, false);
 }
 
+/* a key range as {"partition": ..., "sort": {"operator": ..., ...}} */
+static Jsonb *
+key_range_to_jsonb(const ExprKeyRange *range)
+{
+	JsonbParseState *state = NULL;
+	JsonbValue *root;
+
+	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_value(&state, "partition", range->partition_value);
+	if (range->has_sort_condition)
+	{
+		const char *op = range->sort_between ? "BETWEEN" :
+			range->sort_begins_with ? "begins_with" : CompareOpNames[range->sort_op];
+
+		dynamo_push_jsonb_string(&state, WJB_KEY, "sort", 4);
+		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		dynamo_push_jsonb_string(&state, WJB_KEY, "operator", 8);
+		dynamo_push_jsonb_string(&state, WJB_VALUE, op, strlen(op));
+		if (range->sort_between)
+		{
+			push_value(&state, "low", range->sort_low);
+			push_value(&state, "high", range->sort_high);
+		}
+		else
+			push_value(&state, "value", range->sort_low);
+		(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	root = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	return JsonbValueToJsonb(root);
+}
+
 /*
  * dynamo.key_condition(expression, partition_key, sort_key, names, values,
  * partition_key_type, sort_key_type): the key range a KeyConditionExpression
@@ -232,8 +261,6 @@ dynamo_key_condition(PG_FUNCTION_ARGS)
 	ExprKeySchema schema;
 	ExprKeyRange range;
 	ExprParams *params;
-	JsonbParseState *state = NULL;
-	JsonbValue *root;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
@@ -244,27 +271,90 @@ dynamo_key_condition(PG_FUNCTION_ARGS)
 								PG_ARGISNULL(4) ? NULL : PG_GETARG_JSONB_P(4));
 	expr_key_range(text_to_cstring(PG_GETARG_TEXT_PP(0)), params, &schema, &range);
 	expr_params_check_unused(params);
+	PG_RETURN_JSONB_P(key_range_to_jsonb(&range));
+}
 
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_value(&state, "partition", range.partition_value);
-	if (range.has_sort_condition)
-	{
-		const char *op = range.sort_between ? "BETWEEN" :
-			range.sort_begins_with ? "begins_with" : CompareOpNames[range.sort_op];
+/* ------------------------------------------------------------------------
+ * The legacy parameters
+ * ------------------------------------------------------------------------
+ */
 
-		dynamo_push_jsonb_string(&state, WJB_KEY, "sort", 4);
-		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		dynamo_push_jsonb_string(&state, WJB_KEY, "operator", 8);
-		dynamo_push_jsonb_string(&state, WJB_VALUE, op, strlen(op));
-		if (range.sort_between)
-		{
-			push_value(&state, "low", range.sort_low);
-			push_value(&state, "high", range.sort_high);
-		}
-		else
-			push_value(&state, "value", range.sort_low);
-		(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	root = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	PG_RETURN_JSONB_P(JsonbValueToJsonb(root));
+static const uint8 EmptyItem[] = {DYNAMO_TYPE_M, 0, 0, 0, 0};
+
+/* argument n as an item; a NULL argument is an item that does not exist */
+static DynamoValue
+item_or_empty(FunctionCallInfo fcinfo, int n)
+{
+	DynamoValue item;
+
+	if (!PG_ARGISNULL(n))
+		return ARG_ITEM(n);
+	item.data = EmptyItem;
+	item.len = sizeof(EmptyItem);
+	return item;
+}
+
+/* dynamo.expected_matches(item, expected, conditional_operator) */
+Datum
+dynamo_expected_matches(PG_FUNCTION_ARGS)
+{
+	ExprNode   *condition;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	condition = expr_legacy_expected(PG_GETARG_JSONB_P(1),
+									 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	PG_RETURN_BOOL(condition == NULL || expr_eval_condition(condition, item_or_empty(fcinfo, 0)));
+}
+
+/* dynamo.conditions_match(item, conditions, conditional_operator): QueryFilter / ScanFilter */
+Datum
+dynamo_conditions_match(PG_FUNCTION_ARGS)
+{
+	ExprNode   *condition;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	condition = expr_legacy_filter(PG_GETARG_JSONB_P(1),
+								   PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)),
+								   "scanFilter");
+	PG_RETURN_BOOL(condition == NULL || expr_eval_condition(condition, ARG_ITEM(0)));
+}
+
+/* dynamo.apply_attribute_updates(item, attribute_updates) */
+Datum
+dynamo_apply_attribute_updates(PG_FUNCTION_ARGS)
+{
+	ExprUpdateResult result;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	expr_apply_update(expr_legacy_attribute_updates(PG_GETARG_JSONB_P(1)), ARG_ITEM(0),
+					  NULL, false, &result);
+	PG_RETURN_POINTER(result.new_item);
+}
+
+/* dynamo.attributes_to_get(item, attributes_to_get) */
+Datum
+dynamo_attributes_to_get(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(expr_project(expr_legacy_attributes_to_get(PG_GETARG_JSONB_P(1)), ARG_ITEM(0)));
+}
+
+/* dynamo.key_conditions(key_conditions, partition_key, sort_key): KeyConditions' key range */
+Datum
+dynamo_key_conditions(PG_FUNCTION_ARGS)
+{
+	ExprKeySchema schema;
+	ExprKeyRange range;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	memset(&schema, 0, sizeof(schema));
+	schema.partition_key = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	schema.sort_key = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
+	expr_legacy_key_range(PG_GETARG_JSONB_P(0), &schema, &range);
+	PG_RETURN_JSONB_P(key_range_to_jsonb(&range));
 }

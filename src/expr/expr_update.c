@@ -30,6 +30,15 @@ incorrect_data_type(void)
 				 "An operand in the update expression has an incorrect data type");
 }
 
+/* a value of the wrong type for ADD or DELETE, in the words of each form */
+static void
+type_mismatch(bool legacy)
+{
+	if (legacy)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Type mismatch for attribute to update");
+	incorrect_data_type();
+}
+
 static void
 invalid_path_for_update(void)
 {
@@ -282,9 +291,9 @@ node_value(TreeNode *node)
 	return value_from_buffer(&buf);
 }
 
-/* ADD path :value */
+/* ADD path :value (AttributeUpdates' ADD also appends to lists) */
 static void
-apply_add(TreeNode *root, const ExprPath *path, DynamoValue operand)
+apply_add(TreeNode *root, const ExprPath *path, DynamoValue operand, bool legacy)
 {
 	TreeNode   *parent = parent_for_update(root, path);
 	const ExprPathElement *last = &path->elements[path->length - 1];
@@ -299,16 +308,18 @@ apply_add(TreeNode *root, const ExprPath *path, DynamoValue operand)
 	}
 	current = node_value(existing);
 	if (dynamo_value_type(current) != dynamo_value_type(operand))
-		incorrect_data_type();
+		type_mismatch(legacy);
 	if (dynamo_value_type(current) == DYNAMO_TYPE_N)
 		child_set(parent, last, add_numbers(current, operand, false));
+	else if (dynamo_value_type(current) == DYNAMO_TYPE_L)
+		child_set(parent, last, append_lists(current, operand));
 	else
 		child_set(parent, last, combine_sets(current, operand, true, &empty));
 }
 
 /* DELETE path :set */
 static void
-apply_delete(TreeNode *root, const ExprPath *path, DynamoValue operand)
+apply_delete(TreeNode *root, const ExprPath *path, DynamoValue operand, bool legacy)
 {
 	TreeNode   *parent = parent_for_update(root, path);
 	const ExprPathElement *last = &path->elements[path->length - 1];
@@ -321,7 +332,7 @@ apply_delete(TreeNode *root, const ExprPath *path, DynamoValue operand)
 		return;
 	current = node_value(existing);
 	if (dynamo_value_type(current) != dynamo_value_type(operand))
-		incorrect_data_type();
+		type_mismatch(legacy);
 	remaining = combine_sets(current, operand, false, &empty);
 	if (empty)
 		child_remove(parent, last);
@@ -418,9 +429,9 @@ expr_apply_update(ExprUpdate *update, DynamoValue item, const ExprKeySchema *sch
 	for (i = 0; i < update->nactions; i++)
 	{
 		if (update->actions[i].type == EXPR_UPDATE_ADD)
-			apply_add(root, &update->actions[i].path, values[i]);
+			apply_add(root, &update->actions[i].path, values[i], update->legacy);
 		else if (update->actions[i].type == EXPR_UPDATE_DELETE)
-			apply_delete(root, &update->actions[i].path, values[i]);
+			apply_delete(root, &update->actions[i].path, values[i], update->legacy);
 	}
 	qsort(removes, nremoves, sizeof(ExprUpdateAction *), compare_remove_order);
 	for (i = 0; i < nremoves; i++)

@@ -45,3 +45,31 @@ CREATE FUNCTION dynamo.key_condition(
     AS 'MODULE_PATHNAME', 'dynamo_key_condition' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dynamo.key_condition(text, text, text, jsonb, jsonb) IS
     'the key range a KeyConditionExpression selects on a key schema';
+
+-- the legacy parameters (Expected, QueryFilter/ScanFilter, AttributeUpdates,
+-- AttributesToGet, KeyConditions), through the same engine
+CREATE FUNCTION dynamo.expected_matches(
+    item dynamo.item, expected jsonb, conditional_operator text DEFAULT NULL)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'dynamo_expected_matches' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dynamo.expected_matches(dynamo.item, jsonb, text) IS
+    'does the item satisfy the legacy Expected parameter (a NULL item is one that does not exist)';
+
+CREATE FUNCTION dynamo.conditions_match(
+    item dynamo.item, conditions jsonb, conditional_operator text DEFAULT NULL)
+    RETURNS boolean
+    AS 'MODULE_PATHNAME', 'dynamo_conditions_match' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION dynamo.conditions_match(dynamo.item, jsonb, text) IS
+    'does the item satisfy legacy QueryFilter / ScanFilter conditions';
+
+CREATE FUNCTION dynamo.apply_attribute_updates(item dynamo.item, attribute_updates jsonb)
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_apply_attribute_updates' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION dynamo.attributes_to_get(item dynamo.item, attributes_to_get jsonb)
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_attributes_to_get' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION dynamo.key_conditions(key_conditions jsonb, partition_key text, sort_key text DEFAULT NULL)
+    RETURNS jsonb
+    AS 'MODULE_PATHNAME', 'dynamo_key_conditions' LANGUAGE C IMMUTABLE PARALLEL SAFE;
