@@ -30,6 +30,6 @@ for build in $builds; do
         make -s
         $SUDO make -s install
     fi
-    pg_virtualenv -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
+    pg_virtualenv -t -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
 done
 echo "=== dynamo: every suite passed in: $builds"

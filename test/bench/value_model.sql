@@ -8,7 +8,7 @@
 --   get_num   one number attribute as numeric ((item -> 'n3')::numeric vs (jsonb -> 'n3' ->> 'N')::numeric)
 --   output    type -> text, for every stored item
 --   size      bytes stored per item
--- Run: test/bench/run-value-model.sh
+-- Run: test/bench/run.sh value_model
 \set QUIET on
 \pset footer off
 SET search_path = public, dynamo;

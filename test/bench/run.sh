@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# run.sh: run one benchmark of test/bench/ in a throwaway cluster.
+#
+#   test/bench/run.sh value_model     the value model against jsonb
+#   test/bench/run.sh expressions     the expression engine against jsonb
+#
+# Each benchmark measures dynamo and its baseline in the same run, on the
+# same data, and prints ratios. Build and install first (make && make install).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+name=${1:?usage: test/bench/run.sh <benchmark name>}
+[ -f "test/bench/$name.sql" ] || { echo "no benchmark test/bench/$name.sql" >&2; exit 1; }
+pg_virtualenv -t -o "port=${DYNAMO_BENCH_PORT:-5499}" -- sh -c "psql -X -q -c 'CREATE EXTENSION IF NOT EXISTS dynamo' && psql -X -f test/bench/$name.sql"
