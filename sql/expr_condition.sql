@@ -98,3 +98,7 @@ SELECT dynamo.filter_matches('{"a": {"N": "1"}}', 'a = :v', NULL, '{":v": {"N": 
 -- evaluated per row, parsed once per query
 SELECT count(*) FILTER (WHERE dynamo.condition_matches(i, 'n >= :min', NULL, '{":min": {"N": "500"}}'))
   FROM (SELECT ('{"n": {"N": "' || g || '"}}')::dynamo.item AS i FROM generate_series(1, 1000) g) t;
+
+-- size() of a value, contains() on binaries, names starting with "_"
+SELECT check_condition(:'item', 'size(:s) = :three AND contains(b, :b2)', '{":s": {"S": "abc"}, ":three": {"N": "3"}, ":b2": {"B": "AgM="}}');
+SELECT check_condition(:'item', '_x = :v', '{":v": {"N": "5"}}');

@@ -61,3 +61,9 @@ SELECT e, updated(:'item', e, :'vals')
 SELECT * FROM dynamo.apply_update_returning(:'item',
     'SET n = n + :one, m.nest.b = :v, l[1] = :v REMOVE s ADD hits :one', NULL,
     '{":one": {"N": "1"}, ":v": {"S": "new"}}');
+
+-- parenthesised operands; appends beyond the end in index order, across SET and ADD
+SELECT updated('{"n": {"N": "1"}, "l": {"L": []}}', 'SET n = (n) + (:one), l[9] = :one ADD l[8] :two',
+               '{":one": {"N": "1"}, ":two": {"N": "2"}}');
+-- an item that does not exist yet: the update creates it
+SELECT dynamo.apply_update(NULL, 'SET a = :v ADD c :one', NULL, '{":v": {"S": "x"}, ":one": {"N": "1"}}');

@@ -107,7 +107,7 @@ eval_operand(ExprNode *node, DynamoValue item, DynamoValue *value, OperandBuffer
 		case EXPR_PATH:
 			return expr_resolve_path(item, &node->path, value);
 		case EXPR_SIZE:
-			if (!expr_resolve_path(item, &node->args[0]->path, &target))
+			if (!eval_operand(node->args[0], item, &target, buffer))
 				return false;
 			size = value_size_function(target);
 			if (size < 0)
@@ -251,8 +251,9 @@ bytes_contain(const uint8 *haystack, uint32 len, const uint8 *needle, uint32 nee
 }
 
 /*
- * contains(path, operand): a substring of an S, an element of a set (of the
- * matching scalar type), or an element of a list (any type, equal value).
+ * contains(path, operand): a substring of an S, a byte subsequence of a B,
+ * an element of a set (of the matching scalar type), or an element of a list
+ * (any type, equal value).
  */
 static bool
 eval_contains(ExprNode *node, DynamoValue item)
@@ -274,7 +275,9 @@ eval_contains(ExprNode *node, DynamoValue item)
 	switch (t)
 	{
 		case DYNAMO_TYPE_S:
-			return nt == DYNAMO_TYPE_S &&
+		case DYNAMO_TYPE_B:
+			/* a substring of a string, a subsequence of a binary */
+			return nt == t &&
 				bytes_contain(container.data + 1, container.len - 1, needle.data + 1, needle.len - 1);
 		case DYNAMO_TYPE_SS:
 		case DYNAMO_TYPE_NS:

@@ -268,6 +268,14 @@ parse_path_name(Parser *p, ExprPathElement *element)
 	}
 	else if (p->token.type == TOKEN_IDENTIFIER)
 	{
+		/* in conditions a name starts with a letter: "_" is a token of its own */
+		if (p->text[p->token.start] == '_' && p->kind != EXPR_KIND_UPDATE &&
+			p->kind != EXPR_KIND_PROJECTION)
+		{
+			p->token.length = 1;
+			p->position = p->token.start + 1;
+			syntax_error(p);
+		}
 		if (expr_is_reserved_word(p->text + p->token.start, p->token.length))
 			defer_error(p, ERROR_RESERVED_WORD, "Attribute name is a reserved keyword; reserved keyword: %.*s",
 						p->token.length, p->text + p->token.start);
@@ -1036,13 +1044,23 @@ expr_parse_projection(const char *text, ExprParams *params)
  * ------------------------------------------------------------------------
  */
 
-/* an operand of SET: path, :value, if_not_exists(...), list_append(...) */
+/*
+ * an operand of SET: path, :value, if_not_exists(...), list_append(...), or
+ * a SET value in parentheses
+ */
 static ExprNode *
 parse_set_operand(Parser *p)
 {
 	ExprNode   *node;
 
 	check_stack_depth();
+	if (p->token.type == TOKEN_LPAREN)
+	{
+		advance(p);
+		node = parse_set_value(p);
+		expect(p, TOKEN_RPAREN);
+		return node;
+	}
 	if (p->token.type == TOKEN_VALUE_PLACEHOLDER)
 		return parse_value_placeholder(p);
 	if (p->token.type == TOKEN_IDENTIFIER && next_is_lparen(p))
@@ -1052,22 +1070,13 @@ parse_set_operand(Parser *p)
 	return node;
 }
 
-/* the right-hand side of a SET action: operand [ (+|-) operand ], maybe in parentheses */
+/* the right-hand side of a SET action: operand [ (+|-) operand ] */
 static ExprNode *
 parse_set_value(Parser *p)
 {
 	ExprNode   *left;
 
 	check_stack_depth();
-	if (p->token.type == TOKEN_LPAREN)
-	{
-		ExprNode   *node;
-
-		advance(p);
-		node = parse_set_value(p);
-		expect(p, TOKEN_RPAREN);
-		return node;
-	}
 	left = parse_set_operand(p);
 	if (p->token.type == TOKEN_PLUS || p->token.type == TOKEN_MINUS)
 	{

@@ -156,17 +156,21 @@ dynamo_filter_matches(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(expr_eval_condition(condition, ARG_ITEM(0)));
 }
 
-/* dynamo.apply_update(item, expression, names, values): the updated item */
+/*
+ * dynamo.apply_update(item, expression, names, values): the updated item.  A
+ * NULL item is one that does not exist: the update creates it, as UpdateItem
+ * does.
+ */
 Datum
 dynamo_apply_update(PG_FUNCTION_ARGS)
 {
 	ExprUpdate *update;
 	ExprUpdateResult result;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	update = cached_expression(fcinfo, CACHED_UPDATE, 1, 2, 3);
-	expr_apply_update(update, ARG_ITEM(0), NULL, false, &result);
+	expr_apply_update(update, item_or_empty(fcinfo, 0), NULL, false, &result);
 	PG_RETURN_POINTER(result.new_item);
 }
 
@@ -184,12 +188,12 @@ dynamo_apply_update_returning(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
 	update = cached_expression(fcinfo, CACHED_UPDATE, 1, 2, 3);
-	expr_apply_update(update, ARG_ITEM(0), NULL, true, &result);
+	expr_apply_update(update, item_or_empty(fcinfo, 0), NULL, true, &result);
 	values[0] = PointerGetDatum(result.new_item);
 	values[1] = PointerGetDatum(result.updated_old);
 	values[2] = PointerGetDatum(result.updated_new);

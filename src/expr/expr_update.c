@@ -382,9 +382,9 @@ expr_apply_update(ExprUpdate *update, DynamoValue item, const ExprKeySchema *sch
 				  bool want_updated, ExprUpdateResult *result)
 {
 	DynamoValue *values = palloc0(sizeof(DynamoValue) * Max(update->nactions, 1));
-	ExprUpdateAction **sets = palloc(sizeof(ExprUpdateAction *) * Max(update->nactions, 1));
+	ExprUpdateAction **writes = palloc(sizeof(ExprUpdateAction *) * Max(update->nactions, 1));
 	ExprUpdateAction **removes = palloc(sizeof(ExprUpdateAction *) * Max(update->nactions, 1));
-	int			nsets = 0,
+	int			nwrites = 0,
 				nremoves = 0;
 	TreeNode   *root;
 	int			i;
@@ -406,32 +406,34 @@ expr_apply_update(ExprUpdate *update, DynamoValue item, const ExprKeySchema *sch
 	{
 		ExprUpdateAction *action = &update->actions[i];
 
-		if (action->type == EXPR_UPDATE_SET)
-		{
-			values[i] = eval_set_operand(action->operand, item);
-			sets[nsets++] = action;
-		}
-		else if (action->type == EXPR_UPDATE_REMOVE)
+		if (action->type == EXPR_UPDATE_REMOVE)
 			removes[nremoves++] = action;
 		else
-			values[i] = action->operand->value;
+		{
+			values[i] = (action->type == EXPR_UPDATE_SET) ?
+				eval_set_operand(action->operand, item) : action->operand->value;
+			writes[nwrites++] = action;
+		}
 	}
 
+	/*
+	 * SET, ADD and DELETE in the order of the list index each ends with, so
+	 * that elements appended beyond a list's end land in index order
+	 */
 	root = tree_from_value(item);
-	qsort(sets, nsets, sizeof(ExprUpdateAction *), compare_set_order);
-	for (i = 0; i < nsets; i++)
+	qsort(writes, nwrites, sizeof(ExprUpdateAction *), compare_set_order);
+	for (i = 0; i < nwrites; i++)
 	{
-		TreeNode   *parent = parent_for_update(root, &sets[i]->path);
+		ExprUpdateAction *action = writes[i];
+		DynamoValue value = values[action - update->actions];
 
-		child_set(parent, &sets[i]->path.elements[sets[i]->path.length - 1],
-				  values[sets[i] - update->actions]);
-	}
-	for (i = 0; i < update->nactions; i++)
-	{
-		if (update->actions[i].type == EXPR_UPDATE_ADD)
-			apply_add(root, &update->actions[i].path, values[i], update->legacy);
-		else if (update->actions[i].type == EXPR_UPDATE_DELETE)
-			apply_delete(root, &update->actions[i].path, values[i], update->legacy);
+		if (action->type == EXPR_UPDATE_SET)
+			child_set(parent_for_update(root, &action->path),
+					  &action->path.elements[action->path.length - 1], value);
+		else if (action->type == EXPR_UPDATE_ADD)
+			apply_add(root, &action->path, value, update->legacy);
+		else
+			apply_delete(root, &action->path, value, update->legacy);
 	}
 	qsort(removes, nremoves, sizeof(ExprUpdateAction *), compare_remove_order);
 	for (i = 0; i < nremoves; i++)

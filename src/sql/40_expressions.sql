@@ -23,7 +23,7 @@ CREATE FUNCTION dynamo.apply_update(
     RETURNS dynamo.item
     AS 'MODULE_PATHNAME', 'dynamo_apply_update' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION dynamo.apply_update(dynamo.item, text, jsonb, jsonb) IS
-    'the item with the UpdateExpression applied';
+    'the item with the UpdateExpression applied (a NULL item is one that does not exist yet)';
 
 CREATE FUNCTION dynamo.apply_update_returning(
     item dynamo.item, expression text, names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL,

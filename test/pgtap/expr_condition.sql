@@ -4,7 +4,7 @@
 -- architect/dynalite tests that run against real DynamoDB, and messages
 -- quoted from real DynamoDB responses).
 BEGIN;
-SELECT plan(74);
+SELECT plan(75);
 SET LOCAL search_path = public, dynamo;
 
 -- The item most conditions run against.
@@ -95,6 +95,9 @@ SELECT ok(NOT condition_matches(pg_temp.c(), 'NOT n = :zero AND n = :zero', NULL
           'NOT binds tighter than AND');
 SELECT ok(condition_matches(pg_temp.c(), 'not (n = :zero and n = :zero) oR n = :zero', NULL, '{":zero": {"N": "0"}}'),
           'keywords are case-insensitive; NOT over a parenthesised condition');
+SELECT ok(condition_matches(pg_temp.c(), '(n) = (:v) AND size((s)) = :three AND (m.k) IN ((:k), :v)', NULL,
+                            '{":v": {"N": "10"}, ":three": {"N": "3"}, ":k": {"S": "v"}}'),
+          'one pair of parentheses around an operand or function argument is allowed');
 SELECT throws_ok($$SELECT condition_matches(pg_temp.c(), '((n = :v))', NULL, '{":v": {"N": "10"}}')$$,
                  'YD001', 'Invalid ConditionExpression: The expression has redundant parentheses;',
                  'doubled parentheses around a condition are redundant');
