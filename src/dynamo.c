@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "catalog/catalog.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -26,5 +27,6 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
+	catalog_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 }

@@ -1,0 +1,372 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_items.c
+ *	  PutItem, GetItem, UpdateItem and DeleteItem requests: parsed and
+ *	  validated into the operations' specs, executed, answered.
+ *
+ * Each request is checked whole before anything runs, in DynamoDB's order:
+ * the mix of legacy and expression parameters, placeholders supplied
+ * without expressions, the table, the key or item, the expressions (and the
+ * placeholders none of them used), ReturnValues.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "utils/numeric.h"
+
+#include "api/api.h"
+#include "errors.h"
+#include "ops/ops.h"
+
+#define INVALID_PREFIX "One or more parameter values were invalid: "
+
+/* the parameters of one request that can carry expressions */
+typedef struct RequestExpressions
+{
+	ExprParams *params;
+	ExprNode   *condition;
+	ExprUpdate *update;
+	ExprProjection *projection;
+} RequestExpressions;
+
+/* the table a request names */
+static TableInfo *
+request_table(Jsonb *request)
+{
+	char	   *name = request_string(request, "TableName", "tableName", true);
+
+	request_table_name_check(name, "tableName");
+	return catalog_lookup_table(name, false);
+}
+
+/* an AttributeValue map member (Item, Key) encoded as an item */
+static struct varlena *
+request_item(Jsonb *request, const char *name, const char *parameter)
+{
+	JsonbValue *v = request_member(request, name);
+
+	if (v == NULL)
+		request_missing(parameter);
+	if (!request_value_is_object(v))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	return dynamo_item_from_jsonb(request_sub_jsonb(v));
+}
+
+/* the Key of a request: exactly the table's key attributes, of their types */
+static void
+request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
+{
+	struct varlena *key_item = request_item(request, "Key", "key");
+	DynamoValue map = dynamo_value_from_varlena(key_item);
+	uint32		expected = table->sort_key ? 2 : 1;
+
+	memset(key, 0, sizeof(*key));
+	if (dynamo_container_count(map) != expected ||
+		!dynamo_map_lookup(map, table->partition_key, strlen(table->partition_key), &key->partition) ||
+		(table->sort_key && !dynamo_map_lookup(map, table->sort_key, strlen(table->sort_key), &key->sort)) ||
+		dynamo_value_type(key->partition) != table->partition_key_type ||
+		(table->sort_key && dynamo_value_type(key->sort) != table->sort_key_type))
+		dynamo_error(DYNAMO_EXC_VALIDATION, "The provided key element does not match the schema");
+	storage_check_key_value(table->partition_key, table->partition_key_type, key->partition, true);
+	if (table->sort_key)
+		storage_check_key_value(table->sort_key, table->sort_key_type, key->sort, false);
+}
+
+/* ReturnValues, limited to NONE and ALL_OLD unless all_allowed */
+static ReturnValues
+request_return_values(Jsonb *request, bool all_allowed)
+{
+	char	   *text = request_string(request, "ReturnValues", "returnValues", false);
+	ReturnValues rv;
+
+	if (text == NULL || strcmp(text, "NONE") == 0)
+		return RETURN_NONE;
+	if (strcmp(text, "ALL_OLD") == 0)
+		rv = RETURN_ALL_OLD;
+	else if (strcmp(text, "UPDATED_OLD") == 0)
+		rv = RETURN_UPDATED_OLD;
+	else if (strcmp(text, "ALL_NEW") == 0)
+		rv = RETURN_ALL_NEW;
+	else if (strcmp(text, "UPDATED_NEW") == 0)
+		rv = RETURN_UPDATED_NEW;
+	else
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+					 text);
+	if (!all_allowed && rv != RETURN_ALL_OLD)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "ReturnValues can only be ALL_OLD or NONE");
+	return rv;
+}
+
+static bool
+request_return_old_on_failure(Jsonb *request)
+{
+	char	   *text = request_string(request, "ReturnValuesOnConditionCheckFailure",
+									  "returnValuesOnConditionCheckFailure", false);
+
+	if (text == NULL || strcmp(text, "NONE") == 0)
+		return false;
+	if (strcmp(text, "ALL_OLD") == 0)
+		return true;
+	dynamo_error(DYNAMO_EXC_VALIDATION,
+				 "1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+				 text);
+	return false;
+}
+
+/* an optional jsonb object member */
+static Jsonb *
+optional_object(Jsonb *request, const char *name)
+{
+	JsonbValue *v = request_member(request, name);
+
+	if (v == NULL)
+		return NULL;
+	if (!request_value_is_object(v))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	return request_sub_jsonb(v);
+}
+
+/*
+ * The expressions of a request and their placeholders, or the legacy
+ * parameters in their place.  condition_name is "ConditionExpression";
+ * with_update and with_projection say which others the action has.
+ */
+static void
+request_expressions(Jsonb *request, bool with_update, bool with_projection,
+					RequestExpressions *out)
+{
+	char	   *condition = request_string(request, "ConditionExpression", "conditionExpression", false);
+	char	   *update = with_update ?
+		request_string(request, "UpdateExpression", "updateExpression", false) : NULL;
+	char	   *projection = with_projection ?
+		request_string(request, "ProjectionExpression", "projectionExpression", false) : NULL;
+	Jsonb	   *names = optional_object(request, "ExpressionAttributeNames");
+	Jsonb	   *values = optional_object(request, "ExpressionAttributeValues");
+	Jsonb	   *expected = with_projection ? NULL : optional_object(request, "Expected");
+	Jsonb	   *attribute_updates = with_update ? optional_object(request, "AttributeUpdates") : NULL;
+	JsonbValue *attributes_to_get = with_projection ? request_member(request, "AttributesToGet") : NULL;
+	char	   *conditional_operator = with_projection ? NULL :
+		request_string(request, "ConditionalOperator", "conditionalOperator", false);
+	const char *legacy[4];
+	const char *modern[3];
+	int			nlegacy = 0,
+				nmodern = 0;
+
+	memset(out, 0, sizeof(*out));
+
+	/* DynamoDB's fixed order of the parameters in its message */
+	if (attribute_updates)
+		legacy[nlegacy++] = "AttributeUpdates";
+	if (attributes_to_get)
+		legacy[nlegacy++] = "AttributesToGet";
+	if (expected)
+		legacy[nlegacy++] = "Expected";
+	if (conditional_operator)
+		legacy[nlegacy++] = "ConditionalOperator";
+	if (update)
+		modern[nmodern++] = "UpdateExpression";
+	if (projection)
+		modern[nmodern++] = "ProjectionExpression";
+	if (condition)
+		modern[nmodern++] = "ConditionExpression";
+	expr_check_not_mixed(legacy, nlegacy, modern, nmodern);
+
+	if (names != NULL && nmodern == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ExpressionAttributeNames can only be specified when using expressions");
+	if (values != NULL && condition == NULL && update == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ExpressionAttributeValues can only be specified when using expressions: %s",
+					 with_update ? "UpdateExpression and ConditionExpression are null" :
+					 "ConditionExpression is null");
+
+	out->params = expr_params_create(names, values);
+	if (update)
+		out->update = expr_parse_update(update, out->params);
+	if (condition)
+		out->condition = expr_parse_condition(condition, EXPR_KIND_CONDITION, out->params);
+	if (projection)
+		out->projection = expr_parse_projection(projection, out->params);
+	expr_params_check_unused(out->params);
+
+	if (expected)
+		out->condition = expr_legacy_expected(expected, conditional_operator);
+	else if (conditional_operator && !with_projection)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+	if (attribute_updates)
+		out->update = expr_legacy_attribute_updates(attribute_updates);
+	if (attributes_to_get)
+		out->projection = expr_legacy_attributes_to_get(request_sub_jsonb(attributes_to_get));
+}
+
+/* ------------------------------------------------------------------------
+ * Responses
+ * ------------------------------------------------------------------------
+ */
+
+/* capacity units of an item size: writes per 1 KB, reads per 4 KB */
+static double
+capacity_units(int64 size, bool write, bool consistent)
+{
+	int64		unit = write ? 1024 : 4096;
+	double		units = (double) Max((size + unit - 1) / unit, 1);
+
+	return (write || consistent) ? units : units / 2;
+}
+
+static void
+push_key(JsonbParseState **state, const char *key)
+{
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) key;
+	v.val.string.len = strlen(key);
+	(void) pushJsonbValue(state, WJB_KEY, &v);
+}
+
+/*
+ * A response object: the attributes under member (omitted when NULL or,
+ * for writes, empty), and ConsumedCapacity when the request asked for it.
+ */
+static Jsonb *
+response(Jsonb *request, const TableInfo *table, const char *member,
+		 struct varlena *attributes, bool omit_empty, double units)
+{
+	JsonbParseState *state = NULL;
+	char	   *return_capacity = request_string(request, "ReturnConsumedCapacity",
+												 "returnConsumedCapacity", false);
+
+	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	if (attributes != NULL &&
+		!(omit_empty && dynamo_container_count(dynamo_value_from_varlena(attributes)) == 0))
+	{
+		push_key(&state, member);
+		(void) dynamo_push_jsonb(&state, dynamo_value_from_varlena(attributes), true);
+	}
+	if (return_capacity != NULL && strcmp(return_capacity, "NONE") != 0)
+	{
+		JsonbValue	v;
+		char	   *units_text = psprintf("%g", units);
+
+		if (strcmp(return_capacity, "TOTAL") != 0 && strcmp(return_capacity, "INDEXES") != 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '%s' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+						 return_capacity);
+		push_key(&state, "ConsumedCapacity");
+		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		push_key(&state, "TableName");
+		v.type = jbvString;
+		v.val.string.val = (char *) table->table_name;
+		v.val.string.len = strlen(table->table_name);
+		(void) pushJsonbValue(&state, WJB_VALUE, &v);
+		push_key(&state, "CapacityUnits");
+		v.type = jbvNumeric;
+		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(units_text),
+															ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		(void) pushJsonbValue(&state, WJB_VALUE, &v);
+		if (strcmp(return_capacity, "INDEXES") == 0)
+		{
+			push_key(&state, "Table");
+			(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+			push_key(&state, "CapacityUnits");
+			(void) pushJsonbValue(&state, WJB_VALUE, &v);
+			(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		}
+		(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	}
+	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+}
+
+/* ------------------------------------------------------------------------
+ * The actions
+ * ------------------------------------------------------------------------
+ */
+
+Jsonb *
+api_put_item(Jsonb *request)
+{
+	PutItemSpec spec;
+	RequestExpressions expressions;
+	WriteResult result;
+
+	memset(&spec, 0, sizeof(spec));
+	request_expressions(request, false, false, &expressions);
+	spec.table = request_table(request);
+	spec.item = request_item(request, "Item", "item");
+	storage_key_from_item(spec.table, dynamo_value_from_varlena(spec.item), &spec.key);
+	if (dynamo_item_size(dynamo_value_from_varlena(spec.item)) > DYNAMO_MAX_ITEM_SIZE)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
+	spec.condition = expressions.condition;
+	spec.return_values = request_return_values(request, false);
+	spec.return_old_on_failure = request_return_old_on_failure(request);
+
+	ops_put_item(&spec, &result);
+	return response(request, spec.table, "Attributes", result.attributes, true,
+					capacity_units(result.item_size, true, true));
+}
+
+Jsonb *
+api_get_item(Jsonb *request)
+{
+	GetItemSpec spec;
+	RequestExpressions expressions;
+	struct varlena *item;
+	int64		size;
+
+	memset(&spec, 0, sizeof(spec));
+	request_expressions(request, false, true, &expressions);
+	spec.table = request_table(request);
+	request_key(request, spec.table, &spec.key);
+	spec.projection = expressions.projection;
+	spec.consistent_read = request_bool(request, "ConsistentRead", false);
+
+	item = ops_get_item(&spec, &size);
+	return response(request, spec.table, "Item", item, false,
+					capacity_units(size, false, spec.consistent_read));
+}
+
+Jsonb *
+api_delete_item(Jsonb *request)
+{
+	DeleteItemSpec spec;
+	RequestExpressions expressions;
+	WriteResult result;
+
+	memset(&spec, 0, sizeof(spec));
+	request_expressions(request, false, false, &expressions);
+	spec.table = request_table(request);
+	request_key(request, spec.table, &spec.key);
+	spec.condition = expressions.condition;
+	spec.return_values = request_return_values(request, false);
+	spec.return_old_on_failure = request_return_old_on_failure(request);
+
+	ops_delete_item(&spec, &result);
+	return response(request, spec.table, "Attributes", result.attributes, true,
+					capacity_units(result.item_size, true, true));
+}
+
+Jsonb *
+api_update_item(Jsonb *request)
+{
+	UpdateItemSpec spec;
+	RequestExpressions expressions;
+	WriteResult result;
+
+	memset(&spec, 0, sizeof(spec));
+	request_expressions(request, true, false, &expressions);
+	spec.table = request_table(request);
+	request_key(request, spec.table, &spec.key);
+	spec.update = expressions.update;
+	spec.condition = expressions.condition;
+	spec.return_values = request_return_values(request, true);
+	spec.return_old_on_failure = request_return_old_on_failure(request);
+
+	ops_update_item(&spec, &result);
+	return response(request, spec.table, "Attributes", result.attributes, true,
+					capacity_units(result.item_size, true, true));
+}

@@ -1,0 +1,346 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_tables.c
+ *	  The control plane's requests: CreateTable, DescribeTable, ListTables,
+ *	  UpdateTable, DeleteTable, parsed and validated into the catalog's
+ *	  spec structs with DynamoDB's messages.
+ *
+ * dynamo's own table options travel in a member DynamoDB does not know
+ * (and, like any unknown member, would ignore): "DynamoOptions":
+ * {"Partitions": n, "VersionAttribute": "name"}.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "api/api.h"
+#include "catalog/catalog.h"
+#include "errors.h"
+
+#define INVALID_PREFIX "One or more parameter values were invalid: "
+
+typedef struct Definition
+{
+	char	   *name;
+	char	   *type;
+} Definition;
+
+/* the elements of an array member, or a DynamoDB error */
+static JsonbValue *
+array_elements(JsonbValue *array, int *count)
+{
+	JsonbIterator *it;
+	JsonbValue	v;
+	JsonbIteratorToken token;
+	JsonbValue *elements;
+	int			n = 0;
+
+	if (!request_value_is_array(array))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	elements = palloc(sizeof(JsonbValue) * Max(JsonContainerSize(array->val.binary.data), 1));
+	it = JsonbIteratorInit(array->val.binary.data);
+	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (token == WJB_ELEM)
+			elements[n++] = v;
+	*count = n;
+	return elements;
+}
+
+/* a string member of an element object */
+static char *
+element_string(JsonbValue *element, const char *name, const char *parameter)
+{
+	JsonbValue *v;
+
+	if (!request_value_is_object(element))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	v = request_object_member(element->val.binary.data, name);
+	if (v == NULL)
+		request_missing(parameter);
+	return request_string_in(v);
+}
+
+static DynamoType
+attribute_type_of(const char *type)
+{
+	return strcmp(type, "S") == 0 ? DYNAMO_TYPE_S : strcmp(type, "N") == 0 ? DYNAMO_TYPE_N : DYNAMO_TYPE_B;
+}
+
+/* ReadCapacityUnits / WriteCapacityUnits of a ProvisionedThroughput member */
+static void
+parse_throughput(JsonbValue *throughput, int64 *read, int64 *write)
+{
+	JsonbValue *r,
+			   *w;
+
+	if (!request_value_is_object(throughput))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	r = request_object_member(throughput->val.binary.data, "ReadCapacityUnits");
+	w = request_object_member(throughput->val.binary.data, "WriteCapacityUnits");
+	if (r == NULL)
+		request_missing("provisionedThroughput.readCapacityUnits");
+	if (w == NULL)
+		request_missing("provisionedThroughput.writeCapacityUnits");
+	*read = request_integer(r);
+	*write = request_integer(w);
+	if (*read < 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "1 validation error detected: Value '" INT64_FORMAT "' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+					 *read);
+	if (*write < 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "1 validation error detected: Value '" INT64_FORMAT "' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
+					 *write);
+}
+
+/* BillingMode: true for PAY_PER_REQUEST */
+static bool
+parse_billing_mode(const char *mode)
+{
+	if (strcmp(mode, "PAY_PER_REQUEST") == 0)
+		return true;
+	if (strcmp(mode, "PROVISIONED") == 0)
+		return false;
+	dynamo_error(DYNAMO_EXC_VALIDATION,
+				 "1 validation error detected: Value '%s' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
+				 mode);
+	return false;
+}
+
+/* CreateTable */
+Jsonb *
+api_create_table(Jsonb *request)
+{
+	CreateTableSpec spec;
+	JsonbValue *key_schema = request_member(request, "KeySchema");
+	JsonbValue *definitions = request_member(request, "AttributeDefinitions");
+	JsonbValue *throughput = request_member(request, "ProvisionedThroughput");
+	JsonbValue *options = request_member(request, "DynamoOptions");
+	char	   *billing_mode = request_string(request, "BillingMode", "billingMode", false);
+	JsonbValue *keys;
+	JsonbValue *defs;
+	Definition *parsed;
+	int			nkeys,
+				ndefs,
+				i,
+				j;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.table_name = request_string(request, "TableName", "tableName", true);
+	request_table_name_check(spec.table_name, "tableName");
+	if (key_schema == NULL)
+		request_missing("keySchema");
+	if (definitions == NULL)
+		request_missing("attributeDefinitions");
+	if (request_member(request, "LocalSecondaryIndexes") != NULL ||
+		request_member(request, "GlobalSecondaryIndexes") != NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Secondary indexes are not supported by this version of dynamo");
+
+	keys = array_elements(key_schema, &nkeys);
+	if (nkeys < 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "1 validation error detected: Value '[]' at 'keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1");
+	if (nkeys > 2)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
+	defs = array_elements(definitions, &ndefs);
+	parsed = palloc(sizeof(Definition) * Max(ndefs, 1));
+	for (i = 0; i < ndefs; i++)
+	{
+		parsed[i].name = element_string(&defs[i], "AttributeName",
+										psprintf("attributeDefinitions.%d.member.attributeName", i + 1));
+		parsed[i].type = element_string(&defs[i], "AttributeType",
+										psprintf("attributeDefinitions.%d.member.attributeType", i + 1));
+		if (strcmp(parsed[i].type, "S") != 0 && strcmp(parsed[i].type, "N") != 0 &&
+			strcmp(parsed[i].type, "B") != 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '%s' at 'attributeDefinitions.%d.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
+						 parsed[i].type, i + 1);
+		for (j = 0; j < i; j++)
+			if (strcmp(parsed[i].name, parsed[j].name) == 0)
+				dynamo_error(DYNAMO_EXC_VALIDATION, "Cannot have two attributes with the same name");
+	}
+
+	for (i = 0; i < nkeys; i++)
+	{
+		char	   *name = element_string(&keys[i], "AttributeName",
+										  psprintf("keySchema.%d.member.attributeName", i + 1));
+		char	   *type = element_string(&keys[i], "KeyType",
+										  psprintf("keySchema.%d.member.keyType", i + 1));
+		KeyAttribute *key = (i == 0) ? &spec.partition_key : &spec.sort_key;
+		bool		defined = false;
+
+		if (strcmp(type, "HASH") != 0 && strcmp(type, "RANGE") != 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '%s' at 'keySchema.%d.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]",
+						 type, i + 1);
+		if (strlen(name) < 1 || strlen(name) > 255)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '%s' at 'keySchema.%d.member.attributeName' failed to satisfy constraint: Member must have length %s",
+						 name, i + 1, strlen(name) < 1 ? "greater than or equal to 1" : "less than or equal to 255");
+		if (i == 0 && strcmp(type, "HASH") != 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+		if (i == 1 && strcmp(type, "RANGE") != 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+		if (i == 1 && strcmp(name, spec.partition_key.name) == 0)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "Both the Hash Key and the Range Key element in the KeySchema have the same name");
+		key->name = name;
+		for (j = 0; j < ndefs; j++)
+			if (strcmp(parsed[j].name, name) == 0)
+			{
+				key->type = attribute_type_of(parsed[j].type);
+				defined = true;
+			}
+		if (!defined)
+		{
+			StringInfoData keys_text,
+						defs_text;
+
+			initStringInfo(&keys_text);
+			initStringInfo(&defs_text);
+			for (j = 0; j < nkeys; j++)
+				appendStringInfo(&keys_text, "%s%s", j ? ", " : "",
+								 element_string(&keys[j], "AttributeName", "keySchema"));
+			for (j = 0; j < ndefs; j++)
+				appendStringInfo(&defs_text, "%s%s", j ? ", " : "", parsed[j].name);
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]",
+						 keys_text.data, defs_text.data);
+		}
+	}
+	if (ndefs != nkeys)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+	spec.attribute_definitions = request_sub_jsonb(definitions);
+
+	spec.pay_per_request = billing_mode ? parse_billing_mode(billing_mode) : false;
+	if (spec.pay_per_request && throughput != NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+	if (!spec.pay_per_request)
+	{
+		if (throughput == NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
+		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
+	}
+
+	spec.partition_count = dynamo_default_partitions;
+	if (options != NULL)
+	{
+		JsonbValue *partitions;
+		JsonbValue *version;
+
+		if (!request_value_is_object(options))
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+		partitions = request_object_member(options->val.binary.data, "Partitions");
+		version = request_object_member(options->val.binary.data, "VersionAttribute");
+		if (partitions != NULL)
+		{
+			int64		n = request_integer(partitions);
+
+			if (n < 1 || n > 1024)
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "DynamoOptions.Partitions must be between 1 and 1024");
+			spec.partition_count = (int) n;
+		}
+		if (version != NULL)
+			spec.version_attribute = request_string_in(version);
+	}
+
+	catalog_create_table(&spec);
+	{
+		/* {"TableDescription": ...}: the description DescribeTable gives */
+		Jsonb	   *described = catalog_describe_table(spec.table_name);
+		JsonbValue *table = getKeyJsonValueFromContainer(&described->root, "Table", 5, NULL);
+		JsonbParseState *state = NULL;
+		JsonbValue	key;
+
+		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		key.type = jbvString;
+		key.val.string.val = "TableDescription";
+		key.val.string.len = strlen("TableDescription");
+		(void) pushJsonbValue(&state, WJB_KEY, &key);
+		(void) pushJsonbValue(&state, WJB_VALUE, table);
+		return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	}
+}
+
+/* DescribeTable */
+Jsonb *
+api_describe_table(Jsonb *request)
+{
+	char	   *table_name = request_string(request, "TableName", "tableName", true);
+
+	request_table_name_check(table_name, "tableName");
+	return catalog_describe_table(table_name);
+}
+
+/* ListTables */
+Jsonb *
+api_list_tables(Jsonb *request)
+{
+	char	   *start = request_string(request, "ExclusiveStartTableName", "exclusiveStartTableName", false);
+	JsonbValue *limit_value = request_member(request, "Limit");
+	int64		limit = 100;
+
+	if (start != NULL)
+		request_table_name_check(start, "exclusiveStartTableName");
+	if (limit_value != NULL)
+	{
+		limit = request_integer(limit_value);
+		if (limit < 1)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+						 limit);
+		if (limit > 100)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
+						 limit);
+	}
+	return catalog_list_tables(start, (int) limit);
+}
+
+/* UpdateTable: billing mode and provisioned throughput */
+Jsonb *
+api_update_table(Jsonb *request)
+{
+	UpdateTableSpec spec;
+	char	   *billing_mode = request_string(request, "BillingMode", "billingMode", false);
+	JsonbValue *throughput = request_member(request, "ProvisionedThroughput");
+
+	memset(&spec, 0, sizeof(spec));
+	spec.table_name = request_string(request, "TableName", "tableName", true);
+	request_table_name_check(spec.table_name, "tableName");
+	if (billing_mode != NULL)
+	{
+		spec.set_billing_mode = true;
+		spec.pay_per_request = parse_billing_mode(billing_mode);
+	}
+	if (throughput != NULL)
+	{
+		if (spec.set_billing_mode && spec.pay_per_request)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+		spec.set_throughput = true;
+		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
+	}
+	if (!spec.set_billing_mode && !spec.set_throughput &&
+		request_member(request, "GlobalSecondaryIndexUpdates") == NULL &&
+		request_member(request, "StreamSpecification") == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+	return catalog_update_table(&spec);
+}
+
+/* DeleteTable */
+Jsonb *
+api_delete_table(Jsonb *request)
+{
+	char	   *table_name = request_string(request, "TableName", "tableName", true);
+
+	request_table_name_check(table_name, "tableName");
+	return catalog_delete_table(table_name);
+}

@@ -1,0 +1,94 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog_alter.c
+ *	  UpdateTable (billing mode and provisioned throughput) and DeleteTable.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+
+#include "catalog/catalog.h"
+#include "errors.h"
+
+static Jsonb *
+copy_jsonb_result(int column)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
+
+	return (Jsonb *) SPI_datumTransfer(PointerGetDatum(DatumGetJsonbP(value)), false, -1);
+}
+
+/* Change a table's billing mode and throughput; {"TableDescription": ...}. */
+Jsonb *
+catalog_update_table(const UpdateTableSpec *spec)
+{
+	TableInfo  *table = catalog_lookup_table(spec->table_name, true);
+	Oid			argtypes[4] = {TEXTOID, TEXTOID, INT8OID, INT8OID};
+	Datum		args[4];
+	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Jsonb	   *result;
+
+	if (table == NULL)
+		catalog_raise_not_found(spec->table_name, true);
+
+	args[0] = CStringGetTextDatum(spec->table_name);
+	args[1] = spec->set_billing_mode ?
+		CStringGetTextDatum(spec->pay_per_request ? "PAY_PER_REQUEST" : "PROVISIONED") : (Datum) 0;
+	nulls[1] = spec->set_billing_mode ? ' ' : 'n';
+	args[2] = Int64GetDatum(spec->read_capacity_units);
+	args[3] = Int64GetDatum(spec->write_capacity_units);
+	if (!spec->set_throughput)
+		nulls[2] = nulls[3] = 'n';
+
+	SPI_connect();
+	if (SPI_execute_with_args("UPDATE dynamo.tables t SET "
+							  "  billing_mode = coalesce($2, billing_mode),"
+							  "  read_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
+							  "                             ELSE coalesce($3, read_capacity_units) END,"
+							  "  write_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
+							  "                              ELSE coalesce($4, write_capacity_units) END"
+							  " WHERE table_name = $1"
+							  " RETURNING jsonb_build_object('TableDescription', dynamo.table_description(t))",
+							  4, argtypes, args, nulls, false, 1) != SPI_OK_UPDATE_RETURNING)
+		elog(ERROR, "UpdateTable failed");
+	result = copy_jsonb_result(1);
+	SPI_finish();
+	catalog_invalidate_table(table->relid);
+	return result;
+}
+
+/* Drop a table and its items; {"TableDescription": ... "DELETING"}. */
+Jsonb *
+catalog_delete_table(const char *table_name)
+{
+	TableInfo  *table = catalog_lookup_table(table_name, true);
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(table_name)};
+	Jsonb	   *result;
+	char	   *drop;
+
+	if (table == NULL)
+		catalog_raise_not_found(table_name, true);
+	drop = psprintf("DROP TABLE %s", quote_qualified_identifier("dynamo_data", table->relation_name));
+
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT jsonb_build_object('TableDescription', "
+							  "                          dynamo.table_description(t, 'DELETING'))"
+							  " FROM dynamo.tables t WHERE table_name = $1",
+							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "DeleteTable could not describe the table");
+	result = copy_jsonb_result(1);
+	if (SPI_execute(drop, false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "DeleteTable could not drop the relation");
+	if (SPI_execute_with_args("DELETE FROM dynamo.tables WHERE table_name = $1",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "DeleteTable could not delete the catalog row");
+	SPI_finish();
+	return result;
+}

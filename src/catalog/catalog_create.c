@@ -1,0 +1,112 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog_create.c
+ *	  CreateTable: the catalog row and the relations that hold the items.
+ *
+ * A table is one partitioned relation in dynamo_data, named after the table
+ * when the name fits in 63 bytes and otherwise after a prefix and a hash of
+ * it; its partitions are "<relation>#<i>" ('#' cannot appear in a table
+ * name, so they never collide with another table's relation).
+ *
+ *	 CREATE TABLE dynamo_data."T" (pk dynamo.value NOT NULL, sk dynamo.value,
+ *	   item dynamo.item NOT NULL, PRIMARY KEY (pk, sk))
+ *	   PARTITION BY HASH (pk dynamo.dynamo_hash_ops);
+ *	 CREATE TABLE dynamo_data."T#0" PARTITION OF dynamo_data."T"
+ *	   FOR VALUES WITH (MODULUS n, REMAINDER 0) USING dynamo; ...
+ *
+ * A table without a sort key has PRIMARY KEY (pk) and sk always NULL.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "catalog/catalog.h"
+#include "errors.h"
+
+/* the name of the relation that holds a table's items */
+static char *
+relation_name_for(const char *table_name)
+{
+	if (strlen(table_name) <= NAMEDATALEN - 6)	/* room for "#1023" */
+		return pstrdup(table_name);
+	return psprintf("%.40s_%016llx", table_name,
+					(unsigned long long) hash_bytes_extended((const unsigned char *) table_name,
+															 strlen(table_name), 0));
+}
+
+static void
+run_sql(const char *sql)
+{
+	int			ret = SPI_execute(sql, false, 0);
+
+	if (ret < 0)
+		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
+}
+
+static const char *
+type_letter(DynamoType type)
+{
+	return dynamo_type_name(type);
+}
+
+/* Create a table: its catalog row and its relations, in the caller's transaction. */
+void
+catalog_create_table(const CreateTableSpec *spec)
+{
+	char	   *relation = relation_name_for(spec->table_name);
+	const char *qualified;
+	StringInfoData sql;
+	int			i;
+
+	if (catalog_lookup_table(spec->table_name, true) != NULL)
+		dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE, "Table already exists: %s", spec->table_name);
+
+	SPI_connect();
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "INSERT INTO dynamo.tables (table_name, relation_name, table_id, partition_key, "
+					 "partition_key_type, sort_key, sort_key_type, attribute_definitions, billing_mode, "
+					 "read_capacity_units, write_capacity_units, partition_count, version_attribute) "
+					 "VALUES (%s, %s, gen_random_uuid(), %s, '%s', %s, %s, %s, '%s', %s, %s, %d, %s)",
+					 quote_literal_cstr(spec->table_name), quote_literal_cstr(relation),
+					 quote_literal_cstr(spec->partition_key.name), type_letter(spec->partition_key.type),
+					 spec->sort_key.name ? quote_literal_cstr(spec->sort_key.name) : "NULL",
+					 spec->sort_key.name ? quote_literal_cstr(type_letter(spec->sort_key.type)) : "NULL",
+					 quote_literal_cstr(JsonbToCString(NULL, &spec->attribute_definitions->root,
+													   VARSIZE(spec->attribute_definitions))),
+					 spec->pay_per_request ? "PAY_PER_REQUEST" : "PROVISIONED",
+					 spec->pay_per_request ? "NULL" : psprintf(INT64_FORMAT, spec->read_capacity_units),
+					 spec->pay_per_request ? "NULL" : psprintf(INT64_FORMAT, spec->write_capacity_units),
+					 spec->partition_count,
+					 spec->version_attribute ? quote_literal_cstr(spec->version_attribute) : "NULL");
+	run_sql(sql.data);
+
+	qualified = quote_qualified_identifier("dynamo_data", relation);
+	resetStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "CREATE TABLE %s (pk dynamo.value NOT NULL, sk dynamo.value%s, "
+					 "item dynamo.item NOT NULL, PRIMARY KEY (pk%s)) "
+					 "PARTITION BY HASH (pk dynamo.dynamo_hash_ops)",
+					 qualified, spec->sort_key.name ? " NOT NULL" : "",
+					 spec->sort_key.name ? ", sk" : "");
+	run_sql(sql.data);
+	for (i = 0; i < spec->partition_count; i++)
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql,
+						 "CREATE TABLE %s PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d) USING dynamo",
+						 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", relation, i)),
+						 qualified, spec->partition_count, i);
+		run_sql(sql.data);
+	}
+	resetStringInfo(&sql);
+	appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
+					 quote_literal_cstr(psprintf("items of DynamoDB table %s", spec->table_name)));
+	run_sql(sql.data);
+	SPI_finish();
+}

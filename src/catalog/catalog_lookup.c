@@ -1,0 +1,168 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog_lookup.c
+ *	  Finding a DynamoDB table's metadata by name, with a per-backend cache.
+ *
+ * The cache maps table name to TableInfo.  An entry is dropped when its
+ * relation gets a relcache invalidation (DROP TABLE by DeleteTable, or the
+ * explicit invalidation UpdateTable sends), so a backend never acts on a
+ * table that is gone; a table created after a miss is found on the next
+ * lookup because misses are not cached.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "catalog/catalog.h"
+#include "errors.h"
+
+static HTAB *TableCache = NULL;
+static MemoryContext TableCacheContext = NULL;
+static SPIPlanPtr LookupPlan = NULL;
+
+/* drop the cache entries of a relation (all of them for InvalidOid) */
+static void
+table_cache_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	TableInfo  *entry;
+
+	if (TableCache == NULL)
+		return;
+	hash_seq_init(&status, TableCache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || entry->relid == relid)
+			(void) hash_search(TableCache, entry->table_name, HASH_REMOVE, NULL);
+	}
+}
+
+static void
+table_cache_init(void)
+{
+	HASHCTL		ctl;
+
+	TableCacheContext = AllocSetContextCreate(TopMemoryContext, "dynamo table cache",
+											  ALLOCSET_SMALL_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = DYNAMO_TABLE_NAME_MAX + 1;
+	ctl.entrysize = sizeof(TableInfo);
+	ctl.hcxt = TableCacheContext;
+	TableCache = hash_create("dynamo tables", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	CacheRegisterRelcacheCallback(table_cache_invalidate, (Datum) 0);
+}
+
+/* Raise DynamoDB's ResourceNotFoundException for a table. */
+void
+catalog_raise_not_found(const char *table_name, bool name_in_message)
+{
+	if (name_in_message)
+		dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
+					 "Requested resource not found: Table: %s not found", table_name);
+	dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND, "Requested resource not found");
+}
+
+static DynamoType
+key_type(const char *name)
+{
+	if (name == NULL)
+		return (DynamoType) 0;
+	if (strcmp(name, "S") == 0)
+		return DYNAMO_TYPE_S;
+	if (strcmp(name, "N") == 0)
+		return DYNAMO_TYPE_N;
+	return DYNAMO_TYPE_B;
+}
+
+static char *
+cache_string(SPITupleTable *tuptable, int column)
+{
+	char	   *value = SPI_getvalue(tuptable->vals[0], tuptable->tupdesc, column);
+
+	return value ? MemoryContextStrdup(TableCacheContext, value) : NULL;
+}
+
+/*
+ * The metadata of a table; NULL when it does not exist and missing_ok,
+ * else DynamoDB's ResourceNotFoundException.
+ */
+TableInfo *
+catalog_lookup_table(const char *table_name, bool missing_ok)
+{
+	TableInfo  *entry;
+	bool		found;
+	Datum		argument;
+	int			ret;
+	Oid			relid;
+	char	   *relation_name;
+
+	if (TableCache == NULL)
+		table_cache_init();
+	if (strlen(table_name) > DYNAMO_TABLE_NAME_MAX)
+	{
+		if (missing_ok)
+			return NULL;
+		catalog_raise_not_found(table_name, false);
+	}
+	entry = hash_search(TableCache, table_name, HASH_FIND, NULL);
+	if (entry != NULL)
+		return entry;
+
+	SPI_connect();
+	if (LookupPlan == NULL)
+	{
+		Oid			argtypes[1] = {TEXTOID};
+
+		LookupPlan = SPI_prepare("SELECT relation_name, partition_key, partition_key_type, sort_key, "
+								 "sort_key_type, version_attribute, partition_count "
+								 "FROM dynamo.tables WHERE table_name = $1 AND status <> 'DELETING'",
+								 1, argtypes);
+		if (LookupPlan == NULL)
+			elog(ERROR, "could not prepare the table lookup: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(LookupPlan);
+	}
+	argument = CStringGetTextDatum(table_name);
+	ret = SPI_execute_plan(LookupPlan, &argument, NULL, false, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "table lookup failed: %s", SPI_result_code_string(ret));
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		if (missing_ok)
+			return NULL;
+		catalog_raise_not_found(table_name, false);
+	}
+
+	relation_name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	relid = get_relname_relid(relation_name, get_namespace_oid("dynamo_data", false));
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation dynamo_data.\"%s\" of table \"%s\" is missing", relation_name, table_name);
+
+	entry = hash_search(TableCache, table_name, HASH_ENTER, &found);
+	entry->relid = relid;
+	entry->relation_name = cache_string(SPI_tuptable, 1);
+	entry->partition_key = cache_string(SPI_tuptable, 2);
+	entry->partition_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3));
+	entry->sort_key = cache_string(SPI_tuptable, 4);
+	entry->sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
+	entry->version_attribute = cache_string(SPI_tuptable, 6);
+	entry->partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
+	SPI_finish();
+	return entry;
+}
+
+/* Make every backend forget what it cached about a table's relation. */
+void
+catalog_invalidate_table(Oid relid)
+{
+	CacheInvalidateRelcacheByRelid(relid);
+}

@@ -1,0 +1,87 @@
+/*-------------------------------------------------------------------------
+ *
+ * ops.h
+ *	  The DynamoDB data-plane operations on validated specs: PutItem,
+ *	  GetItem, UpdateItem, DeleteItem.
+ *
+ * WRITES
+ *
+ * A write reads the item's row with FOR UPDATE (waiting for a concurrent
+ * writer and seeing its committed version), evaluates the condition
+ * against it, and then replaces, inserts or deletes.  An insert that finds
+ * the key taken (a concurrent insert won) starts over, now able to lock the
+ * row; so a condition is always checked against the latest committed
+ * version under a row lock, and concurrent conditional writers never lose
+ * an update.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_OPS_H
+#define DYNAMO_OPS_H
+
+#include "postgres.h"
+
+#include "catalog/catalog.h"
+#include "expr/expr.h"
+#include "storage/rows.h"
+
+typedef enum ReturnValues
+{
+	RETURN_NONE,
+	RETURN_ALL_OLD,
+	RETURN_UPDATED_OLD,
+	RETURN_ALL_NEW,
+	RETURN_UPDATED_NEW
+} ReturnValues;
+
+/* what a write operation answers */
+typedef struct WriteResult
+{
+	struct varlena *attributes; /* per ReturnValues; NULL when none */
+	int64		item_size;		/* of the item written (or deleted), for capacity */
+} WriteResult;
+
+typedef struct PutItemSpec
+{
+	TableInfo  *table;
+	struct varlena *item;
+	ItemKey		key;
+	ExprNode   *condition;		/* NULL when unconditional */
+	ReturnValues return_values; /* NONE or ALL_OLD */
+	bool		return_old_on_failure;
+} PutItemSpec;
+
+typedef struct GetItemSpec
+{
+	TableInfo  *table;
+	ItemKey		key;
+	ExprProjection *projection; /* NULL: the whole item */
+	bool		consistent_read;
+} GetItemSpec;
+
+typedef struct DeleteItemSpec
+{
+	TableInfo  *table;
+	ItemKey		key;
+	ExprNode   *condition;
+	ReturnValues return_values; /* NONE or ALL_OLD */
+	bool		return_old_on_failure;
+} DeleteItemSpec;
+
+typedef struct UpdateItemSpec
+{
+	TableInfo  *table;
+	ItemKey		key;
+	ExprUpdate *update;			/* NULL: only create the item if missing */
+	ExprNode   *condition;
+	ReturnValues return_values;
+	bool		return_old_on_failure;
+} UpdateItemSpec;
+
+/* ops_item.c */
+extern void ops_put_item(const PutItemSpec *spec, WriteResult *result);
+extern struct varlena *ops_get_item(const GetItemSpec *spec, int64 *item_size);
+extern void ops_delete_item(const DeleteItemSpec *spec, WriteResult *result);
+extern void ops_update_item(const UpdateItemSpec *spec, WriteResult *result);
+
+#endif							/* DYNAMO_OPS_H */

@@ -1,0 +1,298 @@
+/*-------------------------------------------------------------------------
+ *
+ * storage_rows.c
+ *	  Reading and writing the row of one item, by key, in a table's
+ *	  partitioned relation.
+ *
+ * Every statement is a plan prepared once per relation and kept (SPI), so
+ * an operation plans nothing; partition pruning happens at execution on the
+ * pk = $1 parameter.  The caller is connected to SPI.
+ *
+ * Row layout (catalog_create.c): pk dynamo.value, sk dynamo.value (NULL when
+ * the table has no sort key), item dynamo.item.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "errors.h"
+#include "storage/rows.h"
+
+#define INVALID_PREFIX "One or more parameter values were invalid: "
+#define MAX_PARTITION_KEY_BYTES 2048
+#define MAX_SORT_KEY_BYTES 1024
+
+typedef enum RowStatement
+{
+	ROW_READ,
+	ROW_READ_FOR_UPDATE,
+	ROW_INSERT,
+	ROW_REPLACE,
+	ROW_DELETE,
+	ROW_STATEMENTS
+} RowStatement;
+
+typedef struct RowPlans
+{
+	Oid			relid;			/* hash key */
+	SPIPlanPtr	plans[ROW_STATEMENTS];
+} RowPlans;
+
+static HTAB *PlanCache = NULL;
+static Oid	ValueTypeOid = InvalidOid;
+static Oid	ItemTypeOid = InvalidOid;
+
+/* forget the plans of a relation that changed (all for InvalidOid) */
+static void
+plan_cache_invalidate(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS status;
+	RowPlans   *entry;
+
+	if (PlanCache == NULL)
+		return;
+	hash_seq_init(&status, PlanCache);
+	while ((entry = hash_seq_search(&status)) != NULL)
+	{
+		if (relid == InvalidOid || entry->relid == relid)
+		{
+			int			i;
+
+			for (i = 0; i < ROW_STATEMENTS; i++)
+				if (entry->plans[i] != NULL)
+					SPI_freeplan(entry->plans[i]);
+			(void) hash_search(PlanCache, &entry->relid, HASH_REMOVE, NULL);
+		}
+	}
+	if (relid == InvalidOid)
+		ValueTypeOid = ItemTypeOid = InvalidOid;
+}
+
+static void
+lookup_types(void)
+{
+	Oid			namespace = get_namespace_oid("dynamo", false);
+
+	ValueTypeOid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								   CStringGetDatum("value"), ObjectIdGetDatum(namespace));
+	ItemTypeOid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+								  CStringGetDatum("item"), ObjectIdGetDatum(namespace));
+}
+
+/* the kept plan of a statement on a table's relation */
+static SPIPlanPtr
+row_plan(const TableInfo *table, RowStatement statement)
+{
+	RowPlans   *entry;
+	bool		found;
+	const char *relation;
+	const char *key_match;
+	char	   *sql;
+	Oid			argtypes[3];
+	SPIPlanPtr	plan;
+
+	if (PlanCache == NULL)
+	{
+		HASHCTL		ctl;
+
+		memset(&ctl, 0, sizeof(ctl));
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(RowPlans);
+		PlanCache = hash_create("dynamo row plans", 64, &ctl, HASH_ELEM | HASH_BLOBS);
+		CacheRegisterRelcacheCallback(plan_cache_invalidate, (Datum) 0);
+	}
+	if (!OidIsValid(ValueTypeOid))
+		lookup_types();
+
+	entry = hash_search(PlanCache, &table->relid, HASH_ENTER, &found);
+	if (!found)
+		memset(entry->plans, 0, sizeof(entry->plans));
+	if (entry->plans[statement] != NULL)
+		return entry->plans[statement];
+
+	relation = quote_qualified_identifier("dynamo_data", table->relation_name);
+	key_match = table->sort_key ? "pk = $1 AND sk = $2" : "pk = $1";
+	argtypes[0] = ValueTypeOid;
+	argtypes[1] = ValueTypeOid;
+	argtypes[2] = ItemTypeOid;
+	switch (statement)
+	{
+		case ROW_READ:
+			sql = psprintf("SELECT item FROM %s WHERE %s", relation, key_match);
+			break;
+		case ROW_READ_FOR_UPDATE:
+			sql = psprintf("SELECT item FROM %s WHERE %s FOR UPDATE", relation, key_match);
+			break;
+		case ROW_INSERT:
+			sql = psprintf("INSERT INTO %s (pk, sk, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+						   relation);
+			break;
+		case ROW_REPLACE:
+			sql = psprintf("UPDATE %s SET item = $3 WHERE %s", relation, key_match);
+			break;
+		default:
+			sql = psprintf("DELETE FROM %s WHERE %s", relation, key_match);
+			break;
+	}
+	plan = SPI_prepare(sql, 3, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(plan);
+	entry->plans[statement] = plan;
+	return plan;
+}
+
+/* run a row statement with the key (and item) as parameters */
+static int
+run_row_statement(const TableInfo *table, RowStatement statement, const ItemKey *key,
+				  struct varlena *item)
+{
+	Datum		values[3];
+	char		nulls[3] = {' ', ' ', ' '};
+	int			ret;
+
+	values[0] = PointerGetDatum(dynamo_value_to_varlena(key->partition.data, key->partition.len));
+	if (key->sort.len > 0)
+		values[1] = PointerGetDatum(dynamo_value_to_varlena(key->sort.data, key->sort.len));
+	else
+	{
+		values[1] = (Datum) 0;
+		nulls[1] = 'n';
+	}
+	values[2] = PointerGetDatum(item);
+	if (item == NULL)
+		nulls[2] = 'n';
+
+	ret = SPI_execute_plan(row_plan(table, statement), values, nulls,
+						   statement == ROW_READ, statement == ROW_READ ? 1 : 0);
+	if (ret < 0)
+		elog(ERROR, "row statement failed: %s", SPI_result_code_string(ret));
+	return ret;
+}
+
+/*
+ * Check one key attribute's value against the key schema, with DynamoDB's
+ * messages: type, emptiness, size.
+ */
+void
+storage_check_key_value(const char *name, DynamoType declared, DynamoValue value,
+						bool partition)
+{
+	DynamoType	actual = dynamo_value_type(value);
+
+	if (actual != declared)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Type mismatch for key %s expected: %s actual: %s",
+					 name, dynamo_type_name(declared), dynamo_type_name(actual));
+	if ((actual == DYNAMO_TYPE_S || actual == DYNAMO_TYPE_B) && value.len == 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty %s value. Key: %s",
+					 actual == DYNAMO_TYPE_S ? "string" : "binary", name);
+	if (partition && actual != DYNAMO_TYPE_N && value.len - 1 > MAX_PARTITION_KEY_BYTES)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Size of hashkey has exceeded the maximum size limit of2048 bytes");
+	if (!partition && actual != DYNAMO_TYPE_N && value.len - 1 > MAX_SORT_KEY_BYTES)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
+}
+
+/* The key of an item to be stored, checked against the table's key schema. */
+void
+storage_key_from_item(const TableInfo *table, DynamoValue item, ItemKey *key)
+{
+	memset(key, 0, sizeof(*key));
+	if (!dynamo_map_lookup(item, table->partition_key, strlen(table->partition_key), &key->partition))
+		dynamo_error(DYNAMO_EXC_VALIDATION, INVALID_PREFIX "Missing the key %s in the item",
+					 table->partition_key);
+	storage_check_key_value(table->partition_key, table->partition_key_type, key->partition, true);
+	if (table->sort_key != NULL)
+	{
+		if (!dynamo_map_lookup(item, table->sort_key, strlen(table->sort_key), &key->sort))
+			dynamo_error(DYNAMO_EXC_VALIDATION, INVALID_PREFIX "Missing the key %s in the item",
+						 table->sort_key);
+		storage_check_key_value(table->sort_key, table->sort_key_type, key->sort, false);
+	}
+}
+
+/* An item made of the key attributes alone (UpdateItem of a new item). */
+struct varlena *
+storage_key_item(const TableInfo *table, const ItemKey *key)
+{
+	DynamoElement elements[2];
+	StringInfoData scratch;
+	StringInfoData out;
+	int			n = 0;
+
+	initStringInfo(&scratch);
+	elements[n].name = table->partition_key;
+	elements[n].namelen = strlen(table->partition_key);
+	elements[n].start = scratch.len;
+	elements[n].len = key->partition.len;
+	appendBinaryStringInfo(&scratch, (const char *) key->partition.data, key->partition.len);
+	n++;
+	if (table->sort_key != NULL)
+	{
+		elements[n].name = table->sort_key;
+		elements[n].namelen = strlen(table->sort_key);
+		elements[n].start = scratch.len;
+		elements[n].len = key->sort.len;
+		appendBinaryStringInfo(&scratch, (const char *) key->sort.data, key->sort.len);
+		n++;
+	}
+	dynamo_sort_map_elements(elements, n);
+	initStringInfo(&out);
+	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, n);
+	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
+}
+
+/*
+ * The stored item with this key, or NULL.  With for_update, the row is
+ * locked until the end of the transaction, and the latest committed version
+ * is read (a concurrent writer is waited for).  The result is allocated in
+ * the caller's (pre-SPI) memory context.
+ */
+struct varlena *
+storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update)
+{
+	bool		isnull;
+	Datum		item;
+
+	run_row_statement(table, for_update ? ROW_READ_FOR_UPDATE : ROW_READ, key, NULL);
+	if (SPI_processed == 0)
+		return NULL;
+	item = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return (struct varlena *) DatumGetPointer(SPI_datumTransfer(PointerGetDatum(PG_DETOAST_DATUM(item)),
+																false, -1));
+}
+
+/* Insert a new item; false when a row with its key exists already. */
+bool
+storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *item)
+{
+	run_row_statement(table, ROW_INSERT, key, item);
+	return SPI_processed == 1;
+}
+
+/* Replace the item of an existing (locked) row. */
+void
+storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item)
+{
+	run_row_statement(table, ROW_REPLACE, key, item);
+}
+
+/* Delete the row with this key; false when there was none. */
+bool
+storage_delete_item(const TableInfo *table, const ItemKey *key)
+{
+	run_row_statement(table, ROW_DELETE, key, NULL);
+	return SPI_processed == 1;
+}
