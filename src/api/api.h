@@ -44,4 +44,8 @@ extern Jsonb *api_get_item(Jsonb *request);
 extern Jsonb *api_delete_item(Jsonb *request);
 extern Jsonb *api_update_item(Jsonb *request);
 
+/* api_read.c: Query and Scan */
+extern Jsonb *api_query(Jsonb *request);
+extern Jsonb *api_scan(Jsonb *request);
+
 #endif							/* DYNAMO_API_H */

@@ -32,6 +32,8 @@ static const struct
 	{"GetItem", api_get_item},
 	{"ListTables", api_list_tables},
 	{"PutItem", api_put_item},
+	{"Query", api_query},
+	{"Scan", api_scan},
 	{"UpdateItem", api_update_item},
 	{"UpdateTable", api_update_table},
 };

@@ -21,6 +21,8 @@
 
 #include "postgres.h"
 
+#include "nodes/pg_list.h"
+
 #include "catalog/catalog.h"
 #include "expr/expr.h"
 #include "storage/rows.h"
@@ -85,3 +87,39 @@ extern void ops_delete_item(const DeleteItemSpec *spec, WriteResult *result);
 extern void ops_update_item(const UpdateItemSpec *spec, WriteResult *result);
 
 #endif							/* DYNAMO_OPS_H */
+
+/* ------------------------------------------------------------------------
+ * Query and Scan
+ * ------------------------------------------------------------------------
+ */
+
+#define DYNAMO_MAX_PAGE_BYTES (1024 * 1024)
+
+typedef struct ReadPageSpec
+{
+	TableInfo  *table;
+	bool		is_query;
+	ExprKeyRange range;			/* Query: the key condition */
+	bool		forward;		/* ScanIndexForward */
+	ExprNode   *filter;			/* NULL: none */
+	ExprProjection *projection; /* NULL: whole items */
+	bool		count_only;		/* Select COUNT */
+	int64		limit;			/* 0: none */
+	bool		has_start;		/* ExclusiveStartKey */
+	ItemKey		start;
+	int			segment;		/* Scan: parallel segment, of total_segments */
+	int			total_segments; /* 0: not a parallel scan */
+} ReadPageSpec;
+
+typedef struct ReadPageResult
+{
+	List	   *items;			/* struct varlena * per item returned */
+	int64		count;			/* items that passed the filter */
+	int64		scanned_count;	/* items read */
+	int64		bytes_read;		/* their DynamoDB size */
+	bool		has_last_key;
+	struct varlena *last_key;	/* LastEvaluatedKey, an item of the key attributes */
+} ReadPageResult;
+
+/* ops_read.c */
+extern void ops_read_page(const ReadPageSpec *spec, ReadPageResult *result);
