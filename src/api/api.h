@@ -44,6 +44,10 @@ extern Jsonb *api_get_item(Jsonb *request);
 extern Jsonb *api_delete_item(Jsonb *request);
 extern Jsonb *api_update_item(Jsonb *request);
 
+/* api_batch.c */
+extern Jsonb *api_batch_get_item(Jsonb *request);
+extern Jsonb *api_batch_write_item(Jsonb *request);
+
 /* api_read.c: Query and Scan */
 extern Jsonb *api_query(Jsonb *request);
 extern Jsonb *api_scan(Jsonb *request);

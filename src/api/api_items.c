@@ -18,6 +18,7 @@
 
 #include "api/api.h"
 #include "errors.h"
+#include "api/api_specs.h"
 #include "ops/ops.h"
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
@@ -287,64 +288,85 @@ response(Jsonb *request, const TableInfo *table, const char *member,
  * ------------------------------------------------------------------------
  */
 
+/* Parse and validate a PutItem request into its spec. */
+void
+api_parse_put_item(Jsonb *request, PutItemSpec *spec)
+{
+	RequestExpressions expressions;
+
+	memset(spec, 0, sizeof(*spec));
+	request_expressions(request, false, false, &expressions);
+	spec->table = request_table(request);
+	spec->item = request_item(request, "Item", "item");
+	storage_key_from_item(spec->table, dynamo_value_from_varlena(spec->item), &spec->key);
+	if (dynamo_item_size(dynamo_value_from_varlena(spec->item)) > DYNAMO_MAX_ITEM_SIZE)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
+	spec->condition = expressions.condition;
+	spec->return_values = request_return_values(request, false);
+	spec->return_old_on_failure = request_return_old_on_failure(request);
+}
+
 Jsonb *
 api_put_item(Jsonb *request)
 {
 	PutItemSpec spec;
-	RequestExpressions expressions;
 	WriteResult result;
 
-	memset(&spec, 0, sizeof(spec));
-	request_expressions(request, false, false, &expressions);
-	spec.table = request_table(request);
-	spec.item = request_item(request, "Item", "item");
-	storage_key_from_item(spec.table, dynamo_value_from_varlena(spec.item), &spec.key);
-	if (dynamo_item_size(dynamo_value_from_varlena(spec.item)) > DYNAMO_MAX_ITEM_SIZE)
-		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
-	spec.condition = expressions.condition;
-	spec.return_values = request_return_values(request, false);
-	spec.return_old_on_failure = request_return_old_on_failure(request);
-
+	api_parse_put_item(request, &spec);
 	ops_put_item(&spec, &result);
 	return response(request, spec.table, "Attributes", result.attributes, true,
 					capacity_units(result.item_size, true, true));
+}
+
+/* Parse and validate a GetItem request into its spec. */
+void
+api_parse_get_item(Jsonb *request, GetItemSpec *spec)
+{
+	RequestExpressions expressions;
+
+	memset(spec, 0, sizeof(*spec));
+	request_expressions(request, false, true, &expressions);
+	spec->table = request_table(request);
+	request_key(request, spec->table, &spec->key);
+	spec->projection = expressions.projection;
+	spec->consistent_read = request_bool(request, "ConsistentRead", false);
 }
 
 Jsonb *
 api_get_item(Jsonb *request)
 {
 	GetItemSpec spec;
-	RequestExpressions expressions;
 	struct varlena *item;
 	int64		size;
 
-	memset(&spec, 0, sizeof(spec));
-	request_expressions(request, false, true, &expressions);
-	spec.table = request_table(request);
-	request_key(request, spec.table, &spec.key);
-	spec.projection = expressions.projection;
-	spec.consistent_read = request_bool(request, "ConsistentRead", false);
-
+	api_parse_get_item(request, &spec);
 	item = ops_get_item(&spec, &size);
 	return response(request, spec.table, "Item", item, false,
 					capacity_units(size, false, spec.consistent_read));
+}
+
+/* Parse and validate a DeleteItem request into its spec. */
+void
+api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec)
+{
+	RequestExpressions expressions;
+
+	memset(spec, 0, sizeof(*spec));
+	request_expressions(request, false, false, &expressions);
+	spec->table = request_table(request);
+	request_key(request, spec->table, &spec->key);
+	spec->condition = expressions.condition;
+	spec->return_values = request_return_values(request, false);
+	spec->return_old_on_failure = request_return_old_on_failure(request);
 }
 
 Jsonb *
 api_delete_item(Jsonb *request)
 {
 	DeleteItemSpec spec;
-	RequestExpressions expressions;
 	WriteResult result;
 
-	memset(&spec, 0, sizeof(spec));
-	request_expressions(request, false, false, &expressions);
-	spec.table = request_table(request);
-	request_key(request, spec.table, &spec.key);
-	spec.condition = expressions.condition;
-	spec.return_values = request_return_values(request, false);
-	spec.return_old_on_failure = request_return_old_on_failure(request);
-
+	api_parse_delete_item(request, &spec);
 	ops_delete_item(&spec, &result);
 	return response(request, spec.table, "Attributes", result.attributes, true,
 					capacity_units(result.item_size, true, true));

@@ -25,6 +25,8 @@ static const struct
 	const char *name;
 	ActionHandler handler;
 }			Actions[] = {
+	{"BatchGetItem", api_batch_get_item},
+	{"BatchWriteItem", api_batch_write_item},
 	{"CreateTable", api_create_table},
 	{"DeleteItem", api_delete_item},
 	{"DeleteTable", api_delete_table},

@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_specs.h
+ *	  Parsing single-item requests into the operations' specs, for the
+ *	  actions that batch them (BatchGetItem, BatchWriteItem; private to
+ *	  src/api/).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNAMO_API_SPECS_H
+#define DYNAMO_API_SPECS_H
+
+#include "ops/ops.h"
+
+/* api_items.c */
+extern void api_parse_put_item(Jsonb *request, PutItemSpec *spec);
+extern void api_parse_get_item(Jsonb *request, GetItemSpec *spec);
+extern void api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec);
+
+#endif							/* DYNAMO_API_SPECS_H */
