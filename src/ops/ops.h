@@ -86,7 +86,6 @@ extern struct varlena *ops_get_item(const GetItemSpec *spec, int64 *item_size);
 extern void ops_delete_item(const DeleteItemSpec *spec, WriteResult *result);
 extern void ops_update_item(const UpdateItemSpec *spec, WriteResult *result);
 
-#endif							/* DYNAMO_OPS_H */
 
 /* ------------------------------------------------------------------------
  * Query and Scan
@@ -123,3 +122,5 @@ typedef struct ReadPageResult
 
 /* ops_read.c */
 extern void ops_read_page(const ReadPageSpec *spec, ReadPageResult *result);
+
+#endif							/* DYNAMO_OPS_H */
