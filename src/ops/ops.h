@@ -25,7 +25,7 @@
 
 #include "catalog/catalog.h"
 #include "expr/expr.h"
-#include "storage/rows.h"
+#include "storage/storage.h"
 
 typedef enum ReturnValues
 {

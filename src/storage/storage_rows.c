@@ -25,11 +25,11 @@
 #include "utils/syscache.h"
 
 #include "errors.h"
-#include "storage/rows.h"
+#include "storage/storage.h"
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
-#define MAX_PARTITION_KEY_BYTES 2048
-#define MAX_SORT_KEY_BYTES 1024
+#define MAX_PARTITION_KEY_BYTES DYNAMO_MAX_PARTITION_KEY_SIZE
+#define MAX_SORT_KEY_BYTES DYNAMO_MAX_SORT_KEY_SIZE
 
 typedef enum RowStatement
 {

@@ -1,18 +1,40 @@
 /*-------------------------------------------------------------------------
  *
- * rows.h
- *	  The item read and write primitives of the storage layer: one row per
- *	  item in the table's partitioned relation, addressed by its key.
+ * storage.h
+ *	  The storage layer: the "dynamo" table access method, which wraps heap
+ *	  and enforces DynamoDB's invariants on every row it stores, and the
+ *	  primitives that read and write the row of one item by its key.
+ *
+ * A DynamoDB table is a partitioned relation in schema dynamo_data (columns
+ * pk dynamo.value, sk dynamo.value, item dynamo.item; PARTITION BY HASH on
+ * pk) whose partitions use this access method.  The access method is heap
+ * with its write callbacks checking each row first (storage_check.c) and its
+ * index-build callbacks running with heap's own routine in rd_tableam
+ * (storage_am.c explains why).
  *
  *-------------------------------------------------------------------------
  */
-#ifndef DYNAMO_STORAGE_ROWS_H
-#define DYNAMO_STORAGE_ROWS_H
+#ifndef DYNAMO_STORAGE_H
+#define DYNAMO_STORAGE_H
 
 #include "postgres.h"
 
+#include "executor/tuptable.h"
+#include "fmgr.h"
+#include "utils/relcache.h"
+
 #include "catalog/catalog.h"
 #include "value/value.h"
+
+/* DynamoDB's limits on keys (the item limit is DYNAMO_MAX_ITEM_SIZE) */
+#define DYNAMO_MAX_PARTITION_KEY_SIZE	2048
+#define DYNAMO_MAX_SORT_KEY_SIZE		1024
+
+/* storage_am.c */
+extern Datum dynamo_tableam_handler(PG_FUNCTION_ARGS);
+
+/* storage_check.c */
+extern void storage_check_row(Relation rel, TupleTableSlot *slot);
 
 /* the primary key of an item: its partition key and sort key values */
 typedef struct ItemKey
@@ -31,4 +53,5 @@ extern bool storage_insert_item(const TableInfo *table, const ItemKey *key, stru
 extern void storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
 
-#endif							/* DYNAMO_STORAGE_ROWS_H */
+
+#endif							/* DYNAMO_STORAGE_H */

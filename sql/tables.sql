@@ -1,0 +1,81 @@
+-- tables.sql: the control plane: CreateTable, DescribeTable, ListTables,
+-- UpdateTable, DeleteTable, and the relations a table is stored in.
+
+-- a table with a partition key and a sort key, on demand
+SELECT (d - 'TableId'::text - 'CreationDateTime'::text - 'TableSizeBytes'::text) AS created
+  FROM (SELECT dynamo.execute('CreateTable', '{"TableName": "Orders", "BillingMode": "PAY_PER_REQUEST",
+    "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "placed", "KeyType": "RANGE"}],
+    "AttributeDefinitions": [{"AttributeName": "customer", "AttributeType": "S"}, {"AttributeName": "placed", "AttributeType": "N"}]}')
+    -> 'TableDescription' AS d) t;
+
+-- a provisioned table with a partition key only, 4 partitions
+SELECT d -> 'KeySchema' AS key_schema, d -> 'ProvisionedThroughput' AS throughput, d -> 'BillingModeSummary' AS billing
+  FROM (SELECT dynamo.execute('CreateTable', '{"TableName": "users.v2", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "B"}],
+    "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 10},
+    "DynamoOptions": {"Partitions": 4}}') -> 'TableDescription' AS d) t;
+
+-- the relations: one partitioned relation, its partitions using the dynamo access method
+SELECT c.relname, c.relkind, am.amname, pg_get_expr(c.relpartbound, c.oid) AS bound
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am am ON am.oid = c.relam
+ WHERE n.nspname = 'dynamo_data' AND c.relkind IN ('r', 'p') AND c.relname ~ '^(Orders|users)'
+ ORDER BY c.relname COLLATE "C";
+SELECT table_name, relation_name, partition_key, partition_key_type, sort_key, sort_key_type, billing_mode,
+       read_capacity_units, write_capacity_units, partition_count
+  FROM dynamo.tables ORDER BY table_name COLLATE "C";
+
+-- DescribeTable and ListTables
+SELECT d ->> 'TableName' AS name, d ->> 'TableStatus' AS status, d ->> 'TableArn' AS arn,
+       (d ->> 'TableId') ~ '^[0-9a-f-]{36}$' AS has_id, (d ->> 'CreationDateTime')::numeric > 0 AS has_time,
+       d -> 'ItemCount' AS item_count
+  FROM (SELECT dynamo.execute('DescribeTable', '{"TableName": "Orders"}') -> 'Table' AS d) t;
+SELECT dynamo.execute('ListTables', '{}');
+SELECT dynamo.execute('ListTables', '{"Limit": 1}');
+SELECT dynamo.execute('ListTables', '{"ExclusiveStartTableName": "Orders"}');
+SELECT * FROM dynamo.list_tables();
+
+-- UpdateTable
+SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 20}}')
+    -> 'TableDescription' -> 'ProvisionedThroughput' AS throughput;
+SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "BillingMode": "PAY_PER_REQUEST"}')
+    -> 'TableDescription' -> 'BillingModeSummary' AS billing;
+
+-- DynamoDB's errors
+SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'CreateTable', r))
+  FROM unnest(ARRAY[
+    '{"KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]}',
+    '{"TableName": "ab", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "bad name!", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Orders", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "RANGE"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}, {"AttributeName": "a", "KeyType": "RANGE"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "b", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}, {"AttributeName": "b", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "X"}], "BillingMode": "PAY_PER_REQUEST"}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}]}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "ProvisionedThroughput": {"ReadCapacityUnits": 0, "WriteCapacityUnits": 1}}',
+    '{"TableName": "Other", "KeySchema": [{"AttributeName": "a", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "a", "AttributeType": "S"}], "BillingMode": "FREE"}'
+  ]) AS r;
+SELECT error_of($$SELECT dynamo.execute('DescribeTable', '{"TableName": "Missing"}')$$);
+SELECT error_of($$SELECT dynamo.execute('DeleteTable', '{"TableName": "Missing"}')$$);
+SELECT error_of($$SELECT dynamo.execute('ListTables', '{"Limit": 0}')$$);
+SELECT error_of($$SELECT dynamo.execute('Frobnicate', '{}')$$);
+SELECT error_of($$SELECT dynamo.execute('DescribeTable', '[]')$$);
+-- a failed CreateTable leaves nothing behind
+SELECT count(*) FROM dynamo.tables WHERE table_name = 'Other';
+
+-- DeleteTable drops the relations
+SELECT dynamo.execute('DeleteTable', '{"TableName": "users.v2"}') -> 'TableDescription' ->> 'TableStatus' AS status;
+SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'dynamo_data' AND c.relname LIKE 'users.v2%';
+SELECT * FROM dynamo.list_tables();
+
+-- a long table name gets a derived relation name that fits in 63 bytes
+SELECT dynamo.create_table(repeat('x', 200), 'id') -> 'TableDescription' ->> 'TableName' = repeat('x', 200) AS created;
+SELECT length(relation_name) <= 63 AS fits FROM dynamo.tables WHERE table_name = repeat('x', 200);
+SELECT dynamo.delete_table(repeat('x', 200)) IS NOT NULL AS deleted;
+
+SELECT dynamo.delete_table('Orders') IS NOT NULL AS deleted;
+SELECT count(*) AS tables_left FROM dynamo.tables;
