@@ -21,4 +21,7 @@ if ! pg_prove -d dynamo_tap --ext .sql -r test/pgtap; then
     status=1
 fi
 
+echo "--- concurrency"
+test/concurrency/run.sh || status=1
+
 exit $status

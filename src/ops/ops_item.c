@@ -47,29 +47,108 @@ copy_out(struct varlena *datum)
 	return (struct varlena *) DatumGetPointer(SPI_datumTransfer(PointerGetDatum(datum), false, -1));
 }
 
+/* item with attribute name set to value (a new item; item is unchanged) */
+static struct varlena *
+with_attribute(struct varlena *item, const char *name, DynamoValue value)
+{
+	ExprUpdate	update;
+	ExprUpdateAction action;
+	ExprNode	operand;
+	ExprUpdateResult result;
+
+	memset(&operand, 0, sizeof(operand));
+	operand.type = EXPR_VALUE;
+	operand.value = value;
+	memset(&action, 0, sizeof(action));
+	action.type = EXPR_UPDATE_SET;
+	action.path.length = 1;
+	action.path.elements = palloc0(sizeof(ExprPathElement));
+	action.path.elements[0].name = name;
+	action.path.elements[0].namelen = strlen(name);
+	action.operand = &operand;
+	memset(&update, 0, sizeof(update));
+	update.nactions = 1;
+	update.actions = &action;
+	expr_apply_update(&update, as_value(item), NULL, false, &result);
+	return result.new_item;
+}
+
+/*
+ * Version-number optimistic locking, for tables that name a version
+ * attribute: the item being written carries the version the writer read
+ * (none for a new item); it must equal the stored item's version, and the
+ * item is stored with the next version.  Returns the item to store.
+ */
+static struct varlena *
+apply_version(const TableInfo *table, struct varlena *old, struct varlena *candidate)
+{
+	const char *name = table->version_attribute;
+	uint32		namelen;
+	DynamoValue expected;
+	DynamoValue current;
+	bool		has_expected;
+	bool		has_current;
+	DynamoNumber number;
+	DynamoNumber one;
+	DynamoNumber next;
+	DynamoNumberError error;
+	uint8		encoded[1 + DYNAMO_NUMBER_MAX_ENCODED];
+	DynamoValue next_value;
+
+	if (name == NULL)
+		return candidate;
+	namelen = strlen(name);
+	has_expected = dynamo_map_lookup(as_value(candidate), name, namelen, &expected);
+	has_current = old != NULL && dynamo_map_lookup(as_value(old), name, namelen, &current);
+	if (has_expected != has_current ||
+		(has_expected && !(expected.len == current.len && memcmp(expected.data, current.data, expected.len) == 0)))
+		condition_failed();
+	if (has_expected && dynamo_value_type(expected) != DYNAMO_TYPE_N)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "One or more parameter values were invalid: the version attribute %s must be a number", name);
+
+	/* the next version: expected + 1, or 1 */
+	dynamo_number_parse("1", 1, &one);
+	if (has_expected)
+	{
+		dynamo_number_decode(expected.data + 1, expected.len - 1, &number);
+		if (!dynamo_number_add(&number, &one, false, &next, &error))
+			dynamo_number_raise_error(error, NULL, 0);
+	}
+	else
+		next = one;
+	encoded[0] = DYNAMO_TYPE_N;
+	next_value.data = encoded;
+	next_value.len = 1 + dynamo_number_encode(&next, encoded + 1);
+	return with_attribute(candidate, name, next_value);
+}
+
 /* PutItem: store an item whole, replacing any item with its key. */
 void
 ops_put_item(const PutItemSpec *spec, WriteResult *result)
 {
 	struct varlena *old;
 
+	struct varlena *item = spec->item;
+
 	memset(result, 0, sizeof(*result));
-	result->item_size = dynamo_item_size(dynamo_value_from_varlena(spec->item));
 	SPI_connect();
 	for (;;)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);
 		if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
 			condition_failed();
+		item = apply_version(spec->table, old, spec->item);
 		if (old != NULL)
 		{
-			storage_replace_item(spec->table, &spec->key, spec->item);
+			storage_replace_item(spec->table, &spec->key, item);
 			break;
 		}
-		if (storage_insert_item(spec->table, &spec->key, spec->item))
+		if (storage_insert_item(spec->table, &spec->key, item))
 			break;
 		/* a concurrent insert took the key: lock its row and check again */
 	}
+	result->item_size = dynamo_item_size(as_value(item));
 	if (spec->return_values == RETURN_ALL_OLD && old != NULL)
 		result->attributes = copy_out(old);
 	if (old != NULL)
@@ -118,6 +197,39 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 	SPI_finish();
 }
 
+/*
+ * The version an UpdateItem claims to have read: the value its update sets
+ * the version attribute to, if it does; else the stored version (no check).
+ * Returns the candidate with that version in place for apply_version.
+ */
+static struct varlena *
+version_claim(const UpdateItemSpec *spec, struct varlena *old, struct varlena *candidate)
+{
+	const char *name = spec->table->version_attribute;
+	bool		sets_version = false;
+	int			i;
+
+	for (i = 0; spec->update != NULL && i < spec->update->nactions; i++)
+	{
+		const ExprPath *path = &spec->update->actions[i].path;
+
+		if (path->length == 1 && path->elements[0].name != NULL &&
+			path->elements[0].namelen == strlen(name) &&
+			memcmp(path->elements[0].name, name, path->elements[0].namelen) == 0)
+			sets_version = true;
+	}
+	if (sets_version || old == NULL)
+		return candidate;
+	{
+		/* no claim: carry the stored version over, so that it is simply incremented */
+		DynamoValue current;
+
+		if (!dynamo_map_lookup(as_value(old), name, strlen(name), &current))
+			return candidate;
+		return with_attribute(candidate, name, current);
+	}
+}
+
 /* UpdateItem: change (or create) the item with a key, if the condition holds. */
 void
 ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
@@ -151,6 +263,8 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		}
 		else
 			new_item = old ? old : storage_key_item(spec->table, &spec->key);
+		if (spec->table->version_attribute != NULL)
+			new_item = apply_version(spec->table, old, version_claim(spec, old, new_item));
 
 		result->item_size = dynamo_item_size(as_value(new_item));
 		if (result->item_size > MAX_ITEM_SIZE)

@@ -13,7 +13,8 @@
  * read.
  *
  * Statements are built per shape of request (range operator, direction,
- * start key, segments) and their plans kept per statement text.
+ * start key, segments) and their plans kept per statement text.  Their
+ * operators are schema-qualified: they run under the caller's search_path.
  *
  *-------------------------------------------------------------------------
  */
@@ -135,25 +136,26 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 		const ExprKeyRange *range = &spec->range;
 
 		ADD_VALUE(range->partition_value);
-		appendStringInfo(&sql, " AND pk = $%d", nargs);
+		appendStringInfo(&sql, " AND pk OPERATOR(dynamo.=) $%d", nargs);
 		if (range->has_sort_condition)
 		{
 			if (range->sort_between)
 			{
 				ADD_VALUE(range->sort_low);
 				ADD_VALUE(range->sort_high);
-				appendStringInfo(&sql, " AND sk BETWEEN $%d AND $%d", nargs - 1, nargs);
+				appendStringInfo(&sql, " AND sk OPERATOR(dynamo.>=) $%d AND sk OPERATOR(dynamo.<=) $%d",
+								 nargs - 1, nargs);
 			}
 			else if (range->sort_begins_with)
 			{
 				DynamoValue successor;
 
 				ADD_VALUE(range->sort_low);
-				appendStringInfo(&sql, " AND sk >= $%d", nargs);
+				appendStringInfo(&sql, " AND sk OPERATOR(dynamo.>=) $%d", nargs);
 				if (prefix_successor(range->sort_low, &successor))
 				{
 					ADD_VALUE(successor);
-					appendStringInfo(&sql, " AND sk < $%d", nargs);
+					appendStringInfo(&sql, " AND sk OPERATOR(dynamo.<) $%d", nargs);
 				}
 			}
 			else
@@ -161,13 +163,13 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 				static const char *const ops[] = {"=", "<>", "<", "<=", ">", ">="};
 
 				ADD_VALUE(range->sort_low);
-				appendStringInfo(&sql, " AND sk %s $%d", ops[range->sort_op], nargs);
+				appendStringInfo(&sql, " AND sk OPERATOR(dynamo.%s) $%d", ops[range->sort_op], nargs);
 			}
 		}
 		if (spec->has_start && has_sort)
 		{
 			ADD_VALUE(spec->start.sort);
-			appendStringInfo(&sql, " AND sk %s $%d", spec->forward ? ">" : "<", nargs);
+			appendStringInfo(&sql, " AND sk OPERATOR(dynamo.%s) $%d", spec->forward ? ">" : "<", nargs);
 		}
 		else if (spec->has_start)
 			done = true;		/* an item collection of one item, already returned */
@@ -189,10 +191,11 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 			if (has_sort)
 			{
 				ADD_VALUE(spec->start.sort);
-				appendStringInfo(&sql, " AND (pk, sk) > ($%d, $%d)", nargs - 1, nargs);
+				appendStringInfo(&sql, " AND pk OPERATOR(dynamo.>=) $%d AND (pk OPERATOR(dynamo.>) $%d"
+								 " OR sk OPERATOR(dynamo.>) $%d)", nargs - 1, nargs - 1, nargs);
 			}
 			else
-				appendStringInfo(&sql, " AND pk > $%d", nargs);
+				appendStringInfo(&sql, " AND pk OPERATOR(dynamo.>) $%d", nargs);
 		}
 		appendStringInfo(&sql, " ORDER BY pk%s", has_sort ? ", sk" : "");
 	}

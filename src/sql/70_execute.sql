@@ -14,7 +14,8 @@ COMMENT ON FUNCTION dynamo.execute(text, jsonb) IS
 CREATE FUNCTION dynamo.create_table(
     table_name text, partition_key text, partition_key_type text DEFAULT 'S',
     sort_key text DEFAULT NULL, sort_key_type text DEFAULT 'S',
-    billing_mode text DEFAULT 'PAY_PER_REQUEST', partitions integer DEFAULT NULL)
+    billing_mode text DEFAULT 'PAY_PER_REQUEST', partitions integer DEFAULT NULL,
+    version_attribute text DEFAULT NULL)
 RETURNS jsonb LANGUAGE sql VOLATILE AS $$
     SELECT dynamo.execute('CreateTable', jsonb_strip_nulls(jsonb_build_object(
         'TableName', table_name,
@@ -27,7 +28,8 @@ RETURNS jsonb LANGUAGE sql VOLATILE AS $$
         'BillingMode', billing_mode,
         'ProvisionedThroughput', CASE WHEN billing_mode = 'PROVISIONED'
                                       THEN jsonb_build_object('ReadCapacityUnits', 5, 'WriteCapacityUnits', 5) END,
-        'DynamoOptions', CASE WHEN partitions IS NOT NULL THEN jsonb_build_object('Partitions', partitions) END)))
+        'DynamoOptions', nullif(jsonb_strip_nulls(jsonb_build_object('Partitions', partitions,
+                                                                     'VersionAttribute', version_attribute)), '{}'))))
 $$;
 
 CREATE FUNCTION dynamo.delete_table(table_name text) RETURNS jsonb LANGUAGE sql VOLATILE AS $$

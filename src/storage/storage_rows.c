@@ -120,7 +120,9 @@ row_plan(const TableInfo *table, RowStatement statement)
 		return entry->plans[statement];
 
 	relation = quote_qualified_identifier("dynamo_data", table->relation_name);
-	key_match = table->sort_key ? "pk = $1 AND sk = $2" : "pk = $1";
+	/* operators qualified: these run under the caller's search_path */
+	key_match = table->sort_key ? "pk OPERATOR(dynamo.=) $1 AND sk OPERATOR(dynamo.=) $2"
+		: "pk OPERATOR(dynamo.=) $1";
 	argtypes[0] = ValueTypeOid;
 	argtypes[1] = ValueTypeOid;
 	argtypes[2] = ItemTypeOid;
