@@ -4,8 +4,9 @@
 # Runs twice: a normal build and an assertions build (-DUSE_ASSERT_CHECKING),
 # both with -Wall -Werror. Each run installs the build, starts a cluster with
 # pg_virtualenv (dynamo in shared_preload_libraries) and runs the pg_regress
-# suite (sql/, expected/) and the pgTAP suite (test/pgtap/) inside it.
-# Exits non-zero on any failure.
+# suite (sql/, expected/), the pgTAP suite (test/pgtap/) and the concurrency
+# test (test/concurrency/) inside it. Then the crash test (test/crash/) runs
+# a cluster of its own. Exits non-zero on any failure.
 #
 #   scripts/test.sh              both builds
 #   DYNAMO_TEST_BUILDS=plain scripts/test.sh    one build (plain or asserts)
@@ -32,4 +33,6 @@ for build in $builds; do
     fi
     pg_virtualenv -t -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
 done
+echo "--- crash"
+test/crash/run.sh
 echo "=== dynamo: every suite passed in: $builds"
