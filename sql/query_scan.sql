@@ -76,6 +76,16 @@ SELECT error_of(format('SELECT dynamo.execute(%L, %L)', 'BatchWriteItem', jsonb_
 -- nothing of the rejected batches was written
 SELECT count(*) FROM dynamo_data."Events" WHERE sk = '{"N": "99"}' OR pk = '{"S": "x"}';
 
+-- the typed SQL functions read every page
+SELECT i FROM dynamo.query('Events', '#s = :s AND seq < :hi', '{"#s": "stream"}', '{":s": {"S": "s2"}, ":hi": {"N": "12"}}',
+                           projection => 'seq', forward => false) AS i;
+SELECT count(*) FROM dynamo.query('Events', '#s = :s', '{"#s": "stream"}', '{":s": {"S": "s0"}, ":k": {"S": "odd"}}', filter => 'kind = :k');
+SELECT count(*) FROM dynamo.query('Events', '#s = :s', '{"#s": "stream"}', '{":s": {"S": "s0"}}', max_items => 3);
+SELECT count(*), count(DISTINCT i) FROM dynamo.scan('Events') AS i;
+SELECT count(*) FROM dynamo.scan('Big', projection => 'id');
+SELECT i FROM dynamo.scan('Events', 'seq > :n', 'seq', NULL, '{":n": {"N": "22"}}') AS i;
+SELECT error_of($$SELECT * FROM dynamo.query('Events', 'seq = :s', NULL, '{":s": {"N": "1"}}')$$);
+
 -- clean up
 SELECT dynamo.delete_table('Events') IS NOT NULL AS deleted;
 SELECT dynamo.delete_table('Big') IS NOT NULL AS deleted;

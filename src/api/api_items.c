@@ -55,16 +55,15 @@ request_item(Jsonb *request, const char *name, const char *parameter)
 	return dynamo_item_from_jsonb(request_sub_jsonb(v));
 }
 
-/* the Key of a request: exactly the table's key attributes, of their types */
-static void
-request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
+/* a key given as a map: exactly the table's key attributes, of their types */
+void
+api_key_from_map(const TableInfo *table, DynamoValue map, ItemKey *key)
 {
-	struct varlena *key_item = request_item(request, "Key", "key");
-	DynamoValue map = dynamo_value_from_varlena(key_item);
 	uint32		expected = table->sort_key ? 2 : 1;
 
 	memset(key, 0, sizeof(*key));
-	if (dynamo_container_count(map) != expected ||
+	if (dynamo_value_type(map) != DYNAMO_TYPE_M ||
+		dynamo_container_count(map) != expected ||
 		!dynamo_map_lookup(map, table->partition_key, strlen(table->partition_key), &key->partition) ||
 		(table->sort_key && !dynamo_map_lookup(map, table->sort_key, strlen(table->sort_key), &key->sort)) ||
 		dynamo_value_type(key->partition) != table->partition_key_type ||
@@ -73,6 +72,15 @@ request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
 	storage_check_key_value(table->partition_key, table->partition_key_type, key->partition, true);
 	if (table->sort_key)
 		storage_check_key_value(table->sort_key, table->sort_key_type, key->sort, false);
+}
+
+/* the Key of a request */
+static void
+request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
+{
+	struct varlena *key_item = request_item(request, "Key", "key");
+
+	api_key_from_map(table, dynamo_value_from_varlena(key_item), key);
 }
 
 /* ReturnValues, limited to NONE and ALL_OLD unless all_allowed */

@@ -13,6 +13,7 @@
 #include "ops/ops.h"
 
 /* api_items.c */
+extern void api_key_from_map(const TableInfo *table, DynamoValue map, ItemKey *key);
 extern void api_parse_put_item(Jsonb *request, PutItemSpec *spec);
 extern void api_parse_get_item(Jsonb *request, GetItemSpec *spec);
 extern void api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec);

@@ -44,44 +44,53 @@ CREATE FUNCTION dynamo.list_tables() RETURNS SETOF text LANGUAGE sql VOLATILE AS
     SELECT jsonb_array_elements_text(dynamo.execute('ListTables', '{}') -> 'TableNames')
 $$;
 
--- put_item: store an item; returns the item it replaced, if any
+-- the item functions: the same operations as dynamo.execute, on dynamo.item
+-- values, with no JSON in between (src/api/api_sql.c)
+
 CREATE FUNCTION dynamo.put_item(
     table_name text, item dynamo.item, condition text DEFAULT NULL,
     names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
-RETURNS dynamo.item LANGUAGE sql VOLATILE AS $$
-    SELECT (dynamo.execute('PutItem', jsonb_strip_nulls(jsonb_build_object(
-        'TableName', table_name, 'Item', item::jsonb, 'ConditionExpression', condition,
-        'ExpressionAttributeNames', names, 'ExpressionAttributeValues', "values",
-        'ReturnValues', 'ALL_OLD'))) -> 'Attributes')::dynamo.item
-$$;
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_put_item' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.put_item(text, dynamo.item, text, jsonb, jsonb) IS
+    'PutItem: store the item (if the condition holds); returns the item it replaced, or NULL';
 
--- get_item: the item with a key, or NULL
 CREATE FUNCTION dynamo.get_item(
     table_name text, key dynamo.item, projection text DEFAULT NULL, names jsonb DEFAULT NULL)
-RETURNS dynamo.item LANGUAGE sql VOLATILE AS $$
-    SELECT (dynamo.execute('GetItem', jsonb_strip_nulls(jsonb_build_object(
-        'TableName', table_name, 'Key', key::jsonb, 'ProjectionExpression', projection,
-        'ExpressionAttributeNames', names, 'ConsistentRead', true))) -> 'Item')::dynamo.item
-$$;
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_get_item' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.get_item(text, dynamo.item, text, jsonb) IS
+    'GetItem (strongly consistent): the item with the key, projected, or NULL';
 
--- delete_item: remove the item with a key; returns it, if there was one
 CREATE FUNCTION dynamo.delete_item(
     table_name text, key dynamo.item, condition text DEFAULT NULL,
     names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
-RETURNS dynamo.item LANGUAGE sql VOLATILE AS $$
-    SELECT (dynamo.execute('DeleteItem', jsonb_strip_nulls(jsonb_build_object(
-        'TableName', table_name, 'Key', key::jsonb, 'ConditionExpression', condition,
-        'ExpressionAttributeNames', names, 'ExpressionAttributeValues', "values",
-        'ReturnValues', 'ALL_OLD'))) -> 'Attributes')::dynamo.item
-$$;
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_delete_item' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.delete_item(text, dynamo.item, text, jsonb, jsonb) IS
+    'DeleteItem (if the condition holds): returns the deleted item, or NULL';
 
--- update_item: change (or create) the item with a key; returns it as updated
 CREATE FUNCTION dynamo.update_item(
     table_name text, key dynamo.item, update text, condition text DEFAULT NULL,
     names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
-RETURNS dynamo.item LANGUAGE sql VOLATILE AS $$
-    SELECT (dynamo.execute('UpdateItem', jsonb_strip_nulls(jsonb_build_object(
-        'TableName', table_name, 'Key', key::jsonb, 'UpdateExpression', update,
-        'ConditionExpression', condition, 'ExpressionAttributeNames', names,
-        'ExpressionAttributeValues', "values", 'ReturnValues', 'ALL_NEW'))) -> 'Attributes')::dynamo.item
-$$;
+    RETURNS dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_update_item' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.update_item(text, dynamo.item, text, text, jsonb, jsonb) IS
+    'UpdateItem (if the condition holds; creates a missing item): returns the item as updated';
+
+CREATE FUNCTION dynamo.query(
+    table_name text, key_condition text, names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL,
+    filter text DEFAULT NULL, projection text DEFAULT NULL, forward boolean DEFAULT true,
+    max_items bigint DEFAULT NULL)
+    RETURNS SETOF dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_query' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.query(text, text, jsonb, jsonb, text, text, boolean, bigint) IS
+    'Query: the items of a key range in sort-key order (every page), filtered and projected';
+
+CREATE FUNCTION dynamo.scan(
+    table_name text, filter text DEFAULT NULL, projection text DEFAULT NULL,
+    names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
+    RETURNS SETOF dynamo.item
+    AS 'MODULE_PATHNAME', 'dynamo_sql_scan' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.scan(text, text, text, jsonb, jsonb) IS
+    'Scan: every item of the table (every page), filtered and projected';
