@@ -37,8 +37,9 @@ SELECT dynamo.execute('DeleteItem', '{"TableName": "Items", "Key": {"pk": {"S": 
 SELECT dynamo.execute('DeleteItem', '{"TableName": "Items", "Key": {"pk": {"S": "u"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_OLD"}');
 
 -- the typed SQL functions
-SELECT dynamo.put_item('Simple', '{"id": {"B": "AQI="}, "name": {"S": "one"}}') AS replaced;
-SELECT dynamo.put_item('Simple', '{"id": {"B": "AQI="}, "name": {"S": "two"}}') AS replaced;
+SELECT dynamo.put_item('Simple', '{"id": {"B": "AQI="}, "name": {"S": "one"}}', return_old => true) AS replaced;
+SELECT dynamo.put_item('Simple', '{"id": {"B": "AQI="}, "name": {"S": "two"}}', return_old => true) AS replaced;
+SELECT dynamo.put_item('Simple', '{"id": {"B": "AQI="}, "name": {"S": "two"}}') AS not_asked;
 SELECT dynamo.get_item('Simple', '{"id": {"B": "AQI="}}') AS item;
 SELECT dynamo.get_item('Simple', '{"id": {"B": "AQI="}}', 'id') AS projected;
 SELECT dynamo.update_item('Simple', '{"id": {"B": "AQI="}}', 'SET #n = :n', NULL, '{"#n": "name"}', '{":n": {"S": "three"}}') AS updated;

@@ -183,7 +183,10 @@ dynamo_sql_get_item(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(item);
 }
 
-/* dynamo.put_item(table, item, condition, names, values): the replaced item, or NULL */
+/*
+ * dynamo.put_item(table, item, condition, names, values, return_old): with
+ * return_old, the replaced item (or NULL); else NULL
+ */
 Datum
 dynamo_sql_put_item(PG_FUNCTION_ARGS)
 {
@@ -201,7 +204,7 @@ dynamo_sql_put_item(PG_FUNCTION_ARGS)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
 	if (!PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
 		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4)->condition;
-	spec.return_values = RETURN_ALL_OLD;
+	spec.return_values = (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5)) ? RETURN_ALL_OLD : RETURN_NONE;
 	ops_put_item(&spec, &result);
 	if (result.attributes == NULL)
 		PG_RETURN_NULL();

@@ -36,6 +36,7 @@ typedef struct TableInfo
 	DynamoType	sort_key_type;
 	char	   *version_attribute;	/* NULL unless optimistic locking is on */
 	int			partition_count;
+	Oid		   *partition_relids;	/* by hash remainder: "<relation>#<i>" */
 } TableInfo;
 
 /* one KeySchemaElement / AttributeDefinition pair of CreateTable */

@@ -104,6 +104,8 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 	int			ret;
 	Oid			relid;
 	char	   *relation_name;
+	TableInfo	info;
+	int			i;
 
 	if (TableCache == NULL)
 		table_cache_init();
@@ -147,16 +149,32 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 	if (!OidIsValid(relid))
 		elog(ERROR, "relation dynamo_data.\"%s\" of table \"%s\" is missing", relation_name, table_name);
 
-	entry = hash_search(TableCache, table_name, HASH_ENTER, &found);
-	entry->relid = relid;
-	entry->relation_name = cache_string(SPI_tuptable, 1);
-	entry->partition_key = cache_string(SPI_tuptable, 2);
-	entry->partition_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3));
-	entry->sort_key = cache_string(SPI_tuptable, 4);
-	entry->sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
-	entry->version_attribute = cache_string(SPI_tuptable, 6);
-	entry->partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
+	/* everything that can fail first, then the cache entry */
+	memset(&info, 0, sizeof(info));
+	info.relid = relid;
+	info.relation_name = cache_string(SPI_tuptable, 1);
+	info.partition_key = cache_string(SPI_tuptable, 2);
+	info.partition_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3));
+	info.sort_key = cache_string(SPI_tuptable, 4);
+	info.sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
+	info.version_attribute = cache_string(SPI_tuptable, 6);
+	info.partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
 	SPI_finish();
+
+	/* the partitions, by the hash remainder each holds */
+	info.partition_relids = MemoryContextAlloc(TableCacheContext, sizeof(Oid) * info.partition_count);
+	for (i = 0; i < info.partition_count; i++)
+	{
+		char	   *partition = psprintf("%s#%d", info.relation_name, i);
+
+		info.partition_relids[i] = get_relname_relid(partition, get_rel_namespace(relid));
+		if (!OidIsValid(info.partition_relids[i]))
+			elog(ERROR, "partition dynamo_data.\"%s\" of table \"%s\" is missing", partition, table_name);
+	}
+
+	entry = hash_search(TableCache, table_name, HASH_ENTER, &found);
+	memcpy(((char *) entry) + sizeof(entry->table_name), ((char *) &info) + sizeof(info.table_name),
+		   sizeof(TableInfo) - sizeof(info.table_name));
 	return entry;
 }
 

@@ -133,6 +133,15 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 
 	memset(result, 0, sizeof(*result));
 	SPI_connect();
+	if (spec->condition == NULL && spec->return_values == RETURN_NONE &&
+		spec->table->version_attribute == NULL)
+	{
+		/* nothing to check or return: one statement, no read */
+		storage_upsert_item(spec->table, &spec->key, item);
+		result->item_size = dynamo_item_size(as_value(item));
+		SPI_finish();
+		return;
+	}
 	for (;;)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);

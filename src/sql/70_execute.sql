@@ -49,11 +49,11 @@ $$;
 
 CREATE FUNCTION dynamo.put_item(
     table_name text, item dynamo.item, condition text DEFAULT NULL,
-    names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
+    names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL, return_old boolean DEFAULT false)
     RETURNS dynamo.item
     AS 'MODULE_PATHNAME', 'dynamo_sql_put_item' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION dynamo.put_item(text, dynamo.item, text, jsonb, jsonb) IS
-    'PutItem: store the item (if the condition holds); returns the item it replaced, or NULL';
+COMMENT ON FUNCTION dynamo.put_item(text, dynamo.item, text, jsonb, jsonb, boolean) IS
+    'PutItem: store the item (if the condition holds); with return_old, returns the item it replaced (ReturnValues ALL_OLD)';
 
 CREATE FUNCTION dynamo.get_item(
     table_name text, key dynamo.item, projection text DEFAULT NULL, names jsonb DEFAULT NULL)

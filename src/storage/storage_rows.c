@@ -4,9 +4,13 @@
  *	  Reading and writing the row of one item, by key, in a table's
  *	  partitioned relation.
  *
- * Every statement is a plan prepared once per relation and kept (SPI), so
- * an operation plans nothing; partition pruning happens at execution on the
- * pk = $1 parameter.  The caller is connected to SPI.
+ * The partition of a key is computed here, as Postgres' hash partitioning
+ * computes it (the key's extended hash with HASH_PARTITION_SEED, combined
+ * as for one column, modulo the partition count), and every statement runs
+ * on that partition directly: a plan prepared once per partition and kept
+ * (SPI).  So an operation plans nothing and locks one partition and its
+ * index, not every partition of the table as a generic plan on the parent
+ * would.  The caller is connected to SPI.
  *
  * Row layout (catalog_create.c): pk dynamo.value, sk dynamo.value (NULL when
  * the table has no sort key), item dynamo.item.
@@ -16,6 +20,8 @@
 #include "postgres.h"
 
 #include "catalog/namespace.h"
+#include "catalog/partition.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -36,6 +42,7 @@ typedef enum RowStatement
 	ROW_READ,
 	ROW_READ_FOR_UPDATE,
 	ROW_INSERT,
+	ROW_UPSERT,
 	ROW_REPLACE,
 	ROW_DELETE,
 	ROW_STATEMENTS
@@ -88,9 +95,18 @@ lookup_types(void)
 								  CStringGetDatum("item"), ObjectIdGetDatum(namespace));
 }
 
-/* the kept plan of a statement on a table's relation */
+/* the partition that holds a partition key value */
+static Oid
+partition_for(const TableInfo *table, DynamoValue partition_value)
+{
+	uint64		hash = hash_combine64(0, dynamo_value_hash64(partition_value, HASH_PARTITION_SEED));
+
+	return table->partition_relids[hash % (uint64) table->partition_count];
+}
+
+/* the kept plan of a statement on the partition of a key */
 static SPIPlanPtr
-row_plan(const TableInfo *table, RowStatement statement)
+row_plan(const TableInfo *table, Oid partition, RowStatement statement)
 {
 	RowPlans   *entry;
 	bool		found;
@@ -113,13 +129,13 @@ row_plan(const TableInfo *table, RowStatement statement)
 	if (!OidIsValid(ValueTypeOid))
 		lookup_types();
 
-	entry = hash_search(PlanCache, &table->relid, HASH_ENTER, &found);
+	entry = hash_search(PlanCache, &partition, HASH_ENTER, &found);
 	if (!found)
 		memset(entry->plans, 0, sizeof(entry->plans));
 	if (entry->plans[statement] != NULL)
 		return entry->plans[statement];
 
-	relation = quote_qualified_identifier("dynamo_data", table->relation_name);
+	relation = quote_qualified_identifier("dynamo_data", get_rel_name(partition));
 	/* operators qualified: these run under the caller's search_path */
 	key_match = table->sort_key ? "pk OPERATOR(dynamo.=) $1 AND sk OPERATOR(dynamo.=) $2"
 		: "pk OPERATOR(dynamo.=) $1";
@@ -137,6 +153,11 @@ row_plan(const TableInfo *table, RowStatement statement)
 		case ROW_INSERT:
 			sql = psprintf("INSERT INTO %s (pk, sk, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
 						   relation);
+			break;
+		case ROW_UPSERT:
+			sql = psprintf("INSERT INTO %s (pk, sk, item) VALUES ($1, $2, $3) "
+						   "ON CONFLICT (pk%s) DO UPDATE SET item = EXCLUDED.item",
+						   relation, table->sort_key ? ", sk" : "");
 			break;
 		case ROW_REPLACE:
 			sql = psprintf("UPDATE %s SET item = $3 WHERE %s", relation, key_match);
@@ -174,7 +195,8 @@ run_row_statement(const TableInfo *table, RowStatement statement, const ItemKey 
 	if (item == NULL)
 		nulls[2] = 'n';
 
-	ret = SPI_execute_plan(row_plan(table, statement), values, nulls,
+	ret = SPI_execute_plan(row_plan(table, partition_for(table, key->partition), statement),
+						   values, nulls,
 						   statement == ROW_READ, statement == ROW_READ ? 1 : 0);
 	if (ret < 0)
 		elog(ERROR, "row statement failed: %s", SPI_result_code_string(ret));
@@ -282,6 +304,13 @@ storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *
 {
 	run_row_statement(table, ROW_INSERT, key, item);
 	return SPI_processed == 1;
+}
+
+/* Store an item whether or not a row with its key exists, in one statement. */
+void
+storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item)
+{
+	run_row_statement(table, ROW_UPSERT, key, item);
 }
 
 /* Replace the item of an existing (locked) row. */

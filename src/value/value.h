@@ -239,6 +239,9 @@ extern struct varlena *dynamo_value_from_plain(Jsonb *jsonb, bool want_item);
 extern int64 dynamo_value_size(DynamoValue value);
 extern int64 dynamo_item_size(DynamoValue item);
 
+/* value_key.c */
+extern uint64 dynamo_value_hash64(DynamoValue value, uint64 seed);
+
 /* value_path.c */
 extern bool dynamo_value_at_path(DynamoValue root, const char *path, DynamoValue *result);
 

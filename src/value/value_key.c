@@ -51,11 +51,13 @@ value_equal(DynamoValue a, DynamoValue b)
 }
 
 /* XXH3 of a value's bytes with our seed, offset by a caller's seed */
-static uint64
-value_hash(DynamoValue v, uint64 seed)
+uint64
+dynamo_value_hash64(DynamoValue v, uint64 seed)
 {
 	return XXH3_64bits_withSeed(v.data, v.len, DYNAMO_HASH_SEED + seed);
 }
+
+#define value_hash(v, seed) dynamo_value_hash64(v, seed)
 
 #define ARG_VALUE(n) dynamo_value_from_varlena(PG_GETARG_DYNAMO_VARLENA(n))
 
