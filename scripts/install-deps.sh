@@ -14,6 +14,8 @@ PACKAGES=(
     libxxhash-dev                            # XXH3, the key hash (used header-only)
     postgresql-15-pgtap                      # pgTAP
     libtap-parser-sourcehandler-pgtap-perl   # pg_prove
+    clang libclang-rt-14-dev                 # libFuzzer targets (test/fuzz)
+    bc                                       # benchmark ratios (test/bench)
 )
 
 missing=()

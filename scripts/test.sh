@@ -6,7 +6,8 @@
 # pg_virtualenv (dynamo in shared_preload_libraries) and runs the pg_regress
 # suite (sql/, expected/), the pgTAP suite (test/pgtap/) and the concurrency
 # test (test/concurrency/) inside it. Then the crash test (test/crash/) runs
-# a cluster of its own. Exits non-zero on any failure.
+# a cluster of its own, and the libFuzzer targets (test/fuzz/) run over their
+# seeds and past findings. Exits non-zero on any failure.
 #
 #   scripts/test.sh              both builds
 #   DYNAMO_TEST_BUILDS=plain scripts/test.sh    one build (plain or asserts)
@@ -35,4 +36,7 @@ for build in $builds; do
 done
 echo "--- crash"
 test/crash/run.sh
+echo "--- fuzz targets over their seeds and past findings"
+make -s -C test/fuzz smoke >/tmp/dynamo-fuzz-smoke.log 2>&1 || { cat /tmp/dynamo-fuzz-smoke.log; exit 1; }
+echo "fuzz smoke: ok"
 echo "=== dynamo: every suite passed in: $builds"

@@ -67,3 +67,10 @@ SELECT updated('{"n": {"N": "1"}, "l": {"L": []}}', 'SET n = (n) + (:one), l[9] 
                '{":one": {"N": "1"}, ":two": {"N": "2"}}');
 -- an item that does not exist yet: the update creates it
 SELECT dynamo.apply_update(NULL, 'SET a = :v ADD c :one', NULL, '{":v": {"S": "x"}, ":one": {"N": "1"}}');
+
+-- found by fuzzing: white space of any kind is an empty expression; an
+-- update cannot nest a value deeper than 32 levels
+SELECT updated('{"a": {"N": "1"}}', chr(12) || chr(11));
+SELECT length(updated('{"m": {"M": {}}}', 'SET x = :v', format('{":v": %s{"S": "deep"}%s}', repeat('{"L": [', 31), repeat(']}', 31))::jsonb)) AS level_32_accepted;
+SELECT updated('{"m": {"M": {}}}', 'SET m.x = :v', format('{":v": %s{"S": "deep"}%s}', repeat('{"L": [', 31), repeat(']}', 31))::jsonb);
+SELECT updated('{"l": {"L": []}}', 'SET l = list_append(l, :v)', format('{":v": {"L": [%s{"S": "deep"}%s]}}', repeat('{"L": [', 31), repeat(']}', 31))::jsonb);

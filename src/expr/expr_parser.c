@@ -882,27 +882,21 @@ parse_condition(Parser *p)
 static void
 parser_init(Parser *p, const char *text, ExprKind kind, ExprParams *params)
 {
-	int			length = strlen(text);
-	int			i;
-	bool		blank = true;
-
 	memset(p, 0, sizeof(*p));
 	p->text = text;
-	p->length = length;
+	p->length = strlen(text);
 	p->kind = kind;
 	p->params = params;
 	p->error_rank = PG_INT32_MAX;
 
-	for (i = 0; i < length && blank; i++)
-		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
-			blank = false;
-	if (blank)
-		expr_fail(kind, "The expression can not be empty;");
-	if (length > EXPR_MAX_LENGTH)
-		expr_fail(kind, psprintf("Expression size has exceeded the maximum allowed size; expression size: %d",
-								 length));
 	advance(p);
 	p->previous.length = 0;
+	/* nothing but the lexer's white space */
+	if (p->token.type == TOKEN_EOF)
+		expr_fail(kind, "The expression can not be empty;");
+	if (p->length > EXPR_MAX_LENGTH)
+		expr_fail(kind, psprintf("Expression size has exceeded the maximum allowed size; expression size: %d",
+								 p->length));
 }
 
 /* Parse a condition, filter or key-condition expression. */

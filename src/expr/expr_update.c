@@ -412,6 +412,10 @@ expr_apply_update(ExprUpdate *update, DynamoValue item, const ExprKeySchema *sch
 		{
 			values[i] = (action->type == EXPR_UPDATE_SET) ?
 				eval_set_operand(action->operand, item) : action->operand->value;
+			/* the value's deepest part lands at its path's level plus its own nesting */
+			if (action->path.length + dynamo_value_nesting(values[i]) > DYNAMO_MAX_NESTING_DEPTH)
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
 			writes[nwrites++] = action;
 		}
 	}

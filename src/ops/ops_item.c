@@ -161,7 +161,11 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	if (spec->return_values == RETURN_ALL_OLD && old != NULL)
 		result->attributes = copy_out(old);
 	if (old != NULL)
-		result->item_size = Max(result->item_size, dynamo_item_size(as_value(old)));
+	{
+		int64		old_size = dynamo_item_size(as_value(old));
+
+		result->item_size = Max(result->item_size, old_size);
+	}
 	SPI_finish();
 }
 
@@ -287,7 +291,11 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 			break;
 	}
 	if (old != NULL)
-		result->item_size = Max(result->item_size, dynamo_item_size(as_value(old)));
+	{
+		int64		old_size = dynamo_item_size(as_value(old));
+
+		result->item_size = Max(result->item_size, old_size);
+	}
 
 	switch (spec->return_values)
 	{

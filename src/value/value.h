@@ -173,6 +173,7 @@ extern void dynamo_write_varint(StringInfo buf, uint32 value);
 extern uint32 dynamo_read_varint(const uint8 **p, const uint8 *end);
 extern struct varlena *dynamo_value_to_varlena(const uint8 *data, uint32 len);
 extern void dynamo_validate_encoding(DynamoValue value, bool top_is_item);
+extern int	dynamo_value_nesting(DynamoValue value);
 extern const char *dynamo_type_name(DynamoType type);
 
 /* value_builder.c: writing containers */

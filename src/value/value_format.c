@@ -169,6 +169,39 @@ dynamo_map_find(DynamoValue map, const char *name, uint32 namelen,
 	return -1;
 }
 
+/*
+ * How many levels below a value its deepest element lies: 0 for a scalar
+ * or an empty container, 1 for a container of scalars, and so on.
+ */
+int
+dynamo_value_nesting(DynamoValue value)
+{
+	DynamoType	type = dynamo_value_type(value);
+	uint32		count;
+	uint32		i;
+	int			deepest = 0;
+
+	if (type != DYNAMO_TYPE_M && type != DYNAMO_TYPE_L)
+		return 0;				/* scalars and sets: no nested values */
+	check_stack_depth();
+	count = dynamo_container_count(value);
+	for (i = 0; i < count; i++)
+	{
+		DynamoValue child;
+		const char *name;
+		uint32		namelen;
+		int			below;
+
+		if (type == DYNAMO_TYPE_M)
+			dynamo_map_entry(value, i, &name, &namelen, &child);
+		else
+			child = dynamo_list_element(value, i);
+		below = 1 + dynamo_value_nesting(child);
+		deepest = Max(deepest, below);
+	}
+	return deepest;
+}
+
 /* Copy an encoding into a new varlena datum. */
 struct varlena *
 dynamo_value_to_varlena(const uint8 *data, uint32 len)

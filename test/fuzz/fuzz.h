@@ -44,6 +44,20 @@ extern void fuzz_fail(const char *file, int line, const char *cond, const char *
 			fuzz_fail(__FILE__, __LINE__, what, "%s raised an error: %s", what, fuzz_last_error); \
 	} while (0)
 
+/*
+ * FUZZ_IGNORE="text1;text2": an invariant failure whose error message
+ * contains one of these is not reported (to keep fuzzing past a known bug)
+ */
+extern bool fuzz_ignored(const char *message);
+
+/* FUZZ_VERBOSE=1: say what happened to each input (to check seeds) */
+extern bool fuzz_verbose(void);
+#define fuzz_log(...) \
+	do { \
+		if (fuzz_verbose()) \
+			fprintf(stderr, __VA_ARGS__); \
+	} while (0)
+
 /* fixtures.c: values built by hand with the value builder */
 extern DynamoValue fz_s(const char *s);
 extern DynamoValue fz_b(const char *bytes, int len);

@@ -126,11 +126,26 @@ arena_grow(void)
 	arena_deleted = 0;
 }
 
+/* permanent blocks stay reachable from here, so LeakSanitizer ignores them */
+static void **permanent_blocks;
+static size_t permanent_count;
+static size_t permanent_capacity;
+
 static void
 arena_add(void *p)
 {
 	if (arena_is_permanent)
+	{
+		if (permanent_count == permanent_capacity)
+		{
+			permanent_capacity = permanent_capacity ? permanent_capacity * 2 : 256;
+			permanent_blocks = realloc(permanent_blocks, sizeof(void *) * permanent_capacity);
+			if (permanent_blocks == NULL)
+				abort();
+		}
+		permanent_blocks[permanent_count++] = p;
 		return;
+	}
 	if ((arena_used + arena_deleted + 1) * 2 >= arena_capacity)
 		arena_grow();
 	arena_insert_raw(arena_slots, arena_capacity, p);
@@ -326,6 +341,43 @@ allow_internal_errors(void)
 		allow = (v != NULL && v[0] != '\0' && v[0] != '0');
 	}
 	return allow;
+}
+
+bool
+fuzz_ignored(const char *message)
+{
+	const char *list = getenv("FUZZ_IGNORE");
+
+	while (list != NULL && *list != '\0')
+	{
+		const char *end = strchr(list, ';');
+		size_t		len = end ? (size_t) (end - list) : strlen(list);
+		char		needle[256];
+
+		if (len > 0 && len < sizeof(needle))
+		{
+			memcpy(needle, list, len);
+			needle[len] = '\0';
+			if (strstr(message, needle) != NULL)
+				return true;
+		}
+		list = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+bool
+fuzz_verbose(void)
+{
+	static int	verbose = -1;
+
+	if (verbose < 0)
+	{
+		const char *v = getenv("FUZZ_VERBOSE");
+
+		verbose = (v != NULL && v[0] != '\0' && v[0] != '0');
+	}
+	return verbose;
 }
 
 bool
@@ -559,7 +611,7 @@ lappend(List *list, void *datum)
 			list->elements = repalloc(list->elements, sizeof(ListCell) * new_max);
 		list->max_length = new_max;
 	}
-	Assert(IsPointerList(list));
+	Assert(list->type == T_List);
 	list->elements[list->length++].ptr_value = datum;
 	return list;
 }
