@@ -307,7 +307,8 @@ api_parse_put_item(Jsonb *request, PutItemSpec *spec)
 	spec->table = request_table(request);
 	spec->item = request_item(request, "Item", "item");
 	storage_key_from_item(spec->table, dynamo_value_from_varlena(spec->item), &spec->key);
-	if (dynamo_item_size(dynamo_value_from_varlena(spec->item)) > DYNAMO_MAX_ITEM_SIZE)
+	spec->item_size = dynamo_item_size(dynamo_value_from_varlena(spec->item));
+	if (spec->item_size > DYNAMO_MAX_ITEM_SIZE)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
 	spec->condition = expressions.condition;
 	spec->return_values = request_return_values(request, false);

@@ -200,7 +200,8 @@ dynamo_sql_put_item(PG_FUNCTION_ARGS)
 	spec.table = table_arg(fcinfo);
 	spec.item = PG_GETARG_DYNAMO_VARLENA(1);
 	storage_key_from_item(spec.table, dynamo_value_from_varlena(spec.item), &spec.key);
-	if (dynamo_item_size(dynamo_value_from_varlena(spec.item)) > DYNAMO_MAX_ITEM_SIZE)
+	spec.item_size = dynamo_item_size(dynamo_value_from_varlena(spec.item));
+	if (spec.item_size > DYNAMO_MAX_ITEM_SIZE)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
 	if (!PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
 		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4)->condition;

@@ -47,6 +47,7 @@ typedef struct PutItemSpec
 {
 	TableInfo  *table;
 	struct varlena *item;
+	int64		item_size;		/* DynamoDB's size of item, checked by the parser */
 	ItemKey		key;
 	ExprNode   *condition;		/* NULL when unconditional */
 	ReturnValues return_values; /* NONE or ALL_OLD */

@@ -138,7 +138,7 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	{
 		/* nothing to check or return: one statement, no read */
 		storage_upsert_item(spec->table, &spec->key, item);
-		result->item_size = dynamo_item_size(as_value(item));
+		result->item_size = spec->item_size;
 		SPI_finish();
 		return;
 	}

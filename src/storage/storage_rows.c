@@ -22,7 +22,14 @@
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "common/hashfn.h"
+#include "access/genam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -278,6 +285,71 @@ storage_key_item(const TableInfo *table, const ItemKey *key)
 	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
 }
 
+/* the equality function of dynamo.value's default btree opclass */
+static Oid
+value_equality_function(Relation index)
+{
+	static Oid	function = InvalidOid;
+
+	if (!OidIsValid(function))
+	{
+		Oid			type = index->rd_opcintype[0];
+		Oid			operator = get_opfamily_member(index->rd_opfamily[0], type, type,
+												   BTEqualStrategyNumber);
+
+		if (!OidIsValid(operator))
+			elog(ERROR, "no equality operator for dynamo.value keys");
+		function = get_opcode(operator);
+	}
+	return function;
+}
+
+/*
+ * The item with this key read straight from its partition's primary-key
+ * index, under the active snapshot: no SQL, no plan, one partition and one
+ * index locked (until the end of the transaction, as a query would).
+ */
+static struct varlena *
+read_item_from_index(const TableInfo *table, const ItemKey *key)
+{
+	Relation	rel = table_open(partition_for(table, key->partition), AccessShareLock);
+	Oid			index_oid = RelationGetPrimaryKeyIndex(rel);
+	Relation	index;
+	ScanKeyData keys[2];
+	int			nkeys = 0;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	struct varlena *result = NULL;
+
+	if (!OidIsValid(index_oid))
+		elog(ERROR, "relation \"%s\" has no primary key", RelationGetRelationName(rel));
+	index = index_open(index_oid, AccessShareLock);
+
+	ScanKeyInit(&keys[nkeys++], 1, BTEqualStrategyNumber, value_equality_function(index),
+				PointerGetDatum(dynamo_value_to_varlena(key->partition.data, key->partition.len)));
+	if (key->sort.len > 0)
+		ScanKeyInit(&keys[nkeys++], 2, BTEqualStrategyNumber, value_equality_function(index),
+					PointerGetDatum(dynamo_value_to_varlena(key->sort.data, key->sort.len)));
+
+	scan = index_beginscan(rel, index, GetActiveSnapshot(), nkeys, 0);
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		bool		isnull;
+		struct varlena *item = PG_DETOAST_DATUM(slot_getattr(slot, 3, &isnull));
+
+		/* into the caller's memory, as SPI results are */
+		result = SPI_palloc(VARSIZE(item));
+		memcpy(result, item, VARSIZE(item));
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	index_close(index, NoLock);
+	table_close(rel, NoLock);
+	return result;
+}
+
 /*
  * The stored item with this key, or NULL.  With for_update, the row is
  * locked until the end of the transaction, and the latest committed version
@@ -290,7 +362,9 @@ storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update)
 	bool		isnull;
 	Datum		item;
 
-	run_row_statement(table, for_update ? ROW_READ_FOR_UPDATE : ROW_READ, key, NULL);
+	if (!for_update)
+		return read_item_from_index(table, key);
+	run_row_statement(table, ROW_READ_FOR_UPDATE, key, NULL);
 	if (SPI_processed == 0)
 		return NULL;
 	item = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
