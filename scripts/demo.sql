@@ -30,3 +30,23 @@ EXCEPTION WHEN OTHERS THEN
     RAISE NOTICE '% (SQLSTATE %)', SQLERRM, SQLSTATE;
 END
 $$;
+
+\echo '-- a DynamoDB table, items written and read through the JSON door and the SQL door'
+SELECT dynamo.delete_table('DemoOrders') IS NOT NULL AS dropped_old
+ WHERE EXISTS (SELECT 1 FROM dynamo.tables WHERE table_name = 'DemoOrders');
+SELECT dynamo.execute('CreateTable', '{"TableName": "DemoOrders",
+  "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "placed", "KeyType": "RANGE"}],
+  "AttributeDefinitions": [{"AttributeName": "customer", "AttributeType": "S"}, {"AttributeName": "placed", "AttributeType": "N"}],
+  "BillingMode": "PAY_PER_REQUEST"}') -> 'TableDescription' ->> 'TableStatus' AS status;
+SELECT dynamo.execute('BatchWriteItem', '{"RequestItems": {"DemoOrders": [
+  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "1"}, "total": {"N": "19.90"}}}},
+  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "2"}, "total": {"N": "5"}}}},
+  {"PutRequest": {"Item": {"customer": {"S": "bob"}, "placed": {"N": "1"}, "total": {"N": "42"}}}}]}}');
+SELECT dynamo.execute('UpdateItem', '{"TableName": "DemoOrders", "Key": {"customer": {"S": "ann"}, "placed": {"N": "2"}},
+  "UpdateExpression": "SET total = total + :tip", "ConditionExpression": "total < :max",
+  "ExpressionAttributeValues": {":tip": {"N": "1.5"}, ":max": {"N": "10"}}, "ReturnValues": "UPDATED_NEW"}');
+SELECT * FROM dynamo.query('DemoOrders', 'customer = :c', NULL, '{":c": {"S": "ann"}}');
+
+\echo '-- and the same rows with plain SQL'
+SELECT item ->> 'customer' AS customer, sum((item -> 'total')::numeric) AS spent
+  FROM dynamo_data."DemoOrders" GROUP BY 1 ORDER BY 1;
