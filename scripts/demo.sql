@@ -2,15 +2,15 @@
 \pset footer off
 
 \echo '-- an item in DynamoDB JSON: numbers normalised, sets ordered, names sorted'
-SELECT '{"pk": {"S": "customer#1"}, "sk": {"S": "order#0042"}, "total": {"N": "19.90"},
+SELECT '{"pk": {"S": "customer#1"}, "sk": {"S": "order#0042"}, "amount": {"N": "19.90"},
          "tags": {"SS": ["rush", "gift"]}, "lines": {"L": [{"M": {"sku": {"S": "A-1"}, "qty": {"N": "2"}}}]}}'::dynamo.item
     AS item;
 
 \echo '-- reading attributes and paths, and the size DynamoDB bills for'
 WITH o(item) AS (
-    SELECT '{"pk": {"S": "customer#1"}, "total": {"N": "19.90"},
+    SELECT '{"pk": {"S": "customer#1"}, "amount": {"N": "19.90"},
              "lines": {"L": [{"M": {"sku": {"S": "A-1"}, "qty": {"N": "2"}}}]}}'::dynamo.item)
-SELECT item ->> 'pk' AS pk, (item -> 'total')::numeric AS total, item #> 'lines[0].sku' AS first_sku,
+SELECT item ->> 'pk' AS pk, (item -> 'amount')::numeric AS total, item #> 'lines[0].sku' AS first_sku,
        dynamo.item_size(item) AS size_bytes
   FROM o;
 
@@ -39,14 +39,14 @@ SELECT dynamo.execute('CreateTable', '{"TableName": "DemoOrders",
   "AttributeDefinitions": [{"AttributeName": "customer", "AttributeType": "S"}, {"AttributeName": "placed", "AttributeType": "N"}],
   "BillingMode": "PAY_PER_REQUEST"}') -> 'TableDescription' ->> 'TableStatus' AS status;
 SELECT dynamo.execute('BatchWriteItem', '{"RequestItems": {"DemoOrders": [
-  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "1"}, "total": {"N": "19.90"}}}},
-  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "2"}, "total": {"N": "5"}}}},
-  {"PutRequest": {"Item": {"customer": {"S": "bob"}, "placed": {"N": "1"}, "total": {"N": "42"}}}}]}}');
+  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "1"}, "amount": {"N": "19.90"}}}},
+  {"PutRequest": {"Item": {"customer": {"S": "ann"}, "placed": {"N": "2"}, "amount": {"N": "5"}}}},
+  {"PutRequest": {"Item": {"customer": {"S": "bob"}, "placed": {"N": "1"}, "amount": {"N": "42"}}}}]}}');
 SELECT dynamo.execute('UpdateItem', '{"TableName": "DemoOrders", "Key": {"customer": {"S": "ann"}, "placed": {"N": "2"}},
-  "UpdateExpression": "SET total = total + :tip", "ConditionExpression": "total < :max",
+  "UpdateExpression": "SET amount = amount + :tip", "ConditionExpression": "amount < :max",
   "ExpressionAttributeValues": {":tip": {"N": "1.5"}, ":max": {"N": "10"}}, "ReturnValues": "UPDATED_NEW"}');
 SELECT * FROM dynamo.query('DemoOrders', 'customer = :c', NULL, '{":c": {"S": "ann"}}');
 
 \echo '-- and the same rows with plain SQL'
-SELECT item ->> 'customer' AS customer, sum((item -> 'total')::numeric) AS spent
+SELECT item ->> 'customer' AS customer, sum((item -> 'amount')::numeric) AS spent
   FROM dynamo_data."DemoOrders" GROUP BY 1 ORDER BY 1;

@@ -64,10 +64,19 @@ if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
 fi
 
 export PGHOST="$SOCKETS" PGPORT="$PORT" PGUSER=postgres
+# Before the first release there are no upgrade scripts: when the
+# extension's SQL changed since the database was made, make it anew.
+script_sum=$(md5sum dynamo--*.sql | md5sum | cut -c1-32)
+if [ -f "$RUN_DIR/extension.md5" ] && [ "$(cat "$RUN_DIR/extension.md5")" != "$script_sum" ]; then
+    echo "run.sh: the extension's SQL changed: recreating database $DB"
+    dropdb --if-exists "$DB"
+fi
 psql -X -q -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1 \
     || createdb "$DB"
 psql -X -q -d "$DB" -v ON_ERROR_STOP=1 -c "CREATE EXTENSION IF NOT EXISTS dynamo" \
     -c "ALTER DATABASE \"$DB\" SET search_path = public, dynamo"
+
+echo "$script_sum" > "$RUN_DIR/extension.md5"
 
 echo "=== demo (scripts/demo.sql)"
 psql -X -d "$DB" -v ON_ERROR_STOP=1 -f scripts/demo.sql
