@@ -183,14 +183,10 @@ request_expressions(Jsonb *request, bool with_update, bool with_projection,
 		modern[nmodern++] = "ConditionExpression";
 	expr_check_not_mixed(legacy, nlegacy, modern, nmodern);
 
-	if (names != NULL && nmodern == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ExpressionAttributeNames can only be specified when using expressions");
-	if (values != NULL && condition == NULL && update == NULL)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ExpressionAttributeValues can only be specified when using expressions: %s",
-					 with_update ? "UpdateExpression and ConditionExpression are null" :
-					 "ConditionExpression is null");
+	expr_params_check_supplied(names != NULL, values != NULL, nmodern,
+							   (condition != NULL) + (update != NULL),
+							   with_update ? "UpdateExpression and ConditionExpression are null" :
+							   "ConditionExpression is null");
 
 	out->params = expr_params_create(names, values);
 	if (update)

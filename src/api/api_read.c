@@ -236,13 +236,10 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 		modern[nmodern++] = "KeyConditionExpression";
 	expr_check_not_mixed(legacy, nlegacy, modern, nmodern);
 
-	if (names != NULL && nmodern == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ExpressionAttributeNames can only be specified when using expressions");
-	if (values != NULL && filter == NULL && key_condition == NULL)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ExpressionAttributeValues can only be specified when using expressions: %s",
-					 query ? "FilterExpression and KeyConditionExpression are null" : "FilterExpression is null");
+	expr_params_check_supplied(names != NULL, values != NULL, nmodern,
+							   (filter != NULL) + (key_condition != NULL),
+							   query ? "FilterExpression and KeyConditionExpression are null" :
+							   "FilterExpression is null");
 	if (query && key_condition == NULL && key_conditions == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");

@@ -43,26 +43,6 @@ enum
 	TEXT_PROJECTION
 };
 
-static bool
-same_datum(const void *a, const void *b)
-{
-	if (a == NULL || b == NULL)
-		return a == b;
-	return VARSIZE_ANY(a) == VARSIZE_ANY(b) && memcmp(a, b, VARSIZE_ANY(a)) == 0;
-}
-
-static void *
-copy_datum(const void *datum)
-{
-	void	   *copy;
-
-	if (datum == NULL)
-		return NULL;
-	copy = palloc(VARSIZE_ANY(datum));
-	memcpy(copy, datum, VARSIZE_ANY(datum));
-	return copy;
-}
-
 static text *
 text_arg(FunctionCallInfo fcinfo, int n)
 {
@@ -95,10 +75,10 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 
 	for (i = 0; i < 4; i++)
 		texts[i] = text_arg(fcinfo, text_args[i]);
-	same = cache != NULL && same_datum(cache->names, names) && same_datum(cache->values, values) &&
+	same = cache != NULL && expr_same_datum(cache->names, names) && expr_same_datum(cache->values, values) &&
 		(!is_key_condition || strcmp(cache->range_table, table->table_name) == 0);
 	for (i = 0; same && i < 4; i++)
-		same = same_datum(cache->texts[i], texts[i]);
+		same = expr_same_datum(cache->texts[i], texts[i]);
 	if (same)
 		return cache;
 
@@ -106,9 +86,9 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 	fcinfo->flinfo->fn_extra = NULL;
 	cache = palloc0(sizeof(CallSiteExpressions));
 	for (i = 0; i < 4; i++)
-		cache->texts[i] = copy_datum(texts[i]);
-	cache->names = copy_datum(names);
-	cache->values = copy_datum(values);
+		cache->texts[i] = expr_copy_datum(texts[i]);
+	cache->names = expr_copy_datum(names);
+	cache->values = expr_copy_datum(values);
 	params = expr_params_create(cache->names, cache->values);
 	if (cache->texts[TEXT_UPDATE])
 		cache->update = expr_parse_update(text_to_cstring(cache->texts[TEXT_UPDATE]), params);

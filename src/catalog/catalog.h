@@ -82,6 +82,7 @@ extern void catalog_create_table(const CreateTableSpec *spec);
 /* catalog_describe.c */
 extern Jsonb *catalog_describe_table(const char *table_name);
 extern Jsonb *catalog_list_tables(const char *exclusive_start, int limit);
+extern Jsonb *catalog_copy_jsonb_result(int column);
 
 /* catalog_alter.c */
 extern Jsonb *catalog_update_table(const UpdateTableSpec *spec);

@@ -15,15 +15,6 @@
 #include "catalog/catalog.h"
 #include "errors.h"
 
-static Jsonb *
-copy_jsonb_result(int column)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
-
-	return (Jsonb *) SPI_datumTransfer(PointerGetDatum(DatumGetJsonbP(value)), false, -1);
-}
-
 /* Change a table's billing mode and throughput; {"TableDescription": ...}. */
 Jsonb *
 catalog_update_table(const UpdateTableSpec *spec)
@@ -57,7 +48,7 @@ catalog_update_table(const UpdateTableSpec *spec)
 							  " RETURNING jsonb_build_object('TableDescription', dynamo.table_description(t))",
 							  4, argtypes, args, nulls, false, 1) != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "UpdateTable failed");
-	result = copy_jsonb_result(1);
+	result = catalog_copy_jsonb_result(1);
 	SPI_finish();
 	catalog_invalidate_table(table->relid);
 	return result;
@@ -83,7 +74,7 @@ catalog_delete_table(const char *table_name)
 							  " FROM dynamo.tables t WHERE table_name = $1",
 							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "DeleteTable could not describe the table");
-	result = copy_jsonb_result(1);
+	result = catalog_copy_jsonb_result(1);
 	if (SPI_execute(drop, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "DeleteTable could not drop the relation");
 	if (SPI_execute_with_args("DELETE FROM dynamo.tables WHERE table_name = $1",

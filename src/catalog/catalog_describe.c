@@ -18,9 +18,9 @@
 #include "catalog/catalog.h"
 #include "errors.h"
 
-/* copy a jsonb datum out of SPI's memory into the caller's */
-static Jsonb *
-copy_jsonb_result(int column)
+/* the jsonb in column of SPI's first result row, copied into the caller's memory */
+Jsonb *
+catalog_copy_jsonb_result(int column)
 {
 	bool		isnull;
 	Datum		value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, &isnull);
@@ -47,7 +47,7 @@ catalog_describe_table(const char *table_name)
 		SPI_finish();
 		catalog_raise_not_found(table_name, true);
 	}
-	result = copy_jsonb_result(1);
+	result = catalog_copy_jsonb_result(1);
 	SPI_finish();
 	return result;
 }
@@ -80,7 +80,7 @@ catalog_list_tables(const char *exclusive_start, int limit)
 							  "        THEN (SELECT max(table_name COLLATE \"C\") FROM shown) END))",
 							  2, argtypes, args, nulls, false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "ListTables query failed");
-	result = copy_jsonb_result(1);
+	result = catalog_copy_jsonb_result(1);
 	SPI_finish();
 	return result;
 }

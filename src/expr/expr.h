@@ -189,9 +189,12 @@ extern const ExprNameEntry *expr_params_name(ExprParams *params,
 extern bool expr_params_value(ExprParams *params, const char *placeholder, uint32 len,
 							  DynamoValue *value);
 extern void expr_params_check_unused(ExprParams *params);
+extern void expr_params_check_supplied(bool has_names, bool has_values, int expressions,
+									   int value_expressions, const char *value_null_list);
 extern const char *expr_kind_name(ExprKind kind);
 
 /* expr_parser.c */
+extern ExprNode *expr_make_node(ExprNodeType type, int nargs);
 extern ExprNode *expr_parse_condition(const char *text, ExprKind kind, ExprParams *params);
 extern ExprUpdate *expr_parse_update(const char *text, ExprParams *params);
 extern ExprProjection *expr_parse_projection(const char *text, ExprParams *params);
@@ -219,6 +222,10 @@ extern void expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
 extern bool expr_eval_condition(ExprNode *node, DynamoValue item);
 extern bool expr_resolve_path(DynamoValue root, const ExprPath *path, DynamoValue *result);
 extern void expr_append_path_text(StringInfo out, const ExprPath *path);
+
+/* expr_sql.c: caching parsed expressions per call site */
+extern bool expr_same_datum(const void *a, const void *b);
+extern void *expr_copy_datum(const void *datum);
 
 /* expr_update.c */
 typedef struct ExprUpdateResult

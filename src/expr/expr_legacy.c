@@ -63,23 +63,11 @@ static const struct
 	[OP_BETWEEN] = {"BETWEEN", 2, 2, TYPES_SNB},
 };
 
-static ExprNode *
-make_node(ExprNodeType type, int nargs)
-{
-	ExprNode   *node = palloc0(sizeof(ExprNode));
-
-	node->type = type;
-	node->nargs = nargs;
-	if (nargs > 0)
-		node->args = palloc0(sizeof(ExprNode *) * nargs);
-	return node;
-}
-
 /* a one-element path naming a top-level attribute */
 static ExprNode *
 attribute_node(const char *name, int namelen)
 {
-	ExprNode   *node = make_node(EXPR_PATH, 0);
+	ExprNode   *node = expr_make_node(EXPR_PATH, 0);
 
 	node->path.length = 1;
 	node->path.elements = palloc0(sizeof(ExprPathElement));
@@ -92,7 +80,7 @@ attribute_node(const char *name, int namelen)
 static ExprNode *
 value_node(JsonbValue *attribute_value)
 {
-	ExprNode   *node = make_node(EXPR_VALUE, 0);
+	ExprNode   *node = expr_make_node(EXPR_VALUE, 0);
 	StringInfoData buf;
 
 	initStringInfo(&buf);
@@ -161,25 +149,25 @@ operator_node(LegacyOperator op, ExprNode *attribute, ExprNode **args, int nargs
 		case OP_LT:
 		case OP_GE:
 		case OP_GT:
-			node = make_node(EXPR_COMPARE, 2);
+			node = expr_make_node(EXPR_COMPARE, 2);
 			node->op = compare_ops[op];
 			node->args[0] = attribute;
 			node->args[1] = args[0];
 			return node;
 		case OP_NOT_NULL:
 		case OP_NULL:
-			node = make_node(op == OP_NULL ? EXPR_ATTRIBUTE_NOT_EXISTS : EXPR_ATTRIBUTE_EXISTS, 1);
+			node = expr_make_node(op == OP_NULL ? EXPR_ATTRIBUTE_NOT_EXISTS : EXPR_ATTRIBUTE_EXISTS, 1);
 			node->args[0] = attribute;
 			return node;
 		case OP_CONTAINS:
 		case OP_NOT_CONTAINS:
 		case OP_BEGINS_WITH:
-			node = make_node(op == OP_BEGINS_WITH ? EXPR_BEGINS_WITH : EXPR_CONTAINS, 2);
+			node = expr_make_node(op == OP_BEGINS_WITH ? EXPR_BEGINS_WITH : EXPR_CONTAINS, 2);
 			node->args[0] = attribute;
 			node->args[1] = args[0];
 			if (op == OP_NOT_CONTAINS)
 			{
-				ExprNode   *not = make_node(EXPR_NOT, 1);
+				ExprNode   *not = expr_make_node(EXPR_NOT, 1);
 
 				not->args[0] = node;
 				return not;
@@ -187,7 +175,7 @@ operator_node(LegacyOperator op, ExprNode *attribute, ExprNode **args, int nargs
 			return node;
 		case OP_IN:
 		case OP_BETWEEN:
-			node = make_node(op == OP_IN ? EXPR_IN : EXPR_BETWEEN, nargs + 1);
+			node = expr_make_node(op == OP_IN ? EXPR_IN : EXPR_BETWEEN, nargs + 1);
 			node->args[0] = attribute;
 			for (i = 0; i < nargs; i++)
 				node->args[i + 1] = args[i];
@@ -312,7 +300,7 @@ expected_condition(const char *attribute, int attrlen, JsonbValue *entry)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 INVALID_PREFIX "Value cannot be used when Exists is false for Attribute: %.*s",
 						 attrlen, attribute);
-		node = make_node(EXPR_ATTRIBUTE_NOT_EXISTS, 1);
+		node = expr_make_node(EXPR_ATTRIBUTE_NOT_EXISTS, 1);
 		node->args[0] = attribute_node(attribute, attrlen);
 		return node;
 	}
@@ -365,7 +353,7 @@ join_conditions(Jsonb *map, bool is_or,
 			result = node;
 		else
 		{
-			ExprNode   *join = make_node(is_or ? EXPR_OR : EXPR_AND, 2);
+			ExprNode   *join = expr_make_node(is_or ? EXPR_OR : EXPR_AND, 2);
 
 			join->args[0] = result;
 			join->args[1] = node;

@@ -242,6 +242,24 @@ expr_params_value(ExprParams *params, const char *placeholder, uint32 len, Dynam
 }
 
 /*
+ * DynamoDB's rules on placeholders supplied without the expressions that use
+ * them: names need some expression, values an expression that takes values
+ * (value_null_list names those, "X and Y are null", for the message).
+ */
+void
+expr_params_check_supplied(bool has_names, bool has_values, int expressions,
+						   int value_expressions, const char *value_null_list)
+{
+	if (has_names && expressions == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ExpressionAttributeNames can only be specified when using expressions");
+	if (has_values && value_expressions == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ExpressionAttributeValues can only be specified when using expressions: %s",
+					 value_null_list);
+}
+
+/*
  * After every expression of a request is parsed: DynamoDB rejects names and
  * values that none of them used.
  */

@@ -226,8 +226,9 @@ next_is_lparen(Parser *p)
 	return next.type == TOKEN_LPAREN;
 }
 
-static ExprNode *
-make_node(ExprNodeType type, int nargs)
+/* A new AST node with room for nargs arguments. */
+ExprNode *
+expr_make_node(ExprNodeType type, int nargs)
 {
 	ExprNode   *node = palloc0(sizeof(ExprNode));
 
@@ -425,7 +426,7 @@ parse_function(Parser *p, ExprNodeType type, const char *name,
 
 	expected = (type == EXPR_ATTRIBUTE_EXISTS || type == EXPR_ATTRIBUTE_NOT_EXISTS ||
 				type == EXPR_SIZE) ? 1 : 2;
-	node = make_node(type, expected);
+	node = expr_make_node(type, expected);
 	if (nargs != expected)
 	{
 		defer_error(p, ERROR_OPERAND,
@@ -515,7 +516,7 @@ parse_function(Parser *p, ExprNodeType type, const char *name,
 static ExprNode *
 parse_value_placeholder(Parser *p)
 {
-	ExprNode   *node = make_node(EXPR_VALUE, 0);
+	ExprNode   *node = expr_make_node(EXPR_VALUE, 0);
 
 	if (!expr_params_value(p->params, p->text + p->token.start, p->token.length, &node->value))
 	{
@@ -576,7 +577,7 @@ parse_operand(Parser *p)
 		return parse_value_placeholder(p);
 	if (p->token.type == TOKEN_IDENTIFIER && next_is_lparen(p))
 		return parse_operand_function(p, parse_operand);
-	node = make_node(EXPR_PATH, 0);
+	node = expr_make_node(EXPR_PATH, 0);
 	parse_path(p, &node->path);
 	return node;
 }
@@ -678,7 +679,7 @@ parse_predicate(Parser *p, ExprNode *left)
 	if (comparator(p, &op))
 	{
 		advance(p);
-		node = make_node(EXPR_COMPARE, 2);
+		node = expr_make_node(EXPR_COMPARE, 2);
 		node->op = op;
 		node->args[0] = left;
 		node->args[1] = parse_operand(p);
@@ -688,7 +689,7 @@ parse_predicate(Parser *p, ExprNode *left)
 	if (at_keyword(p, "BETWEEN"))
 	{
 		advance(p);
-		node = make_node(EXPR_BETWEEN, 3);
+		node = expr_make_node(EXPR_BETWEEN, 3);
 		node->args[0] = left;
 		node->args[1] = parse_operand(p);
 		if (!at_keyword(p, "AND"))
@@ -733,7 +734,7 @@ parse_predicate(Parser *p, ExprNode *left)
 			defer_error(p, ERROR_OPERAND,
 						"The IN operator is provided with too many operands; number of operands: %d",
 						list_length(args));
-		node = make_node(EXPR_IN, 1 + list_length(args));
+		node = expr_make_node(EXPR_IN, 1 + list_length(args));
 		node->args[0] = left;
 		foreach(cell, args)
 			node->args[i++] = (ExprNode *) lfirst(cell);
@@ -833,7 +834,7 @@ parse_not(Parser *p)
 	check_stack_depth();
 	if (at_keyword(p, "NOT"))
 	{
-		ExprNode   *node = make_node(EXPR_NOT, 1);
+		ExprNode   *node = expr_make_node(EXPR_NOT, 1);
 
 		advance(p);
 		node->args[0] = require_condition(p, parse_not(p));
@@ -849,7 +850,7 @@ parse_and(Parser *p)
 
 	while (at_keyword(p, "AND"))
 	{
-		ExprNode   *node = make_node(EXPR_AND, 2);
+		ExprNode   *node = expr_make_node(EXPR_AND, 2);
 
 		node->args[0] = require_condition(p, left);
 		advance(p);
@@ -868,7 +869,7 @@ parse_condition(Parser *p)
 	left = parse_and(p);
 	while (at_keyword(p, "OR"))
 	{
-		ExprNode   *node = make_node(EXPR_OR, 2);
+		ExprNode   *node = expr_make_node(EXPR_OR, 2);
 
 		node->args[0] = require_condition(p, left);
 		advance(p);
@@ -1059,7 +1060,7 @@ parse_set_operand(Parser *p)
 		return parse_value_placeholder(p);
 	if (p->token.type == TOKEN_IDENTIFIER && next_is_lparen(p))
 		return parse_operand_function(p, parse_set_value);
-	node = make_node(EXPR_PATH, 0);
+	node = expr_make_node(EXPR_PATH, 0);
 	parse_path(p, &node->path);
 	return node;
 }
@@ -1074,7 +1075,7 @@ parse_set_value(Parser *p)
 	left = parse_set_operand(p);
 	if (p->token.type == TOKEN_PLUS || p->token.type == TOKEN_MINUS)
 	{
-		ExprNode   *node = make_node(p->token.type == TOKEN_PLUS ? EXPR_PLUS : EXPR_MINUS, 2);
+		ExprNode   *node = expr_make_node(p->token.type == TOKEN_PLUS ? EXPR_PLUS : EXPR_MINUS, 2);
 		const char *operator_text = (p->token.type == TOKEN_PLUS) ? "+" : "-";
 		int			i;
 

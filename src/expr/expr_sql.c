@@ -39,8 +39,9 @@ typedef struct CachedExpression
 	void	   *parsed;			/* ExprNode, ExprUpdate or ExprProjection */
 } CachedExpression;
 
-static bool
-same_varlena(const void *cached, const void *current)
+/* are two varlena datums (or NULLs) byte for byte the same? */
+bool
+expr_same_datum(const void *cached, const void *current)
 {
 	if (cached == NULL || current == NULL)
 		return cached == current;
@@ -48,8 +49,9 @@ same_varlena(const void *cached, const void *current)
 		memcmp(cached, current, VARSIZE_ANY(cached)) == 0;
 }
 
-static void *
-copy_varlena(const void *datum)
+/* a copy of a varlena datum (or NULL) in the current memory context */
+void *
+expr_copy_datum(const void *datum)
 {
 	void	   *copy;
 
@@ -77,8 +79,8 @@ cached_expression(FunctionCallInfo fcinfo, CachedKind kind, int expression_arg,
 	ExprParams *params;
 	char	   *source;
 
-	if (cache != NULL && cache->kind == kind && same_varlena(cache->expression, expression) &&
-		same_varlena(cache->names, names) && same_varlena(cache->values, values))
+	if (cache != NULL && cache->kind == kind && expr_same_datum(cache->expression, expression) &&
+		expr_same_datum(cache->names, names) && expr_same_datum(cache->values, values))
 		return cache->parsed;
 
 	old_context = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
@@ -86,9 +88,9 @@ cached_expression(FunctionCallInfo fcinfo, CachedKind kind, int expression_arg,
 		cache = palloc0(sizeof(CachedExpression));
 	fcinfo->flinfo->fn_extra = NULL;	/* until the new parse has succeeded */
 	cache->kind = kind;
-	cache->expression = copy_varlena(expression);
-	cache->names = copy_varlena(names);
-	cache->values = copy_varlena(values);
+	cache->expression = expr_copy_datum(expression);
+	cache->names = expr_copy_datum(names);
+	cache->values = expr_copy_datum(values);
 	source = text_to_cstring(cache->expression);
 	params = expr_params_create(cache->names, cache->values);
 	switch (kind)
