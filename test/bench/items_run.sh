@@ -9,7 +9,7 @@ run() {   # run SCRIPT CLIENTS COLLECTIONS: prints "tps latency_ms"
 }
 reload() {
     psql -X -q -c "SELECT dynamo.delete_table('Bench') IS NOT NULL" -c "DROP TABLE IF EXISTS plain" >/dev/null 2>&1 || true
-    psql -X -q -v items="$1" -f items/load.sql
+    psql -X -q -v items="$1" -v partitions="${PARTITIONS:-8}" -f items/load.sql
 }
 
 reload "$ITEMS"

@@ -3,7 +3,7 @@
 -- of about 1 KB, :items / 100 item collections of 100 items each.
 \set ON_ERROR_STOP on
 CREATE EXTENSION IF NOT EXISTS dynamo;
-SELECT dynamo.create_table('Bench', 'pk', 'S', 'sk', 'N') IS NOT NULL AS created;
+SELECT dynamo.create_table('Bench', 'pk', 'S', 'sk', 'N', partitions => :partitions) IS NOT NULL AS created;
 INSERT INTO dynamo_data."Bench" (pk, sk, item)
 SELECT ('{"S": "c' || c || '"}')::dynamo.value, ('{"N": "' || s || '"}')::dynamo.value,
        ('{"pk": {"S": "c' || c || '"}, "sk": {"N": "' || s || '"}, "n": {"N": "' || (c * 100 + s) || '"}, "payload": {"S": "'
