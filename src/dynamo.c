@@ -17,6 +17,7 @@
 #include "utils/guc.h"
 
 #include "catalog/catalog.h"
+#include "http/http.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -28,5 +29,7 @@ void
 _PG_init(void)
 {
 	catalog_define_settings();
+	http_define_settings();
 	DynamoReserveGucPrefix("dynamo");
+	http_register_workers();
 }

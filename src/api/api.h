@@ -18,6 +18,10 @@
 
 #include "utils/jsonb.h"
 
+/* execute.c */
+typedef Jsonb *(*ActionHandler) (Jsonb *request);
+extern ActionHandler api_find_action(const char *action);
+
 /* api_request.c: reading request members */
 extern JsonbValue *request_member(Jsonb *request, const char *name);
 extern JsonbValue *request_object_member(JsonbContainer *object, const char *name);

@@ -18,8 +18,6 @@
 #include "api/api.h"
 #include "errors.h"
 
-typedef Jsonb *(*ActionHandler) (Jsonb *request);
-
 static const struct
 {
 	const char *name;
@@ -40,6 +38,18 @@ static const struct
 	{"UpdateTable", api_update_table},
 };
 
+/* the handler of a DynamoDB action, or NULL for an unknown one */
+ActionHandler
+api_find_action(const char *action)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(Actions); i++)
+		if (strcmp(Actions[i].name, action) == 0)
+			return Actions[i].handler;
+	return NULL;
+}
+
 PG_FUNCTION_INFO_V1(dynamo_execute);
 
 /* dynamo.execute(action, request): DynamoDB's response to a request */
@@ -48,7 +58,7 @@ dynamo_execute(PG_FUNCTION_ARGS)
 {
 	char	   *action;
 	Jsonb	   *request;
-	int			i;
+	ActionHandler handler;
 
 	if (PG_ARGISNULL(0))
 		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: null");
@@ -57,9 +67,8 @@ dynamo_execute(PG_FUNCTION_ARGS)
 	if (request == NULL || !JB_ROOT_IS_OBJECT(request))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
 
-	for (i = 0; i < lengthof(Actions); i++)
-		if (strcmp(Actions[i].name, action) == 0)
-			PG_RETURN_JSONB_P(Actions[i].handler(request));
-	dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", action);
-	PG_RETURN_NULL();
+	handler = api_find_action(action);
+	if (handler == NULL)
+		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", action);
+	PG_RETURN_JSONB_P(handler(request));
 }

@@ -1,0 +1,228 @@
+/*-------------------------------------------------------------------------
+ *
+ * http_handler.c
+ *	  One DynamoDB request over HTTP: the protocol checks, authentication,
+ *	  the action run in a transaction of its own as the caller's role, and
+ *	  DynamoDB's JSON response or error.
+ *
+ * PROTOCOL
+ *
+ *	 GET /						200, a health line
+ *	 POST / with X-Amz-Target: DynamoDB_20120810.<Action> and Content-Type
+ *	 application/x-amz-json-1.0 (or 1.1), a JSON body
+ *								200 with the action's response, or 400/500
+ *								with {"__type": "<prefix>#<Exception>",
+ *								"message": ...}
+ *
+ * Every response carries x-amzn-RequestId and x-amz-crc32 (set by the
+ * server loop).  An error never leaves a transaction open: the catch block
+ * aborts it, and the worker goes on with the next request.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "api/api.h"
+#include "catalog/catalog.h"
+#include "errors.h"
+#include "http/http.h"
+
+#define TARGET_PREFIX "DynamoDB_20120810."
+
+static bool
+header_equals(const HttpHeader *header, const char *value)
+{
+	return header != NULL && header->value_len == (int) strlen(value) &&
+		pg_strncasecmp(header->value, value, header->value_len) == 0;
+}
+
+/* DynamoDB's error body for an exception and message (NULL: none) */
+static void
+error_response(HttpResponse *response, const DynamoExceptionInfo *exception, const char *message)
+{
+	resetStringInfo(&response->body);
+	appendStringInfo(&response->body, "{\"__type\":\"%s%s\"", exception->type_prefix, exception->name);
+	if (message != NULL)
+	{
+		/* coral's own exceptions spell the member with a capital M */
+		bool		coral = strcmp(exception->type_prefix, DYNAMO_TYPE_CORAL) == 0 &&
+			strcmp(exception->name, "SerializationException") == 0;
+
+		appendStringInfoString(&response->body, coral ? ",\"Message\":" : ",\"message\":");
+		dynamo_append_json_string(&response->body, message, strlen(message));
+	}
+	appendStringInfoChar(&response->body, '}');
+	response->status = exception->http_status;
+	response->json = true;
+}
+
+static void
+exception_response(HttpResponse *response, DynamoException exception, const char *message)
+{
+	error_response(response, &DynamoExceptions[exception], message);
+}
+
+/*
+ * Run action on the body, in a transaction, as the authenticated role;
+ * fills the response, success or error.
+ */
+static void
+run_action(const HttpRequest *request, const char *action, ActionHandler handler,
+		   HttpResponse *response)
+{
+	MemoryContext request_context = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	pgstat_report_activity(STATE_RUNNING, action);
+
+	PG_TRY();
+	{
+		Oid			saved_user;
+		int			saved_context;
+		Oid			role;
+		char	   *failed_exception = NULL;
+		char	   *failed_message = NULL;
+		char	   *text;
+		Jsonb	   *body;
+		Jsonb	   *result;
+		bool		authenticated = true;
+
+		GetUserIdAndSecContext(&saved_user, &saved_context);
+		role = saved_user;
+		if (dynamo_http_auth)
+		{
+			role = http_authenticate(request, &failed_exception, &failed_message);
+			if (!OidIsValid(role))
+			{
+				int			i;
+
+				authenticated = false;
+				for (i = 0; i < DYNAMO_EXCEPTION_COUNT; i++)
+					if (strcmp(DynamoExceptions[i].name, failed_exception) == 0)
+					{
+						MemoryContext old = MemoryContextSwitchTo(request_context);
+
+						error_response(response, &DynamoExceptions[i], failed_message);
+						MemoryContextSwitchTo(old);
+					}
+			}
+		}
+		if (authenticated)
+		{
+			SetUserIdAndSecContext(role, saved_context | SECURITY_LOCAL_USERID_CHANGE);
+
+			/* the body: JSON, else DynamoDB's SerializationException */
+			text = pnstrdup(request->body, request->body_len);
+			body = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+			result = handler(body);
+
+			SetUserIdAndSecContext(saved_user, saved_context);
+			{
+				MemoryContext old = MemoryContextSwitchTo(request_context);
+
+				resetStringInfo(&response->body);
+				(void) JsonbToCString(&response->body, &result->root, VARSIZE(result));
+				response->status = 200;
+				response->json = true;
+				MemoryContextSwitchTo(old);
+			}
+		}
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *error;
+		const DynamoExceptionInfo *exception;
+
+		MemoryContextSwitchTo(request_context);
+		error = CopyErrorData();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		CurrentResourceOwner = owner;
+
+		exception = dynamo_exception_by_errcode(error->sqlerrcode);
+		if (exception != NULL)
+			error_response(response, exception, error->message);
+		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
+				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
+				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
+			exception_response(response, DYNAMO_EXC_SERIALIZATION, NULL);
+		else if (error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
+			exception_response(response, DYNAMO_EXC_ACCESS_DENIED, error->message);
+		else
+		{
+			ereport(LOG,
+					(errmsg("dynamo endpoint: %s failed: %s", action, error->message)));
+			exception_response(response, DYNAMO_EXC_INTERNAL_SERVER_ERROR, "Internal server error");
+		}
+		FreeErrorData(error);
+	}
+	PG_END_TRY();
+	pgstat_report_activity(STATE_IDLE, NULL);
+}
+
+/* Answer one request. */
+void
+http_handle_request(const HttpRequest *request, HttpResponse *response)
+{
+	const HttpHeader *target;
+	const HttpHeader *content_type;
+	char	   *action;
+	ActionHandler handler;
+
+	response->status = 200;
+	response->json = false;
+	response->close = !request->keep_alive;
+
+	if (request->method_len == 3 && memcmp(request->method, "GET", 3) == 0)
+	{
+		if (request->path_len == 1 && request->path[0] == '/')
+		{
+			appendStringInfo(&response->body, "healthy: dynamodb.%s.amazonaws.com ", dynamo_region);
+			return;
+		}
+		response->status = 404;
+		return;
+	}
+	if (!(request->method_len == 4 && memcmp(request->method, "POST", 4) == 0))
+	{
+		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		return;
+	}
+
+	content_type = http_find_header(request, "Content-Type");
+	if (!header_equals(content_type, "application/x-amz-json-1.0") &&
+		!header_equals(content_type, "application/x-amz-json-1.1"))
+	{
+		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		return;
+	}
+	target = http_find_header(request, "X-Amz-Target");
+	if (target == NULL || target->value_len <= (int) strlen(TARGET_PREFIX) ||
+		memcmp(target->value, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0)
+	{
+		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		return;
+	}
+	action = pnstrdup(target->value + strlen(TARGET_PREFIX),
+					  target->value_len - strlen(TARGET_PREFIX));
+	handler = api_find_action(action);
+	if (handler == NULL)
+	{
+		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		return;
+	}
+	run_action(request, action, handler, response);
+}

@@ -1,0 +1,440 @@
+/*-------------------------------------------------------------------------
+ *
+ * http_server.c
+ *	  The endpoint's settings, its background workers, and each worker's
+ *	  event loop: accept, read, parse, answer, write (see http.h).
+ *
+ * A connection keeps an input buffer (what was received and not yet
+ * parsed) and an output buffer (responses not yet sent).  Requests
+ * pipelined on one connection are answered in order.  A connection is
+ * closed when the client asks for it or goes away, after a malformed or
+ * oversized request (answered first), when it has been idle for
+ * dynamo.http_idle_timeout seconds, or when a request has been arriving for
+ * that long without completing (a slow client cannot hold a worker: the
+ * loop never blocks on one connection).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+
+#include "http/http.h"
+
+#define MAX_CONNECTIONS		4096
+#define READ_CHUNK			65536
+
+int			dynamo_http_port = 0;
+char	   *dynamo_http_listen_address = NULL;
+int			dynamo_http_workers = 2;
+char	   *dynamo_http_database = NULL;
+bool		dynamo_http_auth = true;
+int			dynamo_http_idle_timeout = 60;
+
+typedef struct Connection
+{
+	int			fd;
+	StringInfoData input;
+	StringInfoData output;
+	int			output_sent;
+	time_t		last_activity;
+	time_t		request_started;	/* first byte of an incomplete request; 0 if none */
+	bool		closing;		/* close once the output is sent */
+} Connection;
+
+static Connection *connections[MAX_CONNECTIONS];
+static int	nconnections = 0;
+static MemoryContext ConnectionContext = NULL;
+static MemoryContext RequestContext = NULL;
+
+/* Define the dynamo.http_* settings (from _PG_init). */
+void
+http_define_settings(void)
+{
+	DefineCustomIntVariable("dynamo.http_port",
+							"TCP port of the DynamoDB wire endpoint; 0 turns it off.",
+							"Needs dynamo in shared_preload_libraries.",
+							&dynamo_http_port, 0, 0, 65535, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("dynamo.http_listen_address",
+							   "Address the endpoint listens on (IPv4; * for all).",
+							   NULL, &dynamo_http_listen_address, "127.0.0.1",
+							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.http_workers",
+							"Number of endpoint workers sharing the port.",
+							NULL, &dynamo_http_workers, 2, 1, 64, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("dynamo.http_database",
+							   "Database the endpoint's requests run in.",
+							   NULL, &dynamo_http_database, "postgres",
+							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("dynamo.http_auth",
+							 "Require AWS Signature Version 4 on every request.",
+							 "Turn off only for local development: requests then run as the superuser.",
+							 &dynamo_http_auth, true, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.http_idle_timeout",
+							"Seconds an idle or stalled connection is kept.",
+							NULL, &dynamo_http_idle_timeout, 60, 1, 3600, PGC_SIGHUP,
+							GUC_UNIT_S, NULL, NULL, NULL);
+}
+
+/* Register the workers (from _PG_init, when preloaded and the port is set). */
+void
+http_register_workers(void)
+{
+	int			i;
+
+	if (!process_shared_preload_libraries_in_progress || dynamo_http_port == 0)
+		return;
+	for (i = 0; i < dynamo_http_workers; i++)
+	{
+		BackgroundWorker worker;
+
+		memset(&worker, 0, sizeof(worker));
+		worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+		worker.bgw_restart_time = 5;
+		snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
+		snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_http_worker_main");
+		snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo http worker %d", i);
+		snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo http worker");
+		worker.bgw_main_arg = Int32GetDatum(i);
+		RegisterBackgroundWorker(&worker);
+	}
+}
+
+static const char *
+status_text(int status)
+{
+	switch (status)
+	{
+		case 200:
+			return "OK";
+		case 400:
+			return "Bad Request";
+		case 404:
+			return "Not Found";
+		case 413:
+			return "Request Entity Too Large";
+		case 500:
+			return "Internal Server Error";
+		case 503:
+			return "Service Unavailable";
+		default:
+			return "Unknown";
+	}
+}
+
+/* a request id in DynamoDB's style: 52 characters of [0-9A-Z] */
+static void
+make_request_id(char *out)
+{
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+	uint8		bytes[52];
+	int			i;
+
+	if (!pg_strong_random(bytes, sizeof(bytes)))
+		memset(bytes, 0, sizeof(bytes));
+	for (i = 0; i < 52; i++)
+		out[i] = alphabet[bytes[i] & 31];
+	out[52] = '\0';
+}
+
+/* append a response, status line to body, to a connection's output */
+static void
+append_response(Connection *conn, HttpResponse *response)
+{
+	char		request_id[53];
+
+	make_request_id(request_id);
+	appendStringInfo(&conn->output,
+					 "HTTP/1.1 %d %s\r\n"
+					 "x-amzn-RequestId: %s\r\n"
+					 "x-amz-crc32: %u\r\n"
+					 "Content-Type: %s\r\n"
+					 "Content-Length: %d\r\n"
+					 "%s"
+					 "\r\n",
+					 response->status, status_text(response->status), request_id,
+					 http_crc32(response->body.data, response->body.len),
+					 response->json ? "application/x-amz-json-1.0" : "text/plain",
+					 response->body.len,
+					 response->close ? "Connection: close\r\n" : "");
+	appendBinaryStringInfo(&conn->output, response->body.data, response->body.len);
+	if (response->close)
+		conn->closing = true;
+}
+
+/* answer what the input buffer holds; stop at an incomplete request */
+static void
+process_input(Connection *conn)
+{
+	int			offset = 0;
+
+	while (!conn->closing && offset < conn->input.len)
+	{
+		HttpRequest request;
+		HttpResponse response;
+		int			consumed = 0;
+		HttpParseResult result;
+		MemoryContext old;
+
+		result = http_parse_request(conn->input.data + offset, conn->input.len - offset,
+									&request, &consumed);
+		if (result == HTTP_PARSE_INCOMPLETE)
+			break;
+
+		old = MemoryContextSwitchTo(RequestContext);
+		memset(&response, 0, sizeof(response));
+		initStringInfo(&response.body);
+		if (result == HTTP_PARSE_DONE)
+			http_handle_request(&request, &response);
+		else
+		{
+			response.status = (result == HTTP_PARSE_TOO_LARGE) ? 413 : 400;
+			response.json = true;
+			response.close = true;
+			appendStringInfo(&response.body,
+							 "{\"__type\":\"com.amazon.coral.service#%s\",\"message\":\"%s\"}",
+							 result == HTTP_PARSE_TOO_LARGE ? "RequestEntityTooLargeException" : "SerializationException",
+							 result == HTTP_PARSE_TOO_LARGE ? "Request entity too large" : "Malformed HTTP request");
+		}
+		MemoryContextSwitchTo(ConnectionContext);
+		append_response(conn, &response);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(RequestContext);
+		offset += consumed;
+		if (result != HTTP_PARSE_DONE)
+			break;
+	}
+	if (offset > 0)
+	{
+		memmove(conn->input.data, conn->input.data + offset, conn->input.len - offset);
+		conn->input.len -= offset;
+		conn->input.data[conn->input.len] = '\0';
+	}
+	conn->request_started = (conn->input.len > 0) ? (conn->request_started ? conn->request_started : time(NULL)) : 0;
+}
+
+static void
+close_connection(int index)
+{
+	Connection *conn = connections[index];
+
+	close(conn->fd);
+	pfree(conn->input.data);
+	pfree(conn->output.data);
+	pfree(conn);
+	connections[index] = connections[--nconnections];
+}
+
+/* read what a connection has; false when it is gone */
+static bool
+read_connection(Connection *conn)
+{
+	for (;;)
+	{
+		ssize_t		n;
+
+		enlargeStringInfo(&conn->input, READ_CHUNK);
+		n = recv(conn->fd, conn->input.data + conn->input.len, READ_CHUNK, 0);
+		if (n > 0)
+		{
+			conn->input.len += n;
+			conn->input.data[conn->input.len] = '\0';
+			conn->last_activity = time(NULL);
+			if (conn->input.len > HTTP_MAX_BODY_BYTES + HTTP_MAX_HEADER_BYTES + READ_CHUNK)
+				return true;	/* the parser will refuse it */
+			continue;
+		}
+		if (n == 0)
+			return false;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return true;
+		if (errno == EINTR)
+			continue;
+		return false;
+	}
+}
+
+/* write what a connection has to send; false when it is gone */
+static bool
+write_connection(Connection *conn)
+{
+	while (conn->output_sent < conn->output.len)
+	{
+		ssize_t		n = send(conn->fd, conn->output.data + conn->output_sent,
+							 conn->output.len - conn->output_sent, MSG_NOSIGNAL);
+
+		if (n > 0)
+		{
+			conn->output_sent += n;
+			conn->last_activity = time(NULL);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return true;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return false;
+	}
+	resetStringInfo(&conn->output);
+	conn->output_sent = 0;
+	return true;
+}
+
+static int
+open_listener(void)
+{
+	int			fd = socket(AF_INET, SOCK_STREAM, 0);
+	int			on = 1;
+	struct sockaddr_in address;
+
+	if (fd < 0)
+		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: could not create socket: %m")));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0)
+		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: SO_REUSEPORT: %m")));
+	memset(&address, 0, sizeof(address));
+	address.sin_family = AF_INET;
+	address.sin_port = htons(dynamo_http_port);
+	if (strcmp(dynamo_http_listen_address, "*") == 0)
+		address.sin_addr.s_addr = htonl(INADDR_ANY);
+	else if (inet_pton(AF_INET, dynamo_http_listen_address, &address.sin_addr) != 1)
+		ereport(ERROR, (errmsg("dynamo endpoint: invalid dynamo.http_listen_address \"%s\"",
+							   dynamo_http_listen_address)));
+	if (bind(fd, (struct sockaddr *) &address, sizeof(address)) < 0)
+		ereport(ERROR, (errcode_for_socket_access(),
+						errmsg("dynamo endpoint: could not bind %s:%d: %m",
+							   dynamo_http_listen_address, dynamo_http_port)));
+	if (listen(fd, 512) < 0)
+		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: could not listen: %m")));
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	return fd;
+}
+
+static void
+accept_connections(int listener)
+{
+	for (;;)
+	{
+		int			fd = accept(listener, NULL, NULL);
+		int			on = 1;
+		Connection *conn;
+
+		if (fd < 0)
+			return;				/* EAGAIN, or a transient error: try on the next round */
+		if (nconnections >= MAX_CONNECTIONS)
+		{
+			close(fd);
+			continue;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+		conn = MemoryContextAllocZero(ConnectionContext, sizeof(Connection));
+		conn->fd = fd;
+		conn->last_activity = time(NULL);
+		{
+			MemoryContext old = MemoryContextSwitchTo(ConnectionContext);
+
+			initStringInfo(&conn->input);
+			initStringInfo(&conn->output);
+			MemoryContextSwitchTo(old);
+		}
+		connections[nconnections++] = conn;
+	}
+}
+
+/* The main function of an endpoint worker. */
+void
+dynamo_http_worker_main(Datum arg)
+{
+	int			listener;
+	struct pollfd *fds;
+
+	pqsignal(SIGTERM, die);
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(dynamo_http_database, NULL, 0);
+
+	ConnectionContext = AllocSetContextCreate(TopMemoryContext, "dynamo http connections",
+											  ALLOCSET_DEFAULT_SIZES);
+	RequestContext = AllocSetContextCreate(TopMemoryContext, "dynamo http request",
+										   ALLOCSET_DEFAULT_SIZES);
+	listener = open_listener();
+	fds = MemoryContextAlloc(TopMemoryContext, sizeof(struct pollfd) * (MAX_CONNECTIONS + 1));
+	elog(LOG, "dynamo endpoint worker %d listening on %s:%d", DatumGetInt32(arg),
+		 dynamo_http_listen_address, dynamo_http_port);
+	pgstat_report_activity(STATE_IDLE, NULL);
+
+	for (;;)
+	{
+		int			i;
+		int			rc;
+		time_t		now;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+
+		fds[0].fd = listener;
+		fds[0].events = POLLIN;
+		for (i = 0; i < nconnections; i++)
+		{
+			fds[i + 1].fd = connections[i]->fd;
+			fds[i + 1].events = POLLIN | (connections[i]->output.len > connections[i]->output_sent ? POLLOUT : 0);
+			fds[i + 1].revents = 0;
+		}
+		rc = poll(fds, nconnections + 1, 1000);
+		if (rc < 0 && errno != EINTR)
+			ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: poll failed: %m")));
+		now = time(NULL);
+
+		/* connections first (the array may grow with new ones below) */
+		for (i = nconnections - 1; i >= 0; i--)
+		{
+			Connection *conn = connections[i];
+			short		revents = (rc > 0) ? fds[i + 1].revents : 0;
+			bool		alive = true;
+
+			if (revents & (POLLIN | POLLHUP | POLLERR))
+			{
+				alive = read_connection(conn);
+				if (conn->input.len > 0)
+					process_input(conn);
+				if (!alive)
+					conn->closing = true;
+			}
+			if (conn->output.len > conn->output_sent)
+				alive = write_connection(conn) && alive;
+			if (!alive && conn->output.len <= conn->output_sent)
+			{
+				close_connection(i);
+				continue;
+			}
+			if ((conn->closing && conn->output.len <= conn->output_sent) ||
+				now - conn->last_activity > dynamo_http_idle_timeout ||
+				(conn->request_started && now - conn->request_started > dynamo_http_idle_timeout))
+				close_connection(i);
+		}
+		if (rc > 0 && (fds[0].revents & POLLIN))
+			accept_connections(listener);
+	}
+}
