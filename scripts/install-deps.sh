@@ -16,6 +16,7 @@ PACKAGES=(
     libtap-parser-sourcehandler-pgtap-perl   # pg_prove
     clang libclang-rt-14-dev                 # libFuzzer targets (test/fuzz)
     bc                                       # benchmark ratios (test/bench)
+    python3-boto3 awscli curl                # wire tests with the real AWS clients (test/wire)
 )
 
 missing=()

@@ -6,8 +6,10 @@
 # pg_virtualenv (dynamo in shared_preload_libraries) and runs the pg_regress
 # suite (sql/, expected/), the pgTAP suite (test/pgtap/) and the concurrency
 # test (test/concurrency/) inside it. Then the crash test (test/crash/) runs
-# a cluster of its own, and the libFuzzer targets (test/fuzz/) run over their
-# seeds and past findings. Exits non-zero on any failure.
+# a cluster of its own, the wire endpoint is tested with boto3 and the AWS
+# CLI (test/wire/) in a cluster that runs it, and the libFuzzer targets
+# (test/fuzz/) run over their seeds and past findings. Exits non-zero on any
+# failure.
 #
 #   scripts/test.sh              both builds
 #   DYNAMO_TEST_BUILDS=plain scripts/test.sh    one build (plain or asserts)
@@ -34,6 +36,9 @@ for build in $builds; do
     fi
     pg_virtualenv -t -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
 done
+echo "--- wire endpoint with boto3 and the AWS CLI"
+pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
+    env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/run.sh
 echo "--- crash"
 test/crash/run.sh
 echo "--- fuzz targets over their seeds and past findings"

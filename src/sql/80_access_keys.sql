@@ -20,13 +20,12 @@ SELECT pg_catalog.pg_extension_config_dump('dynamo.access_keys', '');
 -- default); access_key_id and secret may be given, as DynamoDB Local's
 -- clients expect fixed ones. The secret is shown once, here.
 CREATE FUNCTION dynamo.create_access_key(
-    role_name name DEFAULT current_user, access_key_id text DEFAULT NULL,
-    secret_access_key text DEFAULT NULL,
+    role_name name DEFAULT current_user, key_id text DEFAULT NULL, secret text DEFAULT NULL,
     OUT access_key_id text, OUT secret_access_key text)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    new_id text := create_access_key.access_key_id;
-    new_secret text := create_access_key.secret_access_key;
+    new_id text := create_access_key.key_id;
+    new_secret text := create_access_key.secret;
 BEGIN
     IF NOT pg_has_role(session_user, create_access_key.role_name, 'MEMBER') THEN
         RAISE EXCEPTION 'permission denied to create an access key for role %', create_access_key.role_name

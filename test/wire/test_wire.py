@@ -1,0 +1,285 @@
+"""test_wire.py: the DynamoDB wire endpoint with the real AWS SDK for Python.
+
+boto3 signs every request with SigV4 and checks every response's
+x-amz-crc32; these tests use it as an application would, then probe the
+endpoint with raw sockets for what an SDK never sends.
+
+Environment: DYNAMO_ENDPOINT (http://127.0.0.1:port), DYNAMO_KEY_ID,
+DYNAMO_SECRET. Run with Debian's python3 (python3-boto3).
+"""
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import socket
+import time
+import unittest
+import warnings
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+ENDPOINT = os.environ["DYNAMO_ENDPOINT"]
+KEY_ID = os.environ["DYNAMO_KEY_ID"]
+SECRET = os.environ["DYNAMO_SECRET"]
+HOST, PORT = ENDPOINT.split("//")[1].split(":")
+PORT = int(PORT)
+
+
+def client(key_id=KEY_ID, secret=SECRET):
+    return boto3.client("dynamodb", endpoint_url=ENDPOINT, region_name="us-east-1",
+                        aws_access_key_id=key_id, aws_secret_access_key=secret,
+                        config=Config(retries={"max_attempts": 0}))
+
+
+def sign(body, target, key_id=KEY_ID, secret=SECRET, when=None):
+    """The headers of a SigV4-signed request, signed at `when` (UTC)."""
+    when = when or datetime.datetime.utcnow()
+    amz_date = when.strftime("%Y%m%dT%H%M%SZ")
+    date = when.strftime("%Y%m%d")
+    headers = {"host": f"{HOST}:{PORT}", "x-amz-date": amz_date, "x-amz-target": target,
+               "content-type": "application/x-amz-json-1.0"}
+    signed = ";".join(sorted(headers))
+    canonical = "\n".join(["POST", "/", ""] + [f"{k}:{headers[k]}" for k in sorted(headers)] +
+                          ["", signed, hashlib.sha256(body).hexdigest()])
+    scope = f"{date}/us-east-1/dynamodb/aws4_request"
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + secret).encode()
+    for part in (date, "us-east-1", "dynamodb", "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    headers["authorization"] = (f"AWS4-HMAC-SHA256 Credential={key_id}/{scope}, "
+                                f"SignedHeaders={signed}, Signature={signature}")
+    return headers
+
+
+def raw(data, timeout=5):
+    """Send bytes on a new connection; the bytes received until it closes or goes quiet."""
+    with socket.create_connection((HOST, PORT), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                if b"\r\n\r\n" in b"".join(chunks) and b"Connection: close" not in b"".join(chunks):
+                    head, _, rest = b"".join(chunks).partition(b"\r\n\r\n")
+                    length = int([l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0].split(b":")[1])
+                    if len(rest) >= length:
+                        break
+        except socket.timeout:
+            pass
+        return b"".join(chunks)
+
+
+def request(action, payload, **sign_args):
+    body = json.dumps(payload).encode()
+    headers = sign(body, "DynamoDB_20120810." + action, **sign_args)
+    head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    head += f"Content-Length: {len(body)}\r\n\r\n"
+    response = raw(head.encode() + body)
+    status = int(response.split(b" ")[1])
+    return status, json.loads(response.partition(b"\r\n\r\n")[2] or b"{}")
+
+
+class Tables(unittest.TestCase):
+    def test_create_describe_list_delete(self):
+        ddb = client()
+        made = ddb.create_table(TableName="WireTables",
+                                KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                BillingMode="PAY_PER_REQUEST")
+        self.assertEqual(made["TableDescription"]["TableStatus"], "ACTIVE")
+        ddb.get_waiter("table_exists").wait(TableName="WireTables")
+        described = ddb.describe_table(TableName="WireTables")["Table"]
+        self.assertEqual(described["KeySchema"], [{"AttributeName": "id", "KeyType": "HASH"}])
+        self.assertIn("WireTables", ddb.list_tables()["TableNames"])
+        with self.assertRaises(ddb.exceptions.ResourceInUseException):
+            ddb.create_table(TableName="WireTables", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                             BillingMode="PAY_PER_REQUEST")
+        ddb.delete_table(TableName="WireTables")
+        with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
+            ddb.describe_table(TableName="WireTables")
+
+
+class Items(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.ddb = client()
+        cls.ddb.create_table(TableName="WireItems",
+                             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                        {"AttributeName": "sk", "KeyType": "RANGE"}],
+                             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                                   {"AttributeName": "sk", "AttributeType": "N"}],
+                             BillingMode="PAY_PER_REQUEST")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ddb.delete_table(TableName="WireItems")
+
+    def test_put_get_update_delete(self):
+        ddb = self.ddb
+        ddb.put_item(TableName="WireItems", Item={"pk": {"S": "a"}, "sk": {"N": "1"}, "n": {"N": "1.50"},
+                                                  "tags": {"SS": ["x", "y"]}, "blob": {"B": b"\x00\xff"}})
+        item = ddb.get_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}})["Item"]
+        self.assertEqual(item["n"], {"N": "1.5"})
+        self.assertEqual(sorted(item["tags"]["SS"]), ["x", "y"])
+        self.assertEqual(item["blob"], {"B": b"\x00\xff"})
+        updated = ddb.update_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                                  UpdateExpression="SET n = n + :d ADD #c :one",
+                                  ExpressionAttributeNames={"#c": "count"},
+                                  ExpressionAttributeValues={":d": {"N": "1"}, ":one": {"N": "1"}},
+                                  ReturnValues="UPDATED_NEW")["Attributes"]
+        self.assertEqual(updated, {"n": {"N": "2.5"}, "count": {"N": "1"}})
+        with self.assertRaises(ddb.exceptions.ConditionalCheckFailedException) as failed:
+            ddb.put_item(TableName="WireItems", Item={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                         ConditionExpression="attribute_not_exists(pk)")
+        self.assertEqual(failed.exception.response["Error"]["Message"], "The conditional request failed")
+        old = ddb.delete_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                              ReturnValues="ALL_OLD")["Attributes"]
+        self.assertEqual(old["count"], {"N": "1"})
+        self.assertNotIn("Item", ddb.get_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}}))
+
+    def test_query_pages_scan_batches(self):
+        ddb = self.ddb
+        for start in range(0, 40, 20):
+            ddb.batch_write_item(RequestItems={"WireItems": [
+                {"PutRequest": {"Item": {"pk": {"S": "q"}, "sk": {"N": str(i)}, "odd": {"BOOL": i % 2 == 1}}}}
+                for i in range(start, start + 20)]})
+        pages = list(ddb.get_paginator("query").paginate(
+            TableName="WireItems", KeyConditionExpression="pk = :p AND sk >= :s",
+            ExpressionAttributeValues={":p": {"S": "q"}, ":s": {"N": "5"}},
+            ScanIndexForward=False, PaginationConfig={"PageSize": 7}))
+        keys = [int(i["sk"]["N"]) for page in pages for i in page["Items"]]
+        self.assertEqual(keys, list(range(39, 4, -1)))
+        self.assertGreater(len(pages), 4)
+        scanned = ddb.scan(TableName="WireItems", FilterExpression="odd = :t",
+                           ExpressionAttributeValues={":t": {"BOOL": True}}, Select="COUNT")
+        self.assertEqual(scanned["Count"], 20)
+        self.assertGreaterEqual(scanned["ScannedCount"], 40)
+        got = ddb.batch_get_item(RequestItems={"WireItems": {
+            "Keys": [{"pk": {"S": "q"}, "sk": {"N": str(i)}} for i in (1, 2, 99)],
+            "ProjectionExpression": "sk"}})
+        self.assertEqual(sorted(int(i["sk"]["N"]) for i in got["Responses"]["WireItems"]), [1, 2])
+        self.assertEqual(got["UnprocessedKeys"], {})
+
+    def test_document_api(self):
+        table = boto3.resource("dynamodb", endpoint_url=ENDPOINT, region_name="us-east-1",
+                               aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET).Table("WireItems")
+        table.put_item(Item={"pk": "doc", "sk": 1, "nested": {"list": [1, "two", {"three": True}]}})
+        self.assertEqual(table.get_item(Key={"pk": "doc", "sk": 1})["Item"]["nested"]["list"][2],
+                         {"three": True})
+
+    def test_validation_errors(self):
+        ddb = self.ddb
+        cases = [
+            (lambda: ddb.get_item(TableName="WireItems", Key={"pk": {"S": "a"}}),
+             "ValidationException", "The provided key element does not match the schema"),
+            (lambda: ddb.put_item(TableName="WireItems", Item={"pk": {"S": "a"}, "sk": {"N": "1e999"}}),
+             "ValidationException",
+             "Number overflow. Attempting to store a number with magnitude larger than supported range"),
+            (lambda: ddb.update_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
+                                     UpdateExpression="SET status = :v", ExpressionAttributeValues={":v": {"S": "x"}}),
+             "ValidationException",
+             "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: status"),
+            (lambda: ddb.get_item(TableName="Missing", Key={"pk": {"S": "a"}}),
+             "ResourceNotFoundException", "Requested resource not found"),
+        ]
+        for call, code, message in cases:
+            with self.assertRaises(ClientError) as failed:
+                call()
+            self.assertEqual(failed.exception.response["Error"]["Code"], code)
+            self.assertEqual(failed.exception.response["Error"]["Message"], message)
+
+
+class Authentication(unittest.TestCase):
+    def test_unknown_key(self):
+        with self.assertRaises(ClientError) as failed:
+            client(key_id="AKIDNOTAKEY00000").list_tables()
+        self.assertEqual(failed.exception.response["Error"]["Code"], "UnrecognizedClientException")
+        self.assertEqual(failed.exception.response["Error"]["Message"],
+                         "The security token included in the request is invalid.")
+
+    def test_wrong_secret(self):
+        with self.assertRaises(ClientError) as failed:
+            client(secret="not the secret").list_tables()
+        self.assertEqual(failed.exception.response["Error"]["Code"], "InvalidSignatureException")
+
+    def test_expired_and_future_dates(self):
+        for minutes, words in ((-20, "Signature expired"), (20, "Signature not yet current")):
+            status, body = request("ListTables", {},
+                                   when=datetime.datetime.utcnow() + datetime.timedelta(minutes=minutes))
+            self.assertEqual(status, 400)
+            self.assertTrue(body["__type"].endswith("#InvalidSignatureException"))
+            self.assertTrue(body["message"].startswith(words), body["message"])
+
+    def test_missing_signature(self):
+        response = raw(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.0\r\n"
+                       b"X-Amz-Target: DynamoDB_20120810.ListTables\r\nContent-Length: 2\r\n\r\n{}")
+        self.assertIn(b"MissingAuthenticationTokenException", response)
+        self.assertIn(b"Request is missing Authentication Token", response)
+
+    def test_signed_raw_request(self):
+        status, body = request("ListTables", {})
+        self.assertEqual(status, 200)
+        self.assertIn("TableNames", body)
+
+
+class BadInput(unittest.TestCase):
+    def assert_still_serving(self):
+        self.assertIn("TableNames", client().list_tables())
+
+    def test_garbage(self):
+        response = raw(b"\x00\x01\x02 garbage \xff\r\n\r\n")
+        self.assertTrue(response.startswith(b"HTTP/1.1 400"), response[:40])
+        self.assert_still_serving()
+
+    def test_truncated_request_then_close(self):
+        with socket.create_connection((HOST, PORT)) as s:
+            s.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"Tab")
+        self.assert_still_serving()
+
+    def test_oversize_headers(self):
+        response = raw(b"GET / HTTP/1.1\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        self.assertTrue(response.startswith(b"HTTP/1.1 413"), response[:40])
+        self.assert_still_serving()
+
+    def test_oversize_body(self):
+        response = raw(b"POST / HTTP/1.1\r\nContent-Length: 999999999\r\n\r\n")
+        self.assertTrue(response.startswith(b"HTTP/1.1 413"), response[:40])
+
+    def test_silent_connections_do_not_block_others(self):
+        idle = [socket.create_connection((HOST, PORT)) for _ in range(20)]
+        try:
+            started = time.time()
+            self.assert_still_serving()
+            self.assertLess(time.time() - started, 2)
+        finally:
+            for s in idle:
+                s.close()
+
+    def test_pipelined_requests(self):
+        one = b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        with socket.create_connection((HOST, PORT), timeout=5) as s:
+            s.sendall(one * 3)
+            data = b""
+            while data.count(b"HTTP/1.1 200") < 3:
+                data += s.recv(65536)
+        self.assertEqual(data.count(b"healthy"), 3)
+
+    def test_wrong_content_type_and_target(self):
+        for headers in (b"Content-Type: text/plain\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n",
+                        b"Content-Type: application/x-amz-json-1.0\r\n",
+                        b"Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.Nope\r\n"):
+            response = raw(b"POST / HTTP/1.1\r\n" + headers + b"Content-Length: 2\r\n\r\n{}")
+            self.assertIn(b"UnknownOperationException", response)
+
+
+if __name__ == "__main__":
+    warnings.simplefilter("ignore", ResourceWarning)
+    unittest.main(verbosity=2, warnings="ignore")
