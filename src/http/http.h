@@ -84,6 +84,11 @@ extern void http_handle_request(const HttpRequest *request, HttpResponse *respon
 extern Oid	http_authenticate(const HttpRequest *request, char **error_exception, char **error_message);
 
 /* http_server.c */
+/* http_commit.c */
+extern void http_commit_request(void);
+extern bool http_commit_round_needs_flush(void);
+extern void http_commit_flush_round(void);
+
 extern int	dynamo_http_port;
 extern char *dynamo_http_listen_address;
 extern int	dynamo_http_workers;

@@ -139,7 +139,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 			}
 		}
 		PopActiveSnapshot();
-		CommitTransactionCommand();
+		http_commit_request();
 	}
 	PG_CATCH();
 	{

@@ -39,6 +39,7 @@
 
 #define MAX_CONNECTIONS		4096
 #define READ_CHUNK			65536
+#define MAX_ROUND_PASSES	8	/* polls that may join one round before its flush */
 
 int			dynamo_http_port = 0;
 char	   *dynamo_http_listen_address = NULL;
@@ -56,6 +57,7 @@ typedef struct Connection
 	time_t		last_activity;
 	time_t		request_started;	/* first byte of an incomplete request; 0 if none */
 	bool		closing;		/* close once the output is sent */
+	bool		gone;			/* the client closed or reset its side */
 } Connection;
 
 static Connection *connections[MAX_CONNECTIONS];
@@ -359,6 +361,54 @@ accept_connections(int listener)
 	}
 }
 
+/*
+ * Poll the listener and the connections (writable ones too when
+ * with_output) for timeout_ms; the number of ready descriptors.
+ */
+static int
+poll_connections(struct pollfd *fds, int listener, bool with_output, int timeout_ms)
+{
+	int			i;
+	int			rc;
+
+	fds[0].fd = listener;
+	fds[0].events = POLLIN;
+	fds[0].revents = 0;
+	for (i = 0; i < nconnections; i++)
+	{
+		Connection *conn = connections[i];
+
+		fds[i + 1].fd = conn->fd;
+		fds[i + 1].events = (conn->gone ? 0 : POLLIN) |
+			(with_output && conn->output.len > conn->output_sent ? POLLOUT : 0);
+		fds[i + 1].revents = 0;
+	}
+	rc = poll(fds, nconnections + 1, timeout_ms);
+	if (rc < 0 && errno != EINTR)
+		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: poll failed: %m")));
+	return rc;
+}
+
+/* read and answer what the connections that poll found readable hold */
+static void
+answer_ready(struct pollfd *fds, int rc)
+{
+	int			i;
+
+	for (i = 0; rc > 0 && i < nconnections; i++)
+	{
+		Connection *conn = connections[i];
+
+		if (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
+		{
+			if (!read_connection(conn))
+				conn->closing = conn->gone = true;
+			if (conn->input.len > 0)
+				process_input(conn);
+		}
+	}
+}
+
 /* The main function of an endpoint worker. */
 void
 dynamo_http_worker_main(Datum arg)
@@ -394,34 +444,31 @@ dynamo_http_worker_main(Datum arg)
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 
-		fds[0].fd = listener;
-		fds[0].events = POLLIN;
-		for (i = 0; i < nconnections; i++)
-		{
-			fds[i + 1].fd = connections[i]->fd;
-			fds[i + 1].events = POLLIN | (connections[i]->output.len > connections[i]->output_sent ? POLLOUT : 0);
-			fds[i + 1].revents = 0;
-		}
-		rc = poll(fds, nconnections + 1, 1000);
-		if (rc < 0 && errno != EINTR)
-			ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: poll failed: %m")));
+		rc = poll_connections(fds, listener, true, 1000);
 		now = time(NULL);
 
-		/* connections first (the array may grow with new ones below) */
+		/*
+		 * Connections first (the array may grow with new ones below): read
+		 * and answer every ready request, make the round's commits durable
+		 * with one WAL flush (http_commit.c), then send the answers.  While
+		 * the round waits for a flush, requests that arrived meanwhile join
+		 * it, so that one flush serves as many as are ready.
+		 */
+		answer_ready(fds, rc);
+		for (i = 0; i < MAX_ROUND_PASSES && http_commit_round_needs_flush(); i++)
+		{
+			int			more = poll_connections(fds, listener, false, 0);
+
+			if (more <= 0)
+				break;
+			answer_ready(fds, more);
+		}
+		http_commit_flush_round();
 		for (i = nconnections - 1; i >= 0; i--)
 		{
 			Connection *conn = connections[i];
-			short		revents = (rc > 0) ? fds[i + 1].revents : 0;
-			bool		alive = true;
+			bool		alive = !conn->gone;
 
-			if (revents & (POLLIN | POLLHUP | POLLERR))
-			{
-				alive = read_connection(conn);
-				if (conn->input.len > 0)
-					process_input(conn);
-				if (!alive)
-					conn->closing = true;
-			}
 			if (conn->output.len > conn->output_sent)
 				alive = write_connection(conn) && alive;
 			if (!alive && conn->output.len <= conn->output_sent)
