@@ -13,6 +13,10 @@
  * that long without completing (a slow client cannot hold a worker: the
  * loop never blocks on one connection).
  *
+ * One round of the loop answers every request that is ready, makes the
+ * round's commits durable with one WAL flush (http_commit.c), and only then
+ * writes the round's answers.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
