@@ -265,6 +265,8 @@ read_connection(Connection *conn)
 			conn->last_activity = time(NULL);
 			if (conn->input.len > HTTP_MAX_BODY_BYTES + HTTP_MAX_HEADER_BYTES + READ_CHUNK)
 				return true;	/* the parser will refuse it */
+			if (n < READ_CHUNK)
+				return true;	/* drained for now; poll reports the rest */
 			continue;
 		}
 		if (n == 0)
