@@ -470,6 +470,14 @@ dynamo_http_worker_main(Datum arg)
 			answer_ready(fds, more);
 		}
 		http_commit_flush_round();
+
+		/*
+		 * Report table and WAL statistics, which autovacuum depends on:
+		 * after each round (rate-limited inside, by the time of the last
+		 * commit), and forced after a second with nothing to do, as a
+		 * backend does when it goes idle.
+		 */
+		pgstat_report_stat(rc == 0);
 		for (i = nconnections - 1; i >= 0; i--)
 		{
 			Connection *conn = connections[i];

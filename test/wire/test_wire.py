@@ -13,6 +13,7 @@ import hmac
 import json
 import os
 import socket
+import subprocess
 import time
 import unittest
 import warnings
@@ -105,6 +106,30 @@ class Tables(unittest.TestCase):
         ddb.delete_table(TableName="WireTables")
         with self.assertRaises(ddb.exceptions.ResourceNotFoundException):
             ddb.describe_table(TableName="WireTables")
+
+
+class Statistics(unittest.TestCase):
+    def test_endpoint_writes_reach_table_statistics(self):
+        """Autovacuum works from these counters: the workers must report them."""
+        ddb = client()
+        ddb.create_table(TableName="WireStats", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        try:
+            for i in range(20):
+                ddb.put_item(TableName="WireStats", Item={"id": {"S": str(i % 10)}, "n": {"N": str(i)}})
+            query = ("SELECT coalesce(sum(n_tup_ins), 0) || ' ' || coalesce(sum(n_tup_upd), 0) "
+                     "FROM pg_stat_user_tables WHERE schemaname = 'dynamo_data' AND relname LIKE 'WireStats#%'")
+            counts = None
+            for _ in range(40):   # reported at most a second or so after the writes
+                counts = subprocess.run(["psql", "-X", "-At", "-d", "postgres", "-c", query],
+                                        capture_output=True, text=True, check=True).stdout.split()
+                if counts == ["10", "10"]:
+                    break
+                time.sleep(0.25)
+            self.assertEqual(counts, ["10", "10"])
+        finally:
+            ddb.delete_table(TableName="WireStats")
 
 
 class Items(unittest.TestCase):
