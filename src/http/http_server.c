@@ -113,7 +113,7 @@ http_register_workers(void)
 		memset(&worker, 0, sizeof(worker));
 		worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
 		worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-		worker.bgw_restart_time = 5;
+		worker.bgw_restart_time = 1;
 		snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
 		snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_http_worker_main");
 		snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo http worker %d", i);

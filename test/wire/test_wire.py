@@ -108,6 +108,44 @@ class Tables(unittest.TestCase):
             ddb.describe_table(TableName="WireTables")
 
 
+def sql(query):
+    return subprocess.run(["psql", "-X", "-At", "-d", "postgres", "-c", query],
+                          capture_output=True, text=True, check=True).stdout.strip()
+
+
+WORKERS = "FROM pg_stat_activity WHERE backend_type = 'dynamo http worker'"
+
+
+class Workers(unittest.TestCase):
+    def test_no_transaction_left_open(self):
+        ddb = client()
+        for _ in range(5):
+            with self.assertRaises(ClientError):
+                ddb.get_item(TableName="NoSuchTable", Key={"id": {"S": "x"}})
+        raw(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"Tab")
+        self.assertEqual(sql(f"SELECT count(*) {WORKERS} AND xact_start IS NOT NULL"), "0")
+
+    def test_terminated_workers_come_back(self):
+        before = sql(f"SELECT string_agg(pid::text, ' ' ORDER BY pid) {WORKERS}").split()
+        self.assertEqual(len(before), 2)
+        sql(f"SELECT pg_terminate_backend(pid) {WORKERS}")
+        after = []
+        for _ in range(100):
+            after = sql(f"SELECT string_agg(pid::text, ' ' ORDER BY pid) {WORKERS}").split()
+            if len(after) == 2 and not set(after) & set(before):
+                break
+            time.sleep(0.1)
+        self.assertEqual(len(after), 2)
+        self.assertFalse(set(after) & set(before))
+        for _ in range(50):   # listening again a moment after they start
+            try:
+                self.assertIn("TableNames", client().list_tables())
+                break
+            except Exception:
+                time.sleep(0.1)
+        self.assertIn("TableNames", client().list_tables())
+
+
 class Statistics(unittest.TestCase):
     def test_endpoint_writes_reach_table_statistics(self):
         """Autovacuum works from these counters: the workers must report them."""
@@ -122,8 +160,7 @@ class Statistics(unittest.TestCase):
                      "FROM pg_stat_user_tables WHERE schemaname = 'dynamo_data' AND relname LIKE 'WireStats#%'")
             counts = None
             for _ in range(40):   # reported at most a second or so after the writes
-                counts = subprocess.run(["psql", "-X", "-At", "-d", "postgres", "-c", query],
-                                        capture_output=True, text=True, check=True).stdout.split()
+                counts = sql(query).split()
                 if counts == ["10", "10"]:
                     break
                 time.sleep(0.25)
