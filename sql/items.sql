@@ -15,6 +15,13 @@ SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a
 
 -- conditional writes
 SELECT error_of($$SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(pk)"}')$$);
+-- ReturnValuesOnConditionCheckFailure = ALL_OLD: the stored item is the error's DETAIL
+SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(pk)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}');
+SELECT dynamo.execute('UpdateItem', '{"TableName": "Items", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "UpdateExpression": "SET n = :v", "ConditionExpression": "n = :v", "ExpressionAttributeValues": {":v": {"N": "0"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}');
+SELECT dynamo.execute('DeleteItem', '{"TableName": "Items", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(n)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}');
+-- NONE, or no item in place: no DETAIL
+SELECT dynamo.execute('DeleteItem', '{"TableName": "Items", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(n)", "ReturnValuesOnConditionCheckFailure": "NONE"}');
+SELECT dynamo.execute('DeleteItem', '{"TableName": "Items", "Key": {"pk": {"S": "zz"}, "sk": {"N": "1"}}, "ConditionExpression": "attribute_exists(n)", "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}');
 SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "n": {"N": "1"}}, "ConditionExpression": "attribute_not_exists(pk)"}');
 SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}, "n": {"N": "2"}}, "ConditionExpression": "n = :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}');
 SELECT error_of($$SELECT dynamo.execute('PutItem', '{"TableName": "Items", "Item": {"pk": {"S": "a"}, "sk": {"N": "2"}}, "Expected": {"n": {"Value": {"N": "1"}}}}')$$);

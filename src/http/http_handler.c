@@ -154,7 +154,15 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 
 		exception = dynamo_exception_by_errcode(error->sqlerrcode);
 		if (exception != NULL)
+		{
 			error_response(response, exception, error->message);
+			if (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] && error->detail != NULL)
+			{
+				/* ReturnValuesOnConditionCheckFailure: the item, from the DETAIL (ops_item.c) */
+				response->body.data[--response->body.len] = '\0';
+				appendStringInfo(&response->body, ",\"Item\":%s}", error->detail);
+			}
+		}
 		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)

@@ -31,10 +31,26 @@ as_value(struct varlena *item)
 	return dynamo_value_from_varlena(item);
 }
 
-/* DynamoDB's answer to a condition that does not hold */
+/*
+ * DynamoDB's answer to a condition that does not hold.  With
+ * ReturnValuesOnConditionCheckFailure = ALL_OLD and an item in place, the
+ * error's DETAIL is that item in DynamoDB JSON: the wire endpoint sends it
+ * as the error's "Item", the SQL doors show it.
+ */
 static void
-condition_failed(void)
+condition_failed(struct varlena *old, bool return_old)
 {
+	if (return_old && old != NULL)
+	{
+		StringInfoData json;
+
+		initStringInfo(&json);
+		dynamo_append_item_json(&json, as_value(old));
+		ereport(ERROR,
+				(errcode(dynamo_exception_errcode(DYNAMO_EXC_CONDITIONAL_CHECK)),
+				 errmsg_internal("The conditional request failed"),
+				 errdetail_internal("%s", json.data)));
+	}
 	dynamo_error(DYNAMO_EXC_CONDITIONAL_CHECK, "The conditional request failed");
 }
 
@@ -80,7 +96,8 @@ with_attribute(struct varlena *item, const char *name, DynamoValue value)
  * item is stored with the next version.  Returns the item to store.
  */
 static struct varlena *
-apply_version(const TableInfo *table, struct varlena *old, struct varlena *candidate)
+apply_version(const TableInfo *table, struct varlena *old, struct varlena *candidate,
+			  bool return_old_on_failure)
 {
 	const char *name = table->version_attribute;
 	uint32		namelen;
@@ -102,7 +119,7 @@ apply_version(const TableInfo *table, struct varlena *old, struct varlena *candi
 	has_current = old != NULL && dynamo_map_lookup(as_value(old), name, namelen, &current);
 	if (has_expected != has_current ||
 		(has_expected && !(expected.len == current.len && memcmp(expected.data, current.data, expected.len) == 0)))
-		condition_failed();
+		condition_failed(old, return_old_on_failure);
 	if (has_expected && dynamo_value_type(expected) != DYNAMO_TYPE_N)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "One or more parameter values were invalid: the version attribute %s must be a number", name);
@@ -146,8 +163,8 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);
 		if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-			condition_failed();
-		item = apply_version(spec->table, old, spec->item);
+			condition_failed(old, spec->return_old_on_failure);
+		item = apply_version(spec->table, old, spec->item, spec->return_old_on_failure);
 		if (old != NULL)
 		{
 			storage_replace_item(spec->table, &spec->key, item);
@@ -199,7 +216,7 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 	SPI_connect();
 	old = storage_read_item(spec->table, &spec->key, true);
 	if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-		condition_failed();
+		condition_failed(old, spec->return_old_on_failure);
 	if (old != NULL)
 	{
 		(void) storage_delete_item(spec->table, &spec->key);
@@ -264,7 +281,7 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);
 		if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-			condition_failed();
+			condition_failed(old, spec->return_old_on_failure);
 
 		memset(&updated, 0, sizeof(updated));
 		if (spec->update != NULL)
@@ -277,7 +294,8 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		else
 			new_item = old ? old : storage_key_item(spec->table, &spec->key);
 		if (spec->table->version_attribute != NULL)
-			new_item = apply_version(spec->table, old, version_claim(spec, old, new_item));
+			new_item = apply_version(spec->table, old, version_claim(spec, old, new_item),
+									 spec->return_old_on_failure);
 
 		result->item_size = dynamo_item_size(as_value(new_item));
 		if (result->item_size > MAX_ITEM_SIZE)

@@ -202,6 +202,16 @@ class Items(unittest.TestCase):
             ddb.put_item(TableName="WireItems", Item={"pk": {"S": "a"}, "sk": {"N": "1"}},
                          ConditionExpression="attribute_not_exists(pk)")
         self.assertEqual(failed.exception.response["Error"]["Message"], "The conditional request failed")
+        self.assertNotIn("Item", failed.exception.response)
+        # Debian's botocore predates ReturnValuesOnConditionCheckFailure: a signed raw request
+        status, body = request("PutItem", {"TableName": "WireItems", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}},
+                                           "ConditionExpression": "attribute_not_exists(pk)",
+                                           "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["__type"], "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException")
+        self.assertEqual(body["message"], "The conditional request failed")
+        self.assertEqual(body["Item"]["n"], {"N": "2.5"})
+        self.assertEqual(body["Item"]["tags"], {"SS": ["x", "y"]})
         old = ddb.delete_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}},
                               ReturnValues="ALL_OLD")["Attributes"]
         self.assertEqual(old["count"], {"N": "1"})
