@@ -50,6 +50,7 @@ typedef struct HttpRequest
 	const char *body;
 	int			body_len;
 	bool		keep_alive;
+	bool		expects_continue;	/* INCOMPLETE: headers in, body awaited after 100 Continue */
 } HttpRequest;
 
 typedef enum HttpParseResult

@@ -147,7 +147,14 @@ http_parse_request(const char *buffer, int length, HttpRequest *request, int *co
 			return HTTP_PARSE_TOO_LARGE;
 	}
 	if ((int64) length - (header_end + 4) < body_len)
+	{
+		const HttpHeader *expect = http_find_header(request, "Expect");
+
+		/* the client may wait for "100 Continue" before it sends the body */
+		request->expects_continue = request->minor_version == 1 && expect != NULL &&
+			equals_ignore_case(expect->value, expect->value_len, "100-continue");
 		return HTTP_PARSE_INCOMPLETE;
+	}
 	request->body = buffer + header_end + 4;
 	request->body_len = (int) body_len;
 	*consumed = header_end + 4 + (int) body_len;

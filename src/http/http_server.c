@@ -62,6 +62,7 @@ typedef struct Connection
 	time_t		request_started;	/* first byte of an incomplete request; 0 if none */
 	bool		closing;		/* close once the output is sent */
 	bool		gone;			/* the client closed or reset its side */
+	bool		continue_sent;	/* "100 Continue" sent for the request arriving */
 } Connection;
 
 static Connection *connections[MAX_CONNECTIONS];
@@ -202,7 +203,15 @@ process_input(Connection *conn)
 		result = http_parse_request(conn->input.data + offset, conn->input.len - offset,
 									&request, &consumed);
 		if (result == HTTP_PARSE_INCOMPLETE)
+		{
+			if (request.expects_continue && !conn->continue_sent)
+			{
+				appendStringInfoString(&conn->output, "HTTP/1.1 100 Continue\r\n\r\n");
+				conn->continue_sent = true;
+			}
 			break;
+		}
+		conn->continue_sent = false;
 
 		old = MemoryContextSwitchTo(RequestContext);
 		memset(&response, 0, sizeof(response));

@@ -344,6 +344,23 @@ class BadInput(unittest.TestCase):
                 data += s.recv(65536)
         self.assertEqual(data.count(b"healthy"), 3)
 
+    def test_expect_100_continue(self):
+        body = json.dumps({"TableName": "NoSuchTable", "Key": {"id": {"S": "x"}}}).encode()
+        headers = sign(body, "DynamoDB_20120810.GetItem")
+        head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        head += f"Expect: 100-continue\r\nContent-Length: {len(body)}\r\n\r\n"
+        with socket.create_connection((HOST, PORT), timeout=0.5) as s:
+            s.sendall(head.encode())
+            self.assertEqual(s.recv(65536), b"HTTP/1.1 100 Continue\r\n\r\n")   # at once, not after a timeout
+            s.sendall(body)
+            s.settimeout(5)
+            data = b""
+            while b"ResourceNotFoundException" not in data:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, data)
+                data += chunk
+        self.assertTrue(data.startswith(b"HTTP/1.1 400"), data[:40])
+
     def test_wrong_content_type_and_target(self):
         for headers in (b"Content-Type: text/plain\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n",
                         b"Content-Type: application/x-amz-json-1.0\r\n",
