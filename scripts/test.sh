@@ -39,6 +39,8 @@ done
 echo "--- wire endpoint with boto3 and the AWS CLI"
 pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
     env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/run.sh
+pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" \
+    -o "dynamo.http_listen_address=*" -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/listen.sh
 echo "--- crash"
 test/crash/run.sh
 echo "--- fuzz targets over their seeds and past findings"

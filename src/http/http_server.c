@@ -21,7 +21,7 @@
  */
 #include "postgres.h"
 
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -42,6 +42,7 @@
 #include "http/http.h"
 
 #define MAX_CONNECTIONS		4096
+#define MAX_LISTENERS		8
 #define READ_CHUNK			65536
 #define MAX_ROUND_PASSES	8	/* polls that may join one round before its flush */
 
@@ -65,6 +66,8 @@ typedef struct Connection
 	bool		continue_sent;	/* "100 Continue" sent for the request arriving */
 } Connection;
 
+static int	listeners[MAX_LISTENERS];
+static int	nlisteners = 0;
 static Connection *connections[MAX_CONNECTIONS];
 static int	nconnections = 0;
 static MemoryContext ConnectionContext = NULL;
@@ -79,7 +82,7 @@ http_define_settings(void)
 							"Needs dynamo in shared_preload_libraries.",
 							&dynamo_http_port, 0, 0, 65535, PGC_POSTMASTER, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("dynamo.http_listen_address",
-							   "Address the endpoint listens on (IPv4; * for all).",
+							   "Address or host name the endpoint listens on (IPv4 or IPv6; * for all).",
 							   NULL, &dynamo_http_listen_address, "127.0.0.1",
 							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("dynamo.http_workers",
@@ -314,34 +317,66 @@ write_connection(Connection *conn)
 	return true;
 }
 
-static int
-open_listener(void)
+/*
+ * Open the listening sockets: every address dynamo.http_listen_address
+ * resolves to ("*": all IPv4 and IPv6 addresses; a host name such as
+ * localhost may give both families), each with SO_REUSEPORT so that all
+ * workers share the port.  An address that cannot be bound is logged and
+ * skipped, as Postgres does for listen_addresses; none at all is an error.
+ */
+static void
+open_listeners(void)
 {
-	int			fd = socket(AF_INET, SOCK_STREAM, 0);
-	int			on = 1;
-	struct sockaddr_in address;
+	struct addrinfo hints;
+	struct addrinfo *addresses;
+	struct addrinfo *address;
+	char		port[16];
+	const char *host = strcmp(dynamo_http_listen_address, "*") == 0 ? NULL : dynamo_http_listen_address;
+	int			rc;
 
-	if (fd < 0)
-		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: could not create socket: %m")));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0)
-		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: SO_REUSEPORT: %m")));
-	memset(&address, 0, sizeof(address));
-	address.sin_family = AF_INET;
-	address.sin_port = htons(dynamo_http_port);
-	if (strcmp(dynamo_http_listen_address, "*") == 0)
-		address.sin_addr.s_addr = htonl(INADDR_ANY);
-	else if (inet_pton(AF_INET, dynamo_http_listen_address, &address.sin_addr) != 1)
-		ereport(ERROR, (errmsg("dynamo endpoint: invalid dynamo.http_listen_address \"%s\"",
-							   dynamo_http_listen_address)));
-	if (bind(fd, (struct sockaddr *) &address, sizeof(address)) < 0)
-		ereport(ERROR, (errcode_for_socket_access(),
-						errmsg("dynamo endpoint: could not bind %s:%d: %m",
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", dynamo_http_port);
+	rc = getaddrinfo(host, port, &hints, &addresses);
+	if (rc != 0)
+		ereport(ERROR, (errmsg("dynamo endpoint: invalid dynamo.http_listen_address \"%s\": %s",
+							   dynamo_http_listen_address, gai_strerror(rc))));
+	for (address = addresses; address != NULL && nlisteners < MAX_LISTENERS; address = address->ai_next)
+	{
+		char		name[NI_MAXHOST];
+		int			fd;
+		int			on = 1;
+
+		if (getnameinfo(address->ai_addr, address->ai_addrlen, name, sizeof(name), NULL, 0, NI_NUMERICHOST) != 0)
+			strlcpy(name, "?", sizeof(name));
+		fd = socket(address->ai_family, address->ai_socktype, address->ai_protocol);
+		if (fd < 0)
+		{
+			ereport(LOG, (errcode_for_socket_access(),
+						  errmsg("dynamo endpoint: could not create a socket for %s: %m", name)));
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+		if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0)
+			ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: SO_REUSEPORT: %m")));
+		if (address->ai_family == AF_INET6)
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+		if (bind(fd, address->ai_addr, address->ai_addrlen) < 0 || listen(fd, 512) < 0)
+		{
+			ereport(LOG, (errcode_for_socket_access(),
+						  errmsg("dynamo endpoint: could not listen on %s port %d: %m", name, dynamo_http_port)));
+			close(fd);
+			continue;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+		listeners[nlisteners++] = fd;
+	}
+	freeaddrinfo(addresses);
+	if (nlisteners == 0)
+		ereport(ERROR, (errmsg("dynamo endpoint: could not listen on \"%s\" port %d",
 							   dynamo_http_listen_address, dynamo_http_port)));
-	if (listen(fd, 512) < 0)
-		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: could not listen: %m")));
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	return fd;
 }
 
 static void
@@ -377,28 +412,32 @@ accept_connections(int listener)
 }
 
 /*
- * Poll the listener and the connections (writable ones too when
+ * Poll the listeners and the connections (writable ones too when
  * with_output) for timeout_ms; the number of ready descriptors.
  */
 static int
-poll_connections(struct pollfd *fds, int listener, bool with_output, int timeout_ms)
+poll_connections(struct pollfd *fds, bool with_output, int timeout_ms)
 {
 	int			i;
 	int			rc;
 
-	fds[0].fd = listener;
-	fds[0].events = POLLIN;
-	fds[0].revents = 0;
+	for (i = 0; i < nlisteners; i++)
+	{
+		fds[i].fd = listeners[i];
+		fds[i].events = POLLIN;
+		fds[i].revents = 0;
+	}
 	for (i = 0; i < nconnections; i++)
 	{
 		Connection *conn = connections[i];
+		struct pollfd *fd = &fds[nlisteners + i];
 
-		fds[i + 1].fd = conn->fd;
-		fds[i + 1].events = (conn->gone ? 0 : POLLIN) |
+		fd->fd = conn->fd;
+		fd->events = (conn->gone ? 0 : POLLIN) |
 			(with_output && conn->output.len > conn->output_sent ? POLLOUT : 0);
-		fds[i + 1].revents = 0;
+		fd->revents = 0;
 	}
-	rc = poll(fds, nconnections + 1, timeout_ms);
+	rc = poll(fds, nlisteners + nconnections, timeout_ms);
 	if (rc < 0 && errno != EINTR)
 		ereport(ERROR, (errcode_for_socket_access(), errmsg("dynamo endpoint: poll failed: %m")));
 	return rc;
@@ -414,7 +453,7 @@ answer_ready(struct pollfd *fds, int rc)
 	{
 		Connection *conn = connections[i];
 
-		if (fds[i + 1].revents & (POLLIN | POLLHUP | POLLERR))
+		if (fds[nlisteners + i].revents & (POLLIN | POLLHUP | POLLERR))
 		{
 			if (!read_connection(conn))
 				conn->closing = conn->gone = true;
@@ -428,7 +467,6 @@ answer_ready(struct pollfd *fds, int rc)
 void
 dynamo_http_worker_main(Datum arg)
 {
-	int			listener;
 	struct pollfd *fds;
 
 	pqsignal(SIGTERM, die);
@@ -440,8 +478,8 @@ dynamo_http_worker_main(Datum arg)
 											  ALLOCSET_DEFAULT_SIZES);
 	RequestContext = AllocSetContextCreate(TopMemoryContext, "dynamo http request",
 										   ALLOCSET_DEFAULT_SIZES);
-	listener = open_listener();
-	fds = MemoryContextAlloc(TopMemoryContext, sizeof(struct pollfd) * (MAX_CONNECTIONS + 1));
+	open_listeners();
+	fds = MemoryContextAlloc(TopMemoryContext, sizeof(struct pollfd) * (MAX_LISTENERS + MAX_CONNECTIONS));
 	elog(LOG, "dynamo endpoint worker %d listening on %s:%d", DatumGetInt32(arg),
 		 dynamo_http_listen_address, dynamo_http_port);
 	pgstat_report_activity(STATE_IDLE, NULL);
@@ -459,7 +497,7 @@ dynamo_http_worker_main(Datum arg)
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 
-		rc = poll_connections(fds, listener, true, 1000);
+		rc = poll_connections(fds, true, 1000);
 		now = time(NULL);
 
 		/*
@@ -472,7 +510,7 @@ dynamo_http_worker_main(Datum arg)
 		answer_ready(fds, rc);
 		for (i = 0; i < MAX_ROUND_PASSES && http_commit_round_needs_flush(); i++)
 		{
-			int			more = poll_connections(fds, listener, false, 0);
+			int			more = poll_connections(fds, false, 0);
 
 			if (more <= 0)
 				break;
@@ -504,7 +542,8 @@ dynamo_http_worker_main(Datum arg)
 				(conn->request_started && now - conn->request_started > dynamo_http_idle_timeout))
 				close_connection(i);
 		}
-		if (rc > 0 && (fds[0].revents & POLLIN))
-			accept_connections(listener);
+		for (i = 0; rc > 0 && i < nlisteners; i++)
+			if (fds[i].revents & POLLIN)
+				accept_connections(listeners[i]);
 	}
 }
