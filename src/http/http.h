@@ -96,6 +96,7 @@ extern int	dynamo_http_workers;
 extern char *dynamo_http_database;
 extern bool dynamo_http_auth;
 extern int	dynamo_http_idle_timeout;
+extern int	dynamo_http_lock_timeout;
 extern void http_define_settings(void);
 extern void http_register_workers(void);
 extern PGDLLEXPORT void dynamo_http_worker_main(Datum arg);

@@ -167,6 +167,13 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
 			exception_response(response, DYNAMO_EXC_SERIALIZATION, NULL);
+		else if (error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
+				 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
+				 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
+		{
+			/* the item is held by another transaction (dynamo.http_lock_timeout) */
+			exception_response(response, DYNAMO_EXC_TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
+		}
 		else if (error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
 			exception_response(response, DYNAMO_EXC_ACCESS_DENIED, error->message);
 		else

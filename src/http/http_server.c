@@ -23,6 +23,7 @@
 
 #include <netdb.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -52,6 +53,7 @@ int			dynamo_http_workers = 2;
 char	   *dynamo_http_database = NULL;
 bool		dynamo_http_auth = true;
 int			dynamo_http_idle_timeout = 60;
+int			dynamo_http_lock_timeout = 500;
 
 typedef struct Connection
 {
@@ -100,6 +102,22 @@ http_define_settings(void)
 							"Seconds an idle or stalled connection is kept.",
 							NULL, &dynamo_http_idle_timeout, 60, 1, 3600, PGC_SIGHUP,
 							GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.http_lock_timeout",
+							"Longest wait of an endpoint request for an item locked by another transaction.",
+							"A request that waits longer fails with TransactionConflictException; "
+							"meanwhile its worker serves no one else.  0 waits forever.",
+							&dynamo_http_lock_timeout, 500, 0, INT_MAX, PGC_SIGHUP,
+							GUC_UNIT_MS, NULL, NULL, NULL);
+}
+
+/* the worker's own lock_timeout, from dynamo.http_lock_timeout */
+static void
+apply_lock_timeout(void)
+{
+	char		value[32];
+
+	snprintf(value, sizeof(value), "%d", dynamo_http_lock_timeout);
+	SetConfigOption("lock_timeout", value, PGC_SUSET, PGC_S_SESSION);
 }
 
 /* Register the workers (from _PG_init, when preloaded and the port is set). */
@@ -478,6 +496,7 @@ dynamo_http_worker_main(Datum arg)
 											  ALLOCSET_DEFAULT_SIZES);
 	RequestContext = AllocSetContextCreate(TopMemoryContext, "dynamo http request",
 										   ALLOCSET_DEFAULT_SIZES);
+	apply_lock_timeout();
 	open_listeners();
 	fds = MemoryContextAlloc(TopMemoryContext, sizeof(struct pollfd) * (MAX_LISTENERS + MAX_CONNECTIONS));
 	elog(LOG, "dynamo endpoint worker %d listening on %s:%d", DatumGetInt32(arg),
@@ -495,6 +514,7 @@ dynamo_http_worker_main(Datum arg)
 		{
 			ConfigReloadPending = false;
 			ProcessConfigFile(PGC_SIGHUP);
+			apply_lock_timeout();
 		}
 
 		rc = poll_connections(fds, true, 1000);

@@ -125,6 +125,38 @@ class Workers(unittest.TestCase):
         raw(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"Tab")
         self.assertEqual(sql(f"SELECT count(*) {WORKERS} AND xact_start IS NOT NULL"), "0")
 
+    def test_item_locked_by_sql_transaction(self):
+        """A request does not wait past dynamo.http_lock_timeout, and its worker serves again."""
+        ddb = client()
+        ddb.create_table(TableName="WireLocks", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        try:
+            ddb.put_item(TableName="WireLocks", Item={"id": {"S": "held"}, "n": {"N": "1"}})
+            holder = subprocess.Popen(
+                ["psql", "-X", "-q", "-d", "postgres", "-c",
+                 "BEGIN; SELECT dynamo.execute('UpdateItem', '{\"TableName\": \"WireLocks\", "
+                 "\"Key\": {\"id\": {\"S\": \"held\"}}, \"UpdateExpression\": \"SET n = :v\", "
+                 "\"ExpressionAttributeValues\": {\":v\": {\"N\": \"2\"}}}'); SELECT pg_sleep(4); COMMIT;"],
+                stdout=subprocess.DEVNULL)
+            try:
+                for _ in range(50):   # until the SQL transaction holds the row
+                    if sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(4)%' "
+                           "AND wait_event = 'PgSleep'") == "1":
+                        break
+                    time.sleep(0.1)
+                started = time.time()
+                with self.assertRaises(ddb.exceptions.TransactionConflictException) as failed:
+                    ddb.put_item(TableName="WireLocks", Item={"id": {"S": "held"}, "n": {"N": "3"}})
+                self.assertLess(time.time() - started, 2)
+                self.assertEqual(failed.exception.response["Error"]["Message"], "Transaction is ongoing for the item")
+                ddb.put_item(TableName="WireLocks", Item={"id": {"S": "free"}})   # others are served
+            finally:
+                holder.wait()
+            self.assertEqual(ddb.get_item(TableName="WireLocks", Key={"id": {"S": "held"}})["Item"]["n"], {"N": "2"})
+        finally:
+            ddb.delete_table(TableName="WireLocks")
+
     def test_terminated_workers_come_back(self):
         before = sql(f"SELECT string_agg(pid::text, ' ' ORDER BY pid) {WORKERS}").split()
         self.assertEqual(len(before), 2)
