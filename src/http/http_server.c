@@ -45,6 +45,7 @@
 #define MAX_CONNECTIONS		4096
 #define MAX_LISTENERS		8
 #define READ_CHUNK			65536
+#define BUFFER_KEEP_BYTES	(4 * READ_CHUNK)	/* a connection's buffers shrink back to this */
 #define MAX_ROUND_PASSES	8	/* polls that may join one round before its flush */
 
 int			dynamo_http_port = 0;
@@ -207,6 +208,28 @@ append_response(Connection *conn, HttpResponse *response)
 		conn->closing = true;
 }
 
+/*
+ * Give back the memory of a buffer that grew for a large request or answer
+ * (up to 16 MB) once it holds little, so that a long keep-alive connection
+ * does not keep its largest message's size.
+ */
+static void
+shrink_buffer(StringInfo buffer)
+{
+	MemoryContext old;
+	char	   *data;
+
+	if (buffer->maxlen <= BUFFER_KEEP_BYTES || buffer->len >= BUFFER_KEEP_BYTES / 2)
+		return;
+	old = MemoryContextSwitchTo(ConnectionContext);
+	data = palloc(BUFFER_KEEP_BYTES);
+	MemoryContextSwitchTo(old);
+	memcpy(data, buffer->data, buffer->len + 1);
+	pfree(buffer->data);
+	buffer->data = data;
+	buffer->maxlen = BUFFER_KEEP_BYTES;
+}
+
 /* answer what the input buffer holds; stop at an incomplete request */
 static void
 process_input(Connection *conn)
@@ -262,6 +285,7 @@ process_input(Connection *conn)
 		memmove(conn->input.data, conn->input.data + offset, conn->input.len - offset);
 		conn->input.len -= offset;
 		conn->input.data[conn->input.len] = '\0';
+		shrink_buffer(&conn->input);
 	}
 	conn->request_started = (conn->input.len > 0) ? (conn->request_started ? conn->request_started : time(NULL)) : 0;
 }
@@ -331,6 +355,7 @@ write_connection(Connection *conn)
 		return false;
 	}
 	resetStringInfo(&conn->output);
+	shrink_buffer(&conn->output);
 	conn->output_sent = 0;
 	return true;
 }

@@ -249,6 +249,20 @@ class Items(unittest.TestCase):
         self.assertEqual(old["count"], {"N": "1"})
         self.assertNotIn("Item", ddb.get_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}}))
 
+    def test_large_items_on_one_connection(self):
+        """Buffers grow for a 350 KB item and shrink back; the keep-alive connection goes on."""
+        ddb = self.ddb
+        big = "x" * (350 * 1024)
+        for round_ in range(3):
+            ddb.put_item(TableName="WireItems", Item={"pk": {"S": "big"}, "sk": {"N": str(round_)}, "v": {"S": big}})
+            got = ddb.get_item(TableName="WireItems", Key={"pk": {"S": "big"}, "sk": {"N": str(round_)}})["Item"]
+            self.assertEqual(len(got["v"]["S"]), len(big))
+            ddb.put_item(TableName="WireItems", Item={"pk": {"S": "small"}, "sk": {"N": str(round_)}})
+            self.assertIn("Item", ddb.get_item(TableName="WireItems", Key={"pk": {"S": "small"}, "sk": {"N": str(round_)}}))
+        for round_ in range(3):
+            ddb.delete_item(TableName="WireItems", Key={"pk": {"S": "big"}, "sk": {"N": str(round_)}})
+            ddb.delete_item(TableName="WireItems", Key={"pk": {"S": "small"}, "sk": {"N": str(round_)}})
+
     def test_query_pages_scan_batches(self):
         ddb = self.ddb
         for start in range(0, 40, 20):
