@@ -54,3 +54,7 @@ for conns in 4 64; do
         printf "%-4s %6s %10.0f %10s %10s %10s %9s %9s %7s   (p50 %s)\n" "$op" "$conns" "$rps" - - - - "$p99" "$errors" "$p50"
     done
 done
+# what else ran meanwhile, for reading the tails: autovacuum of the table, checkpoints
+psql -X -At -d postgres -c "SELECT 'autovacuum runs on the table: ' || sum(autovacuum_count) || ', checkpoints: ' ||
+    (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)
+    FROM pg_stat_user_tables WHERE schemaname = 'dynamo_data'"
