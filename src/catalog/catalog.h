@@ -37,6 +37,7 @@ typedef struct TableInfo
 	char	   *version_attribute;	/* NULL unless optimistic locking is on */
 	int			partition_count;
 	Oid		   *partition_relids;	/* by hash remainder: "<relation>#<i>" */
+	MemoryContext context;		/* holds this TableInfo and its strings */
 } TableInfo;
 
 /* one KeySchemaElement / AttributeDefinition pair of CreateTable */

@@ -9,10 +9,16 @@
  * table that is gone; a table created after a miss is found on the next
  * lookup because misses are not cached.
  *
+ * Invalidations arrive whenever a lock is taken, in the middle of an
+ * operation that holds a TableInfo: a dropped entry's TableInfo (in a
+ * memory context of its own) therefore stays valid until the transaction
+ * ends, and is freed then.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -25,8 +31,15 @@
 #include "catalog/catalog.h"
 #include "errors.h"
 
+typedef struct TableCacheEntry
+{
+	char		table_name[DYNAMO_TABLE_NAME_MAX + 1];	/* hash key */
+	TableInfo  *info;
+} TableCacheEntry;
+
 static HTAB *TableCache = NULL;
 static MemoryContext TableCacheContext = NULL;
+static List *RetiredTables = NIL;	/* dropped entries' TableInfo, freed at transaction end */
 static SPIPlanPtr LookupPlan = NULL;
 
 /* drop the cache entries of a relation (all of them for InvalidOid) */
@@ -34,16 +47,37 @@ static void
 table_cache_invalidate(Datum arg, Oid relid)
 {
 	HASH_SEQ_STATUS status;
-	TableInfo  *entry;
+	TableCacheEntry *entry;
 
 	if (TableCache == NULL)
 		return;
 	hash_seq_init(&status, TableCache);
 	while ((entry = hash_seq_search(&status)) != NULL)
 	{
-		if (relid == InvalidOid || entry->relid == relid)
+		if (relid == InvalidOid || entry->info->relid == relid)
+		{
+			MemoryContext old = MemoryContextSwitchTo(TableCacheContext);
+
+			RetiredTables = lappend(RetiredTables, entry->info);
+			MemoryContextSwitchTo(old);
 			(void) hash_search(TableCache, entry->table_name, HASH_REMOVE, NULL);
+		}
 	}
+}
+
+/* free the TableInfo of dropped entries: no operation holds one any more */
+static void
+free_retired_tables(XactEvent event, void *arg)
+{
+	ListCell   *cell;
+
+	if (RetiredTables == NIL ||
+		(event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT && event != XACT_EVENT_PREPARE))
+		return;
+	foreach(cell, RetiredTables)
+		MemoryContextDelete(((TableInfo *) lfirst(cell))->context);
+	list_free(RetiredTables);
+	RetiredTables = NIL;
 }
 
 static void
@@ -55,10 +89,11 @@ table_cache_init(void)
 											  ALLOCSET_SMALL_SIZES);
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = DYNAMO_TABLE_NAME_MAX + 1;
-	ctl.entrysize = sizeof(TableInfo);
+	ctl.entrysize = sizeof(TableCacheEntry);
 	ctl.hcxt = TableCacheContext;
 	TableCache = hash_create("dynamo tables", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	CacheRegisterRelcacheCallback(table_cache_invalidate, (Datum) 0);
+	RegisterXactCallback(free_retired_tables, NULL);
 }
 
 /* Raise DynamoDB's ResourceNotFoundException for a table. */
@@ -84,11 +119,11 @@ key_type(const char *name)
 }
 
 static char *
-cache_string(SPITupleTable *tuptable, int column)
+cache_string(MemoryContext context, SPITupleTable *tuptable, int column)
 {
 	char	   *value = SPI_getvalue(tuptable->vals[0], tuptable->tupdesc, column);
 
-	return value ? MemoryContextStrdup(TableCacheContext, value) : NULL;
+	return value ? MemoryContextStrdup(context, value) : NULL;
 }
 
 /*
@@ -98,13 +133,14 @@ cache_string(SPITupleTable *tuptable, int column)
 TableInfo *
 catalog_lookup_table(const char *table_name, bool missing_ok)
 {
-	TableInfo  *entry;
+	TableCacheEntry *entry;
 	bool		found;
 	Datum		argument;
 	int			ret;
 	Oid			relid;
 	char	   *relation_name;
-	TableInfo	info;
+	MemoryContext context;
+	TableInfo  *info;
 	int			i;
 
 	if (TableCache == NULL)
@@ -117,7 +153,7 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 	}
 	entry = hash_search(TableCache, table_name, HASH_FIND, NULL);
 	if (entry != NULL)
-		return entry;
+		return entry->info;
 
 	SPI_connect();
 	if (LookupPlan == NULL)
@@ -149,33 +185,49 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 	if (!OidIsValid(relid))
 		elog(ERROR, "relation dynamo_data.\"%s\" of table \"%s\" is missing", relation_name, table_name);
 
-	/* everything that can fail first, then the cache entry */
-	memset(&info, 0, sizeof(info));
-	info.relid = relid;
-	info.relation_name = cache_string(SPI_tuptable, 1);
-	info.partition_key = cache_string(SPI_tuptable, 2);
-	info.partition_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3));
-	info.sort_key = cache_string(SPI_tuptable, 4);
-	info.sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
-	info.version_attribute = cache_string(SPI_tuptable, 6);
-	info.partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
-	SPI_finish();
-
-	/* the partitions, by the hash remainder each holds */
-	info.partition_relids = MemoryContextAlloc(TableCacheContext, sizeof(Oid) * info.partition_count);
-	for (i = 0; i < info.partition_count; i++)
+	/* everything that can fail first, in a context of its own; then the cache entry */
+	context = AllocSetContextCreate(TableCacheContext, "dynamo table", ALLOCSET_SMALL_SIZES);
+	PG_TRY();
 	{
-		char	   *partition = psprintf("%s#%d", info.relation_name, i);
+		info = MemoryContextAllocZero(context, sizeof(TableInfo));
+		info->context = context;
+		strlcpy(info->table_name, table_name, sizeof(info->table_name));
+		info->relid = relid;
+		info->relation_name = cache_string(context, SPI_tuptable, 1);
+		info->partition_key = cache_string(context, SPI_tuptable, 2);
+		info->partition_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3));
+		info->sort_key = cache_string(context, SPI_tuptable, 4);
+		info->sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
+		info->version_attribute = cache_string(context, SPI_tuptable, 6);
+		info->partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
+		SPI_finish();
 
-		info.partition_relids[i] = get_relname_relid(partition, get_rel_namespace(relid));
-		if (!OidIsValid(info.partition_relids[i]))
-			elog(ERROR, "partition dynamo_data.\"%s\" of table \"%s\" is missing", partition, table_name);
+		/* the partitions, by the hash remainder each holds */
+		info->partition_relids = MemoryContextAlloc(context, sizeof(Oid) * info->partition_count);
+		for (i = 0; i < info->partition_count; i++)
+		{
+			char	   *partition = psprintf("%s#%d", info->relation_name, i);
+
+			info->partition_relids[i] = get_relname_relid(partition, get_rel_namespace(relid));
+			if (!OidIsValid(info->partition_relids[i]))
+				elog(ERROR, "partition dynamo_data.\"%s\" of table \"%s\" is missing", partition, table_name);
+		}
 	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(context);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 
 	entry = hash_search(TableCache, table_name, HASH_ENTER, &found);
-	memcpy(((char *) entry) + sizeof(entry->table_name), ((char *) &info) + sizeof(info.table_name),
-		   sizeof(TableInfo) - sizeof(info.table_name));
-	return entry;
+	if (found)					/* filled meanwhile (a nested lookup): keep the first */
+	{
+		MemoryContextDelete(context);
+		return entry->info;
+	}
+	entry->info = info;
+	return info;
 }
 
 /* Make every backend forget what it cached about a table's relation. */
