@@ -48,6 +48,19 @@ for op in get put; do
 done
 kill "$dynalite" 2>/dev/null || true    # the runs below are the endpoint's alone
 wait "$dynalite" 2>/dev/null || true
+
+# dynalite on disk (LevelDB, --path), for reference: same data, same client
+DISK_DIR=$(mktemp -d /tmp/dynalite-disk.XXXXXX)
+node "$DYNALITE_DIR/node_modules/dynalite/cli.js" --port "$DYNALITE_PORT" --path "$DISK_DIR" >/dev/null 2>&1 &
+dynalite=$!
+for i in $(seq 1 50); do curl -s -o /dev/null "$DYNALITE/" && break; sleep 0.2; done
+/usr/bin/python3 endpoint/load.py "$DYNALITE/" "$ITEMS"
+read -r dget _ <<< "$(wrk_run "$DYNALITE" get 16)"
+read -r dput _ <<< "$(wrk_run "$DYNALITE" put 16)"
+kill "$dynalite" 2>/dev/null || true
+wait "$dynalite" 2>/dev/null || true
+rm -rf "$DISK_DIR"
+printf "dynalite on disk (LevelDB), 16 connections: GetItem %.0f/s, PutItem %.0f/s\n" "$dget" "$dput"
 for conns in 4 64; do
     for op in get put; do
         read -r rps p50 p99 errors <<< "$(wrk_run "$DYNAMO" "$op" "$conns")"
