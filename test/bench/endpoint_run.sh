@@ -6,6 +6,8 @@ DYNAMO="http://127.0.0.1:$HTTP_PORT"
 DYNALITE="http://127.0.0.1:$DYNALITE_PORT"
 
 psql -X -q -d postgres -c "CREATE EXTENSION dynamo" >/dev/null
+# crash recovery resets the statistics: their reset time tells whether a process died during the runs
+stats_reset=$(psql -X -At -d postgres -c "SELECT stats_reset FROM pg_stat_bgwriter")
 for i in $(seq 1 50); do curl -s -o /dev/null "$DYNAMO/" && break; sleep 0.2; done
 /usr/bin/python3 endpoint/load.py "$DYNAMO/" "$ITEMS"
 node "$DYNALITE_DIR/node_modules/dynalite/cli.js" --port "$DYNALITE_PORT" >/dev/null 2>&1 &
@@ -71,3 +73,7 @@ done
 psql -X -At -d postgres -c "SELECT 'autovacuum runs on the table: ' || sum(autovacuum_count) || ', checkpoints: ' ||
     (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter)
     FROM pg_stat_user_tables WHERE schemaname = 'dynamo_data'"
+if [ "$(psql -X -At -d postgres -c "SELECT stats_reset FROM pg_stat_bgwriter")" != "$stats_reset" ]; then
+    echo "endpoint.sh: FAILED: a server process died during the runs (crash recovery reset the statistics)" >&2
+    exit 1
+fi
