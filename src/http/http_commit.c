@@ -5,23 +5,22 @@
  *	  transaction, but a worker acknowledges the requests of one event-loop
  *	  round after a single WAL flush instead of one flush per request.
  *
- * With synchronous_commit at "local" or above (the default, "on"), a worker commits
- * each request's transaction asynchronously (no WAL flush inside the
- * commit), answers the other ready requests of the round, then flushes WAL
- * up to everything inserted so far and only then sends the round's
- * responses.  A client therefore never sees an acknowledgment for a write
- * that is not on disk, which is what synchronous commit promises, while the
- * flush is shared by all the requests of the round (and, through Postgres'
- * own WAL writer logic, with other backends).  Reads of the round wait for
- * the same flush, so an answer never carries data that a crash could still
- * take back.
+ * With synchronous_commit at "local" or above (the default, "on"), a
+ * worker commits each request's transaction asynchronously (no WAL flush
+ * inside the commit), answers the other ready requests of the round, then
+ * flushes WAL up to everything inserted so far and only then sends the
+ * round's responses.  A client therefore never sees an acknowledgment for a
+ * write that is not on disk, which is what synchronous commit promises,
+ * while one flush serves all the requests of the round (and any other
+ * backend's commits inserted before it).  Reads of the round wait for the
+ * same flush, so an answer never carries data that a crash could still take
+ * back.
  *
  * The one difference from synchronous commit: between the commit and the
  * flush (one round, well under a millisecond) other sessions can already
- * see the write.  A session of the SQL door that reads it in that window
- * and then survives a crash that the write does not could have seen data
- * that is gone; endpoint clients cannot, since their answers wait for the
- * flush.
+ * see the write.  A SQL session that reads it in that window may have seen
+ * a write that a crash then takes back; endpoint clients cannot, since
+ * their answers wait for the flush.
  *
  * With synchronous replication ("on", "remote_write" or "remote_apply" and
  * synchronous_standby_names set) the round also waits, once, for the
