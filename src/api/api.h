@@ -18,6 +18,8 @@
 
 #include "utils/jsonb.h"
 
+#include "catalog/catalog.h"
+
 /* execute.c */
 typedef Jsonb *(*ActionHandler) (Jsonb *request);
 extern ActionHandler api_find_action(const char *action);
@@ -34,6 +36,8 @@ extern bool request_value_is_object(const JsonbValue *value);
 extern bool request_value_is_array(const JsonbValue *value);
 extern void request_missing(const char *parameter) pg_attribute_noreturn();
 extern void request_table_name_check(const char *table_name, const char *parameter);
+extern TableInfo *request_table_named(const char *table_name);
+extern TableInfo *request_table(Jsonb *request);
 
 /* api_tables.c: the control plane */
 extern Jsonb *api_create_table(Jsonb *request);

@@ -32,16 +32,6 @@ typedef struct RequestExpressions
 	ExprProjection *projection;
 } RequestExpressions;
 
-/* the table a request names */
-static TableInfo *
-request_table(Jsonb *request)
-{
-	char	   *name = request_string(request, "TableName", "tableName", true);
-
-	request_table_name_check(name, "tableName");
-	return catalog_lookup_table(name, false);
-}
-
 /* an AttributeValue map member (Item, Key) encoded as an item */
 static struct varlena *
 request_item(Jsonb *request, const char *name, const char *parameter)

@@ -278,10 +278,8 @@ read_table(Jsonb *request)
 {
 	char	   *name = request_string(request, "TableName", "tableName", true);
 	char	   *index = request_string(request, "IndexName", "indexName", false);
-	TableInfo  *table;
+	TableInfo  *table = request_table_named(name);
 
-	request_table_name_check(name, "tableName");
-	table = catalog_lookup_table(name, false);
 	if (index != NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "The table does not have the specified index: %s", index);
 	return table;

@@ -142,3 +142,18 @@ request_table_name_check(const char *table_name, const char *parameter)
 					 "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must have length less than or equal to 255",
 					 table_name, parameter);
 }
+
+/* The table of a TableName: DynamoDB's name checks, then the lookup. */
+TableInfo *
+request_table_named(const char *table_name)
+{
+	request_table_name_check(table_name, "tableName");
+	return catalog_lookup_table(table_name, false);
+}
+
+/* The table a request's TableName member names. */
+TableInfo *
+request_table(Jsonb *request)
+{
+	return request_table_named(request_string(request, "TableName", "tableName", true));
+}

@@ -125,10 +125,7 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 static TableInfo *
 table_arg(FunctionCallInfo fcinfo)
 {
-	char	   *name = text_to_cstring(PG_GETARG_TEXT_PP(0));
-
-	request_table_name_check(name, "tableName");
-	return catalog_lookup_table(name, false);
+	return request_table_named(text_to_cstring(PG_GETARG_TEXT_PP(0)));
 }
 
 #define ITEM_ARG(n) dynamo_value_from_varlena(PG_GETARG_DYNAMO_VARLENA(n))

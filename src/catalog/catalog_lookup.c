@@ -11,14 +11,13 @@
  *
  * Invalidations arrive whenever a lock is taken, in the middle of an
  * operation that holds a TableInfo: a dropped entry's TableInfo (in a
- * memory context of its own) therefore stays valid until the transaction
- * ends, and is freed then.
+ * memory context of its own) is freed only when the transaction ends
+ * (deferred_free.c).
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -29,6 +28,7 @@
 #include "utils/memutils.h"
 
 #include "catalog/catalog.h"
+#include "deferred_free.h"
 #include "errors.h"
 
 typedef struct TableCacheEntry
@@ -39,8 +39,13 @@ typedef struct TableCacheEntry
 
 static HTAB *TableCache = NULL;
 static MemoryContext TableCacheContext = NULL;
-static List *RetiredTables = NIL;	/* dropped entries' TableInfo, freed at transaction end */
 static SPIPlanPtr LookupPlan = NULL;
+
+static void
+free_table_info(void *info)
+{
+	MemoryContextDelete(((TableInfo *) info)->context);
+}
 
 /* drop the cache entries of a relation (all of them for InvalidOid) */
 static void
@@ -56,28 +61,10 @@ table_cache_invalidate(Datum arg, Oid relid)
 	{
 		if (relid == InvalidOid || entry->info->relid == relid)
 		{
-			MemoryContext old = MemoryContextSwitchTo(TableCacheContext);
-
-			RetiredTables = lappend(RetiredTables, entry->info);
-			MemoryContextSwitchTo(old);
+			free_at_transaction_end(free_table_info, entry->info);
 			(void) hash_search(TableCache, entry->table_name, HASH_REMOVE, NULL);
 		}
 	}
-}
-
-/* free the TableInfo of dropped entries: no operation holds one any more */
-static void
-free_retired_tables(XactEvent event, void *arg)
-{
-	ListCell   *cell;
-
-	if (RetiredTables == NIL ||
-		(event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT && event != XACT_EVENT_PREPARE))
-		return;
-	foreach(cell, RetiredTables)
-		MemoryContextDelete(((TableInfo *) lfirst(cell))->context);
-	list_free(RetiredTables);
-	RetiredTables = NIL;
 }
 
 static void
@@ -93,7 +80,6 @@ table_cache_init(void)
 	ctl.hcxt = TableCacheContext;
 	TableCache = hash_create("dynamo tables", 64, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
 	CacheRegisterRelcacheCallback(table_cache_invalidate, (Datum) 0);
-	RegisterXactCallback(free_retired_tables, NULL);
 }
 
 /* Raise DynamoDB's ResourceNotFoundException for a table. */

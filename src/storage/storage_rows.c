@@ -19,7 +19,6 @@
  */
 #include "postgres.h"
 
-#include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "common/hashfn.h"
@@ -38,6 +37,7 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
+#include "deferred_free.h"
 #include "errors.h"
 #include "storage/storage.h"
 
@@ -63,15 +63,20 @@ typedef struct RowPlans
 } RowPlans;
 
 static HTAB *PlanCache = NULL;
-static List *RetiredPlans = NIL;	/* plans of forgotten entries, freed at transaction end */
 static Oid	ValueTypeOid = InvalidOid;
 static Oid	ItemTypeOid = InvalidOid;
+
+static void
+free_plan(void *plan)
+{
+	SPI_freeplan((SPIPlanPtr) plan);
+}
 
 /*
  * Forget the plans of a relation that changed (all for InvalidOid).  This
  * runs whenever a lock is taken, possibly inside the execution of one of
  * these very plans (an ANALYZE of the partition by autovacuum is enough):
- * the plans are freed only at the end of the transaction.
+ * the plans are freed only at the end of the transaction (deferred_free.c).
  */
 static void
 plan_cache_invalidate(Datum arg, Oid relid)
@@ -86,33 +91,16 @@ plan_cache_invalidate(Datum arg, Oid relid)
 	{
 		if (relid == InvalidOid || entry->relid == relid)
 		{
-			MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 			int			i;
 
 			for (i = 0; i < ROW_STATEMENTS; i++)
 				if (entry->plans[i] != NULL)
-					RetiredPlans = lappend(RetiredPlans, entry->plans[i]);
-			MemoryContextSwitchTo(old);
+					free_at_transaction_end(free_plan, entry->plans[i]);
 			(void) hash_search(PlanCache, &entry->relid, HASH_REMOVE, NULL);
 		}
 	}
 	if (relid == InvalidOid)
 		ValueTypeOid = ItemTypeOid = InvalidOid;
-}
-
-/* free the forgotten plans: no statement runs one any more */
-static void
-free_retired_plans(XactEvent event, void *arg)
-{
-	ListCell   *cell;
-
-	if (RetiredPlans == NIL ||
-		(event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT && event != XACT_EVENT_PREPARE))
-		return;
-	foreach(cell, RetiredPlans)
-		SPI_freeplan((SPIPlanPtr) lfirst(cell));
-	list_free(RetiredPlans);
-	RetiredPlans = NIL;
 }
 
 static void
@@ -156,7 +144,6 @@ row_plan(const TableInfo *table, Oid partition, RowStatement statement)
 		ctl.entrysize = sizeof(RowPlans);
 		PlanCache = hash_create("dynamo row plans", 64, &ctl, HASH_ELEM | HASH_BLOBS);
 		CacheRegisterRelcacheCallback(plan_cache_invalidate, (Datum) 0);
-		RegisterXactCallback(free_retired_plans, NULL);
 	}
 	if (!OidIsValid(ValueTypeOid))
 		lookup_types();
