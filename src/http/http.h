@@ -25,6 +25,8 @@
 
 #include "lib/stringinfo.h"
 
+#include "errors.h"
+
 #define HTTP_MAX_HEADER_BYTES	(16 * 1024)
 #define HTTP_MAX_HEADERS		64
 #define HTTP_MAX_BODY_BYTES		(16 * 1024 * 1024 + 64 * 1024)	/* a 16 MB batch and its JSON */
@@ -80,6 +82,7 @@ extern uint32 http_crc32(const char *data, size_t len);
 
 /* http_handler.c */
 extern void http_handle_request(const HttpRequest *request, HttpResponse *response);
+extern void http_exception_response(HttpResponse *response, DynamoException exception, const char *message);
 
 /* http_sigv4.c */
 extern Oid	http_authenticate(const HttpRequest *request, char **error_exception, char **error_message);

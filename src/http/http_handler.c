@@ -44,9 +44,14 @@ header_equals(const HttpHeader *header, const char *value)
 		pg_strncasecmp(header->value, value, header->value_len) == 0;
 }
 
-/* DynamoDB's error body for an exception and message (NULL: none) */
+/*
+ * DynamoDB's error body for an exception and message (NULL: none); item,
+ * when not NULL, is the "Item" member (DynamoDB JSON) that
+ * ReturnValuesOnConditionCheckFailure asks for.
+ */
 static void
-error_response(HttpResponse *response, const DynamoExceptionInfo *exception, const char *message)
+error_response(HttpResponse *response, const DynamoExceptionInfo *exception, const char *message,
+			   const char *item)
 {
 	resetStringInfo(&response->body);
 	appendStringInfo(&response->body, "{\"__type\":\"%s%s\"", exception->type_prefix, exception->name);
@@ -59,15 +64,18 @@ error_response(HttpResponse *response, const DynamoExceptionInfo *exception, con
 		appendStringInfoString(&response->body, coral ? ",\"Message\":" : ",\"message\":");
 		dynamo_append_json_string(&response->body, message, strlen(message));
 	}
+	if (item != NULL)
+		appendStringInfo(&response->body, ",\"Item\":%s", item);
 	appendStringInfoChar(&response->body, '}');
 	response->status = exception->http_status;
 	response->json = true;
 }
 
-static void
-exception_response(HttpResponse *response, DynamoException exception, const char *message)
+/* Fill response with DynamoDB's error body for an exception of the table. */
+void
+http_exception_response(HttpResponse *response, DynamoException exception, const char *message)
 {
-	error_response(response, &DynamoExceptions[exception], message);
+	error_response(response, &DynamoExceptions[exception], message, NULL);
 }
 
 /*
@@ -113,7 +121,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 					{
 						MemoryContext old = MemoryContextSwitchTo(request_context);
 
-						error_response(response, &DynamoExceptions[i], failed_message);
+						error_response(response, &DynamoExceptions[i], failed_message, NULL);
 						MemoryContextSwitchTo(old);
 					}
 			}
@@ -154,33 +162,27 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 
 		exception = dynamo_exception_by_errcode(error->sqlerrcode);
 		if (exception != NULL)
-		{
-			error_response(response, exception, error->message);
-			if (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] && error->detail != NULL)
-			{
-				/* ReturnValuesOnConditionCheckFailure: the item, from the DETAIL (ops_item.c) */
-				response->body.data[--response->body.len] = '\0';
-				appendStringInfo(&response->body, ",\"Item\":%s}", error->detail);
-			}
-		}
+			/* a failed condition's DETAIL is the item ReturnValuesOnConditionCheckFailure asks for */
+			error_response(response, exception, error->message,
+						   exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] ? error->detail : NULL);
 		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
-			exception_response(response, DYNAMO_EXC_SERIALIZATION, NULL);
+			http_exception_response(response, DYNAMO_EXC_SERIALIZATION, NULL);
 		else if (error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
 				 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
 				 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
 		{
 			/* the item is held by another transaction (dynamo.http_lock_timeout) */
-			exception_response(response, DYNAMO_EXC_TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
+			http_exception_response(response, DYNAMO_EXC_TRANSACTION_CONFLICT, "Transaction is ongoing for the item");
 		}
 		else if (error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
-			exception_response(response, DYNAMO_EXC_ACCESS_DENIED, error->message);
+			http_exception_response(response, DYNAMO_EXC_ACCESS_DENIED, error->message);
 		else
 		{
 			ereport(LOG,
 					(errmsg("dynamo endpoint: %s failed: %s", action, error->message)));
-			exception_response(response, DYNAMO_EXC_INTERNAL_SERVER_ERROR, "Internal server error");
+			http_exception_response(response, DYNAMO_EXC_INTERNAL_SERVER_ERROR, "Internal server error");
 		}
 		FreeErrorData(error);
 	}
@@ -213,7 +215,7 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	}
 	if (!(request->method_len == 4 && memcmp(request->method, "POST", 4) == 0))
 	{
-		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
 		return;
 	}
 
@@ -221,14 +223,14 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	if (!header_equals(content_type, "application/x-amz-json-1.0") &&
 		!header_equals(content_type, "application/x-amz-json-1.1"))
 	{
-		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
 		return;
 	}
 	target = http_find_header(request, "X-Amz-Target");
 	if (target == NULL || target->value_len <= (int) strlen(TARGET_PREFIX) ||
 		memcmp(target->value, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0)
 	{
-		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
 		return;
 	}
 	action = pnstrdup(target->value + strlen(TARGET_PREFIX),
@@ -236,7 +238,7 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	handler = api_find_action(action);
 	if (handler == NULL)
 	{
-		exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
 		return;
 	}
 	run_action(request, action, handler, response);

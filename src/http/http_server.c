@@ -264,13 +264,11 @@ process_input(Connection *conn)
 			http_handle_request(&request, &response);
 		else
 		{
-			response.status = (result == HTTP_PARSE_TOO_LARGE) ? 413 : 400;
-			response.json = true;
+			if (result == HTTP_PARSE_TOO_LARGE)
+				http_exception_response(&response, DYNAMO_EXC_REQUEST_TOO_LARGE, "Request entity too large");
+			else
+				http_exception_response(&response, DYNAMO_EXC_SERIALIZATION, "Malformed HTTP request");
 			response.close = true;
-			appendStringInfo(&response.body,
-							 "{\"__type\":\"com.amazon.coral.service#%s\",\"message\":\"%s\"}",
-							 result == HTTP_PARSE_TOO_LARGE ? "RequestEntityTooLargeException" : "SerializationException",
-							 result == HTTP_PARSE_TOO_LARGE ? "Request entity too large" : "Malformed HTTP request");
 		}
 		MemoryContextSwitchTo(ConnectionContext);
 		append_response(conn, &response);
