@@ -84,7 +84,7 @@ value_node(JsonbValue *attribute_value)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	dynamo_encode_attribute_value(&buf, attribute_value, 1);
+	dynamo_encode_attribute_value(&buf, json_from_jsonb_value(attribute_value), 1);
 	node->value.data = (const uint8 *) buf.data;
 	node->value.len = buf.len;
 	return node;

@@ -149,7 +149,7 @@ decode_values(ExprParams *params, Jsonb *values)
 		/* a bad value is reported with its placeholder, as DynamoDB does */
 		PG_TRY();
 		{
-			dynamo_encode_attribute_value(&scratch, &v, 1);
+			dynamo_encode_attribute_value(&scratch, json_from_jsonb_value(&v), 1);
 		}
 		PG_CATCH();
 		{
