@@ -26,13 +26,16 @@
  * buffers and element arrays are kept per nesting level in an Encoder for
  * the whole call, so a document costs a handful of allocations, not a few
  * per container.  Map entries and set elements are sorted with sort
- * routines specialised for their comparison (lib/sort_template.h).
+ * routines specialised for their comparison (lib/sort_template.h); map
+ * entries carry the first 8 bytes of their name as an integer, so most
+ * comparisons of names are one integer comparison.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 
 #include "errors.h"
 #include "value/json_node.h"
@@ -40,13 +43,32 @@
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
 
+/*
+ * A member of an object being encoded as a map, sorted by name and then by
+ * member index.  prefix holds the name's first 8 bytes, big-endian and
+ * zero-padded, so most comparisons are one integer comparison.  Prefixes
+ * that differ order their names as the format does: at the first byte where
+ * they differ, either both bytes are the names' own, or one is padding (0)
+ * against a nonzero byte of a longer name that has the shorter one as its
+ * prefix, which sorts the shorter name first.  Equal prefixes compare the
+ * names in full.
+ */
+typedef struct MapEntry
+{
+	uint64		prefix;
+	const char *name;
+	uint32		namelen;
+	uint32		index;			/* of the member in the object */
+} MapEntry;
+
 /* the buffers of one nesting level: a container's children */
 typedef struct EncodeLevel
 {
 	StringInfoData scratch;		/* the children's encodings */
 	DynamoElement *elements;	/* where each child lies in scratch */
+	MapEntry   *entries;		/* maps: the members, to sort by name */
 	int32	   *slots;			/* maps: element of each member, or -1 */
-	uint32		capacity;		/* of elements and slots */
+	uint32		capacity;		/* of elements, entries and slots */
 } EncodeLevel;
 
 /* the state of one encoding call */
@@ -82,6 +104,7 @@ encoder_level(Encoder *encoder, int depth, uint32 count)
 		initStringInfo(&level->scratch);
 		level->capacity = Max(count, 32);
 		level->elements = palloc(sizeof(DynamoElement) * level->capacity);
+		level->entries = palloc(sizeof(MapEntry) * level->capacity);
 		level->slots = palloc(sizeof(int32) * level->capacity);
 		encoder->ready |= UINT64CONST(1) << depth;
 	}
@@ -92,6 +115,7 @@ encoder_level(Encoder *encoder, int depth, uint32 count)
 		{
 			level->capacity = Max(count, level->capacity * 2);
 			level->elements = repalloc(level->elements, sizeof(DynamoElement) * level->capacity);
+			level->entries = repalloc(level->entries, sizeof(MapEntry) * level->capacity);
 			level->slots = repalloc(level->slots, sizeof(int32) * level->capacity);
 		}
 	}
@@ -102,19 +126,17 @@ encoder_level(Encoder *encoder, int depth, uint32 count)
 static void
 encoder_free(Encoder *encoder)
 {
-	int			depth;
-
-	for (depth = 0; depth <= DYNAMO_MAX_NESTING_DEPTH; depth++)
+	while (encoder->ready != 0)
 	{
+		int			depth = pg_rightmost_one_pos64(encoder->ready);
 		EncodeLevel *level = &encoder->levels[depth];
 
-		if ((encoder->ready & (UINT64CONST(1) << depth)) == 0)
-			continue;
 		pfree(level->scratch.data);
 		pfree(level->elements);
+		pfree(level->entries);
 		pfree(level->slots);
+		encoder->ready &= ~(UINT64CONST(1) << depth);
 	}
-	encoder->ready = 0;
 }
 
 /* the type named by an AttributeValue member, or 0 for an unknown member */
@@ -338,29 +360,70 @@ append_bytes(StringInfo out, const char *data, uint32 len)
 	out->data[out->len] = '\0';
 }
 
-/*
- * Map entries sorted by (name, member index): the member index of an entry
- * is kept in its start field until the entries have been sorted.
- */
+/* Append a type tag and the bytes of a string to out. */
+static inline void
+append_tagged_bytes(StringInfo out, DynamoType type, const char *data, uint32 len)
+{
+	char	   *p;
+
+	enlargeStringInfo(out, (int) len + 1);
+	p = out->data + out->len;
+	*p++ = (char) type;
+	memcpy(p, data, len);
+	out->len += len + 1;
+	out->data[out->len] = '\0';
+}
+
+/* Append the N tag and the encoding of number text to out. */
+static inline void
+append_tagged_number(StringInfo out, const char *text, uint32 len)
+{
+	DynamoNumber number;
+	int			encoded_len;
+
+	dynamo_number_parse(text, (int) len, &number);
+	enlargeStringInfo(out, 1 + DYNAMO_NUMBER_MAX_ENCODED);
+	out->data[out->len] = (char) DYNAMO_TYPE_N;
+	encoded_len = dynamo_number_encode(&number, (uint8 *) out->data + out->len + 1);
+	out->len += 1 + encoded_len;
+	out->data[out->len] = '\0';
+}
+
+/* the first 8 bytes of a name as a big-endian integer, zero-padded */
+static inline uint64
+name_prefix(const char *name, uint32 namelen)
+{
+	uint64		prefix = 0;
+	uint32		n = Min(namelen, 8);
+	uint32		i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		prefix = (prefix << 8) | (uint8) name[i];
+	return prefix << (8 * (8 - n));
+}
+
+static inline int
+compare_map_entries(const MapEntry *a, const MapEntry *b)
+{
+	int			c;
+
+	if (a->prefix != b->prefix)
+		return a->prefix < b->prefix ? -1 : 1;
+	c = dynamo_name_compare(a->name, a->namelen, b->name, b->namelen);
+	if (c != 0)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
 #define ST_SORT sort_map_entries
-#define ST_ELEMENT_TYPE DynamoElement
-#define ST_COMPARE(a, b) \
-	compare_map_entries(a, b)
+#define ST_ELEMENT_TYPE MapEntry
+#define ST_COMPARE(a, b) compare_map_entries(a, b)
 #define ST_SCOPE static
 #define ST_DECLARE
 #define ST_DEFINE
-static inline int compare_map_entries(const DynamoElement *a, const DynamoElement *b);
 #include "lib/sort_template.h"
-
-static inline int
-compare_map_entries(const DynamoElement *a, const DynamoElement *b)
-{
-	int			c = dynamo_name_compare(a->name, a->namelen, b->name, b->namelen);
-
-	if (c != 0)
-		return c;
-	return (a->start > b->start) - (a->start < b->start);
-}
 
 /* set elements (payloads in the scratch buffer) in key order */
 static inline int compare_set_elements(const DynamoElement *a, const DynamoElement *b,
@@ -393,34 +456,40 @@ encode_map(Encoder *encoder, StringInfo out, const JsonNode *object, int depth)
 {
 	uint32		count = object->count;
 	EncodeLevel *level = encoder_level(encoder, depth, count);
+	MapEntry   *entries = level->entries;
 	DynamoElement *elements = level->elements;
 	int32	   *slots = level->slots;
 	uint32		n = 0;
 	uint32		i;
+
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 
 	/* names, sorted; the last of equal names wins */
 	for (i = 0; i < count; i++)
 	{
 		const JsonMember *member = &object->u.members[i];
 
-		elements[i].name = member->name;
-		elements[i].namelen = member->namelen;
-		elements[i].start = i;
-		elements[i].len = 0;
+		entries[i].prefix = name_prefix(member->name, member->namelen);
+		entries[i].name = member->name;
+		entries[i].namelen = member->namelen;
+		entries[i].index = i;
 	}
 	if (count > 1)
-		sort_map_entries(elements, count);
+		sort_map_entries(entries, count);
 	for (i = 0; i < count; i++)
 	{
-		if (i + 1 < count &&
-			dynamo_name_compare(elements[i].name, elements[i].namelen,
-								elements[i + 1].name, elements[i + 1].namelen) == 0)
+		if (i + 1 < count && entries[i].prefix == entries[i + 1].prefix &&
+			dynamo_name_compare(entries[i].name, entries[i].namelen,
+								entries[i + 1].name, entries[i + 1].namelen) == 0)
 		{
-			slots[elements[i].start] = -1;
+			slots[entries[i].index] = -1;
 			continue;
 		}
-		slots[elements[i].start] = (int32) n;
-		elements[n++] = elements[i];
+		slots[entries[i].index] = (int32) n;
+		elements[n].name = entries[i].name;
+		elements[n].namelen = entries[i].namelen;
+		n++;
 	}
 
 	/* names' length and values, in document order */
@@ -451,6 +520,8 @@ encode_list(Encoder *encoder, StringInfo out, const JsonNode *array, int depth)
 	DynamoElement *elements = level->elements;
 	uint32		i;
 
+	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 	for (i = 0; i < count; i++)
 	{
 		elements[i].name = NULL;
@@ -554,13 +625,11 @@ encode_member(Encoder *encoder, StringInfo out, DynamoType type,
 	{
 		case DYNAMO_TYPE_S:
 			expect_string(member, TARGET_STRING);
-			appendStringInfoChar(out, (char) type);
-			append_bytes(out, member->u.text, member->count);
+			append_tagged_bytes(out, type, member->u.text, member->count);
 			break;
 		case DYNAMO_TYPE_N:
 			expect_string(member, TARGET_STRING);
-			appendStringInfoChar(out, (char) type);
-			dynamo_number_append_parsed(out, member->u.text, (int) member->count);
+			append_tagged_number(out, member->u.text, member->count);
 			break;
 		case DYNAMO_TYPE_B:
 			expect_string(member, TARGET_BLOB);
@@ -617,8 +686,6 @@ encode_attribute_value(Encoder *encoder, StringInfo out,
 	int			types_set = 0;
 	uint32		i;
 
-	check_stack_depth();
-	CHECK_FOR_INTERRUPTS();
 	if (depth > DYNAMO_MAX_NESTING_DEPTH)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit");
