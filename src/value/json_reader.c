@@ -638,94 +638,162 @@ json_parse(const char *text, size_t len)
  * ------------------------------------------------------------------------
  */
 
-static void from_jsonb_container(JsonbContainer *container, JsonNode *out);
-
-/* one scalar or container JsonbValue into out */
-static void
-from_jsonb_value(JsonbValue *v, JsonNode *out)
+/*
+ * jsonb is read straight from its binary containers (header, JEntry array,
+ * data), as jsonb_util.c's own readers do, without JsonbIterator: offsets
+ * are advanced entry by entry, and strings are copied (NUL-terminated) and
+ * node arrays carved from one arena.
+ */
+typedef struct JsonbReader
 {
-	switch (v->type)
+	char	   *arena;
+	size_t		arena_left;
+} JsonbReader;
+
+static void from_jsonb_container(JsonbReader *jr, JsonbContainer *container, JsonNode *out);
+
+/* size bytes (8-aligned) from the arena of a jsonb reader */
+static void *
+jsonb_arena_alloc(JsonbReader *jr, size_t size)
+{
+	void	   *result;
+
+	size = MAXALIGN(size);
+	if (size > jr->arena_left)
 	{
-		case jbvNull:
-			out->kind = JSON_NULL;
-			out->count = 0;
-			break;
-		case jbvBool:
-			out->kind = JSON_BOOL;
-			out->count = 0;
-			out->u.boolean = v->val.boolean;
-			break;
-		case jbvString:
+		if (size > ARENA_BLOCK_SIZE / 4)
+			return palloc(size);
+		jr->arena = palloc(ARENA_BLOCK_SIZE);
+		jr->arena_left = ARENA_BLOCK_SIZE;
+	}
+	result = jr->arena;
+	jr->arena += size;
+	jr->arena_left -= size;
+	return result;
+}
+
+/* a NUL-terminated copy of len bytes, from the arena */
+static const char *
+jsonb_copy_string(JsonbReader *jr, const char *str, uint32 len)
+{
+	char	   *copy = jsonb_arena_alloc(jr, (size_t) len + 1);
+
+	memcpy(copy, str, len);
+	copy[len] = '\0';
+	return copy;
+}
+
+/*
+ * The child of a container described by entry, its data at base_addr +
+ * offset and len bytes long, into out.
+ */
+static void
+from_jsonb_entry(JsonbReader *jr, JEntry entry, const char *base_addr,
+				 uint32 offset, uint32 len, JsonNode *out)
+{
+	out->count = 0;
+	switch (entry & JENTRY_TYPEMASK)
+	{
+		case JENTRY_ISSTRING:
 			out->kind = JSON_STRING;
-			out->count = v->val.string.len;
-			out->u.text = pnstrdup(v->val.string.val, v->val.string.len);
+			out->count = len;
+			out->u.text = jsonb_copy_string(jr, base_addr + offset, len);
 			break;
-		case jbvNumeric:
+		case JENTRY_ISNUMERIC:
 			{
+				Numeric		num = (Numeric) (base_addr + INTALIGN(offset));
 				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
-																	   NumericGetDatum(v->val.numeric)));
+																	   NumericGetDatum(num)));
 
 				out->kind = JSON_NUMBER;
 				out->count = strlen(text);
 				out->u.text = text;
 				break;
 			}
-		case jbvBinary:
-			from_jsonb_container(v->val.binary.data, out);
+		case JENTRY_ISBOOL_TRUE:
+			out->kind = JSON_BOOL;
+			out->u.boolean = true;
+			break;
+		case JENTRY_ISBOOL_FALSE:
+			out->kind = JSON_BOOL;
+			out->u.boolean = false;
+			break;
+		case JENTRY_ISNULL:
+			out->kind = JSON_NULL;
+			out->u.text = NULL;
+			break;
+		case JENTRY_ISCONTAINER:
+			from_jsonb_container(jr, (JsonbContainer *) (base_addr + INTALIGN(offset)), out);
 			break;
 		default:
-			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+			elog(ERROR, "unexpected jsonb entry type %u", entry & JENTRY_TYPEMASK);
 	}
 }
 
-/* a jsonb array or object into out */
+/* a jsonb array or object (or a raw scalar: its one value) into out */
 static void
-from_jsonb_container(JsonbContainer *container, JsonNode *out)
+from_jsonb_container(JsonbReader *jr, JsonbContainer *container, JsonNode *out)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
 	uint32		count = JsonContainerSize(container);
-	uint32		i = 0;
+	uint32		nentries = JsonContainerIsObject(container) ? 2 * count : count;
+	const char *base_addr = (const char *) &container->children[nentries];
+	uint32		offset = 0;
+	uint32		i;
 
 	check_stack_depth();
+	CHECK_FOR_INTERRUPTS();
 	if (JsonContainerIsScalar(container))
 	{
-		/* a raw scalar: [scalar] */
-		it = JsonbIteratorInit(container);
-		while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (token == WJB_ELEM)
-				from_jsonb_value(&v, out);
+		JEntry		entry = container->children[0];
+		uint32		end = 0;
+
+		JBE_ADVANCE_OFFSET(end, entry);
+		from_jsonb_entry(jr, entry, base_addr, 0, end, out);
 		return;
 	}
 	if (JsonContainerIsArray(container))
 	{
 		out->kind = JSON_ARRAY;
 		out->count = count;
-		out->u.elements = count > 0 ? palloc(sizeof(JsonNode) * count) : NULL;
-	}
-	else
-	{
-		out->kind = JSON_OBJECT;
-		out->count = count;
-		out->u.members = count > 0 ? palloc(sizeof(JsonMember) * count) : NULL;
-	}
-	it = JsonbIteratorInit(container);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (token == WJB_ELEM && i < count)
-			from_jsonb_value(&v, &out->u.elements[i++]);
-		else if (token == WJB_KEY && i < count)
+		out->u.elements = NULL;
+		if (count > 0)
+			out->u.elements = jsonb_arena_alloc(jr, sizeof(JsonNode) * count);
+		for (i = 0; i < count; i++)
 		{
-			JsonMember *m = &out->u.members[i];
+			JEntry		entry = container->children[i];
+			uint32		start = offset;
 
-			m->name = pnstrdup(v.val.string.val, v.val.string.len);
-			m->namelen = v.val.string.len;
-			token = JsonbIteratorNext(&it, &v, true);
-			Assert(token == WJB_VALUE);
-			from_jsonb_value(&v, &m->value);
-			i++;
+			JBE_ADVANCE_OFFSET(offset, entry);
+			from_jsonb_entry(jr, entry, base_addr, start, offset - start, &out->u.elements[i]);
 		}
+		return;
+	}
+
+	/* an object: the keys are entries 0..count-1, their values follow */
+	out->kind = JSON_OBJECT;
+	out->count = count;
+	out->u.members = NULL;
+	if (count > 0)
+		out->u.members = jsonb_arena_alloc(jr, sizeof(JsonMember) * count);
+	for (i = 0; i < count; i++)
+	{
+		JEntry		entry = container->children[i];
+		uint32		start = offset;
+		JsonMember *m = &out->u.members[i];
+
+		JBE_ADVANCE_OFFSET(offset, entry);
+		if (!JBE_ISSTRING(entry))
+			elog(ERROR, "unexpected jsonb object key type %u", entry & JENTRY_TYPEMASK);
+		m->namelen = offset - start;
+		m->name = jsonb_copy_string(jr, base_addr + start, m->namelen);
+	}
+	for (i = 0; i < count; i++)
+	{
+		JEntry		entry = container->children[count + i];
+		uint32		start = offset;
+
+		JBE_ADVANCE_OFFSET(offset, entry);
+		from_jsonb_entry(jr, entry, base_addr, start, offset - start, &out->u.members[i].value);
 	}
 }
 
@@ -733,19 +801,52 @@ from_jsonb_container(JsonbContainer *container, JsonNode *out)
 JsonNode *
 json_from_jsonb(Jsonb *jsonb)
 {
-	JsonNode   *root = palloc(sizeof(JsonNode));
+	JsonbReader jr = {NULL, 0};
+	JsonNode   *root = jsonb_arena_alloc(&jr, sizeof(JsonNode));
 
-	from_jsonb_container(&jsonb->root, root);
+	from_jsonb_container(&jr, &jsonb->root, root);
 	return root;
 }
 
 /* A JsonbValue (scalar or container) as a tree. */
 JsonNode *
-json_from_jsonb_value(JsonbValue *value)
+json_from_jsonb_value(JsonbValue *v)
 {
-	JsonNode   *root = palloc(sizeof(JsonNode));
+	JsonbReader jr = {NULL, 0};
+	JsonNode   *root = jsonb_arena_alloc(&jr, sizeof(JsonNode));
 
-	from_jsonb_value(value, root);
+	root->count = 0;
+	switch (v->type)
+	{
+		case jbvNull:
+			root->kind = JSON_NULL;
+			root->u.text = NULL;
+			break;
+		case jbvBool:
+			root->kind = JSON_BOOL;
+			root->u.boolean = v->val.boolean;
+			break;
+		case jbvString:
+			root->kind = JSON_STRING;
+			root->count = v->val.string.len;
+			root->u.text = jsonb_copy_string(&jr, v->val.string.val, v->val.string.len);
+			break;
+		case jbvNumeric:
+			{
+				char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out,
+																	   NumericGetDatum(v->val.numeric)));
+
+				root->kind = JSON_NUMBER;
+				root->count = strlen(text);
+				root->u.text = text;
+				break;
+			}
+		case jbvBinary:
+			from_jsonb_container(&jr, v->val.binary.data, root);
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
 	return root;
 }
 
