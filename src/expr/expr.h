@@ -37,6 +37,7 @@
 
 #include "utils/jsonb.h"
 
+#include "value/json_node.h"
 #include "value/value.h"
 
 #define EXPR_MAX_LENGTH			4096	/* bytes per expression */
@@ -183,7 +184,7 @@ typedef struct ExprKeyRange
 } ExprKeyRange;
 
 /* expr_params.c */
-extern ExprParams *expr_params_create(Jsonb *names, Jsonb *values);
+extern ExprParams *expr_params_create(const JsonNode *names, const JsonNode *values);
 extern const ExprNameEntry *expr_params_name(ExprParams *params,
 											 const char *placeholder, uint32 len);
 extern bool expr_params_value(ExprParams *params, const char *placeholder, uint32 len,
@@ -208,12 +209,12 @@ extern void expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprK
 extern bool expr_is_reserved_word(const char *word, int len);
 
 /* expr_legacy.c: the parameters from before expressions, into the same AST */
-extern ExprNode *expr_legacy_expected(Jsonb *expected, const char *conditional_operator);
-extern ExprNode *expr_legacy_filter(Jsonb *conditions, const char *conditional_operator,
+extern ExprNode *expr_legacy_expected(const JsonNode *expected, const char *conditional_operator);
+extern ExprNode *expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator,
 									const char *parameter);
-extern ExprUpdate *expr_legacy_attribute_updates(Jsonb *attribute_updates);
-extern ExprProjection *expr_legacy_attributes_to_get(Jsonb *attributes_to_get);
-extern void expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema,
+extern ExprUpdate *expr_legacy_attribute_updates(const JsonNode *attribute_updates);
+extern ExprProjection *expr_legacy_attributes_to_get(const JsonNode *attributes_to_get);
+extern void expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema,
 								  ExprKeyRange *range);
 extern void expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
 								 const char *const *expression_present, int nexpression);
@@ -238,6 +239,7 @@ typedef struct ExprUpdateResult
 extern void expr_apply_update(ExprUpdate *update, DynamoValue item,
 							  const ExprKeySchema *schema, bool want_updated,
 							  ExprUpdateResult *result);
+extern bool expr_update_only_removes(const ExprUpdate *update);
 
 /* expr_project.c */
 extern struct varlena *expr_project(ExprProjection *projection, DynamoValue item);

@@ -388,8 +388,8 @@ filter_entry(const char *attribute, int attrlen, JsonbValue *entry, const char *
 }
 
 /* Expected (with ConditionalOperator) as a condition; NULL when empty. */
-ExprNode *
-expr_legacy_expected(Jsonb *expected, const char *conditional_operator)
+static ExprNode *
+legacy_expected_jsonb(Jsonb *expected, const char *conditional_operator)
 {
 	return join_conditions(expected, conditional_is_or(conditional_operator),
 						   expected_entry, "expected");
@@ -399,16 +399,16 @@ expr_legacy_expected(Jsonb *expected, const char *conditional_operator)
  * QueryFilter or ScanFilter (parameter "queryFilter" or "scanFilter", as
  * DynamoDB names them in messages) as a condition; NULL when empty.
  */
-ExprNode *
-expr_legacy_filter(Jsonb *conditions, const char *conditional_operator, const char *parameter)
+static ExprNode *
+legacy_filter_jsonb(Jsonb *conditions, const char *conditional_operator, const char *parameter)
 {
 	return join_conditions(conditions, conditional_is_or(conditional_operator),
 						   filter_entry, parameter);
 }
 
 /* KeyConditions as a key range. */
-void
-expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema, ExprKeyRange *range)
+static void
+legacy_key_range_jsonb(Jsonb *key_conditions, const ExprKeySchema *schema, ExprKeyRange *range)
 {
 	JsonbIterator *it;
 	JsonbValue	v;
@@ -439,8 +439,8 @@ expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema, ExprKe
 }
 
 /* AttributeUpdates as an update: PUT is SET, DELETE without a value REMOVE */
-ExprUpdate *
-expr_legacy_attribute_updates(Jsonb *attribute_updates)
+static ExprUpdate *
+legacy_attribute_updates_jsonb(Jsonb *attribute_updates)
 {
 	ExprUpdate *update = palloc0(sizeof(ExprUpdate));
 	JsonbIterator *it;
@@ -525,8 +525,8 @@ expr_legacy_attribute_updates(Jsonb *attribute_updates)
 }
 
 /* AttributesToGet as a projection of top-level attributes */
-ExprProjection *
-expr_legacy_attributes_to_get(Jsonb *attributes_to_get)
+static ExprProjection *
+legacy_attributes_to_get_jsonb(Jsonb *attributes_to_get)
 {
 	ExprProjection *projection = palloc0(sizeof(ExprProjection));
 	JsonbIterator *it;
@@ -582,4 +582,35 @@ expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
 	dynamo_error(DYNAMO_EXC_VALIDATION,
 				 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
 				 legacy.data, expression.data);
+}
+
+/* INTERIM (replaced by the expr branch): the JsonNode entry points over jsonb */
+ExprNode *
+expr_legacy_expected(const JsonNode *expected, const char *conditional_operator)
+{
+	return legacy_expected_jsonb(json_node_to_jsonb(expected), conditional_operator);
+}
+
+ExprNode *
+expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator, const char *parameter)
+{
+	return legacy_filter_jsonb(json_node_to_jsonb(conditions), conditional_operator, parameter);
+}
+
+void
+expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema, ExprKeyRange *range)
+{
+	legacy_key_range_jsonb(json_node_to_jsonb(key_conditions), schema, range);
+}
+
+ExprUpdate *
+expr_legacy_attribute_updates(const JsonNode *attribute_updates)
+{
+	return legacy_attribute_updates_jsonb(json_node_to_jsonb(attribute_updates));
+}
+
+ExprProjection *
+expr_legacy_attributes_to_get(const JsonNode *attributes_to_get)
+{
+	return legacy_attributes_to_get_jsonb(json_node_to_jsonb(attributes_to_get));
 }

@@ -182,8 +182,8 @@ decode_values(ExprParams *params, Jsonb *values)
  * Decode a request's ExpressionAttributeNames and ExpressionAttributeValues
  * (either may be NULL when the request has none).
  */
-ExprParams *
-expr_params_create(Jsonb *names, Jsonb *values)
+static ExprParams *
+params_create_jsonb(Jsonb *names, Jsonb *values)
 {
 	ExprParams *params = palloc0(sizeof(ExprParams));
 
@@ -302,4 +302,12 @@ expr_params_check_unused(ExprParams *params)
 						 "Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}",
 						 unused.data);
 	}
+}
+
+/* INTERIM (replaced by the expr branch): the JsonNode entry point over jsonb */
+ExprParams *
+expr_params_create(const JsonNode *names, const JsonNode *values)
+{
+	return params_create_jsonb(names ? json_node_to_jsonb(names) : NULL,
+							   values ? json_node_to_jsonb(values) : NULL);
 }

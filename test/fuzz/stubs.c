@@ -42,6 +42,7 @@
 #include "utils/tuplestore.h"
 
 #include "fuzz.h"
+#include "value/json_node.h"
 
 /* ------------------------------------------------------------------------
  * Harness failures
@@ -655,6 +656,12 @@ void
 dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth)
 {
 	UNREACHABLE("dynamo_encode_attribute_value");
+}
+
+Jsonb *
+json_node_to_jsonb(const JsonNode *node)
+{
+	UNREACHABLE("json_node_to_jsonb");
 }
 
 void
