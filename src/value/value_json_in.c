@@ -832,16 +832,3 @@ dynamo_value_from_jsonb(Jsonb *jsonb)
 {
 	return dynamo_value_from_node(json_from_jsonb(jsonb));
 }
-
-/* INTERIM (replaced by the value branch): a JsonNode tree through jsonb */
-struct varlena *
-dynamo_item_from_node(const struct JsonNode *node)
-{
-	return dynamo_item_from_jsonb(json_node_to_jsonb(node));
-}
-
-struct varlena *
-dynamo_value_from_node(const struct JsonNode *node)
-{
-	return dynamo_value_from_jsonb(json_node_to_jsonb(node));
-}
