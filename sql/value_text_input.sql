@@ -24,6 +24,16 @@ SELECT i::text::dynamo.item = i AS round_trips, i::text = i::text::dynamo.item::
 SELECT v::text::dynamo.value = v AS round_trips
   FROM (SELECT '{"S": "tab\tnul\u0000end"}'::dynamo.value AS v) t;
 
+-- binary send and receive keep U+0000 (receive validates the UTF-8 around it)
+CREATE TEMP TABLE nul_binary_source (i dynamo.item, v dynamo.value);
+INSERT INTO nul_binary_source VALUES
+    ('{"a\u0000": {"SS": ["\u0000", "x\u0000"]}, "m": {"M": {"\u0000": {"S": "\u00e9\u0000"}}}}', '{"S": "\u0000"}');
+COPY nul_binary_source TO '/tmp/dynamo_regress_nul_binary.copy' (FORMAT binary);
+CREATE TEMP TABLE nul_binary_target (LIKE nul_binary_source);
+COPY nul_binary_target FROM '/tmp/dynamo_regress_nul_binary.copy' (FORMAT binary);
+SELECT s.i = t.i AS item_equal, s.v = t.v AS value_equal, t.i, t.v
+  FROM nul_binary_source s, nul_binary_target t;
+
 -- "a" and "a\u0000" are two attributes; looking up "a" finds "a"
 SELECT dynamo.item_size(i) AS size, dynamo.attribute_count(i) AS attributes, i -> 'a' AS a
   FROM (SELECT '{"a\u0000": {"S": "1"}, "a": {"S": "2"}}'::dynamo.item AS i) t;

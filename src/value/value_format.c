@@ -254,6 +254,30 @@ validate_container_layout(DynamoValue v)
 	return count;
 }
 
+/*
+ * Raise an error unless len bytes are UTF-8.  U+0000 is a character like
+ * any other (pg_verify_mbstr stops at it, so the text is checked between
+ * them).
+ */
+static void
+verify_utf8(const char *str, uint32 len)
+{
+	const char *end = str + len;
+
+	for (;;)
+	{
+		const char *nul = memchr(str, '\0', end - str);
+
+		if (nul == NULL)
+		{
+			(void) pg_verify_mbstr(PG_UTF8, str, (int) (end - str), false);
+			return;
+		}
+		(void) pg_verify_mbstr(PG_UTF8, str, (int) (nul - str), false);
+		str = nul + 1;
+	}
+}
+
 static void
 validate_value(DynamoValue v, int depth)
 {
@@ -272,7 +296,7 @@ validate_value(DynamoValue v, int depth)
 		case DYNAMO_TYPE_S:
 		case DYNAMO_TYPE_B:
 			if (type == DYNAMO_TYPE_S)
-				(void) pg_verify_mbstr(PG_UTF8, (const char *) v.data + 1, (int) v.len - 1, false);
+				verify_utf8((const char *) v.data + 1, v.len - 1);
 			break;
 		case DYNAMO_TYPE_N:
 			if (!dynamo_number_encoding_is_valid(v.data + 1, v.len - 1))
@@ -305,7 +329,7 @@ validate_value(DynamoValue v, int depth)
 
 					if (namelen == PG_UINT32_MAX || namelen > (uint32) (elem + elem_len - p))
 						invalid_encoding("bad attribute name");
-					(void) pg_verify_mbstr(PG_UTF8, (const char *) p, (int) namelen, false);
+					verify_utf8((const char *) p, namelen);
 					if (i > 0 && dynamo_name_compare(prev_name, prev_namelen,
 													 (const char *) p, namelen) >= 0)
 						invalid_encoding("map names not sorted");
@@ -337,7 +361,7 @@ validate_value(DynamoValue v, int depth)
 				if (type == DYNAMO_TYPE_NS && !dynamo_number_encoding_is_valid(elem, elem_len))
 					invalid_encoding("bad number in set");
 				if (type == DYNAMO_TYPE_SS)
-					(void) pg_verify_mbstr(PG_UTF8, (const char *) elem, (int) elem_len, false);
+					verify_utf8((const char *) elem, elem_len);
 				if (i > 0)
 				{
 					const uint8 *prev;

@@ -293,6 +293,28 @@ repalloc(void *pointer, Size size)
 	return p;
 }
 
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	return arena_alloc(size, MCXT_ALLOC_HUGE);
+}
+
+void *
+repalloc_huge(void *pointer, Size size)
+{
+	void	   *p;
+
+	check_alloc_size(size, MCXT_ALLOC_HUGE);
+	if (!arena_is_permanent && !arena_remove(pointer))
+		fuzz_fail(__FILE__, __LINE__, "repalloc_huge", "repalloc_huge of %p, which palloc did not return (or was freed)",
+				  pointer);
+	p = realloc(pointer, size ? size : 1);
+	if (p == NULL)
+		abort();
+	arena_add(p);
+	return p;
+}
+
 char *
 pstrdup(const char *in)
 {
@@ -522,6 +544,14 @@ pg_re_throw(void)
 	siglongjmp(*PG_exception_stack, 1);
 }
 
+/* CHECK_FOR_INTERRUPTS(): no interrupt ever arrives */
+volatile sig_atomic_t InterruptPending = false;
+
+void
+ProcessInterrupts(void)
+{
+}
+
 /* the stack base of the current fuzz_run and the server's default limit */
 static char *stack_base;
 #define FUZZ_MAX_STACK_DEPTH	(2 * 1024 * 1024 - 512 * 1024)
@@ -652,10 +682,16 @@ JsonbIteratorNext(JsonbIterator **it, JsonbValue *val, bool skipNested)
 	UNREACHABLE("JsonbIteratorNext");
 }
 
-void
-dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth)
+Datum
+numeric_out(PG_FUNCTION_ARGS)
 {
-	UNREACHABLE("dynamo_encode_attribute_value");
+	UNREACHABLE("numeric_out");
+}
+
+Datum
+DirectFunctionCall1Coll(PGFunction func, Oid collation, Datum arg1)
+{
+	UNREACHABLE("DirectFunctionCall1Coll");
 }
 
 Jsonb *
