@@ -16,47 +16,60 @@
 
 #include "value/value.h"
 
-/* Append str as a JSON string literal. */
+/* Append a string of known length. */
+#define APPEND_LITERAL(out, literal) \
+	appendBinaryStringInfo((out), (literal), sizeof(literal) - 1)
+
+/*
+ * Append str as a JSON string literal: '"', '\' and control characters
+ * escaped (U+0000 as \u0000), everything else copied in runs.
+ */
 void
 dynamo_append_json_string(StringInfo out, const char *str, uint32 len)
 {
+	uint32		run = 0;		/* start of the bytes not yet appended */
 	uint32		i;
 
+	enlargeStringInfo(out, (int) len + 2);
 	appendStringInfoChar(out, '"');
 	for (i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) str[i];
 
+		if (likely(c >= 0x20 && c != '"' && c != '\\'))
+			continue;
+		if (i > run)
+			appendBinaryStringInfo(out, str + run, i - run);
+		run = i + 1;
 		switch (c)
 		{
 			case '"':
-				appendStringInfoString(out, "\\\"");
+				APPEND_LITERAL(out, "\\\"");
 				break;
 			case '\\':
-				appendStringInfoString(out, "\\\\");
+				APPEND_LITERAL(out, "\\\\");
 				break;
 			case '\b':
-				appendStringInfoString(out, "\\b");
+				APPEND_LITERAL(out, "\\b");
 				break;
 			case '\f':
-				appendStringInfoString(out, "\\f");
+				APPEND_LITERAL(out, "\\f");
 				break;
 			case '\n':
-				appendStringInfoString(out, "\\n");
+				APPEND_LITERAL(out, "\\n");
 				break;
 			case '\r':
-				appendStringInfoString(out, "\\r");
+				APPEND_LITERAL(out, "\\r");
 				break;
 			case '\t':
-				appendStringInfoString(out, "\\t");
+				APPEND_LITERAL(out, "\\t");
 				break;
 			default:
-				if (c < 0x20)
-					appendStringInfo(out, "\\u%04x", c);
-				else
-					appendStringInfoChar(out, (char) c);
+				appendStringInfo(out, "\\u%04x", c);
 		}
 	}
+	if (len > run)
+		appendBinaryStringInfo(out, str + run, len - run);
 	appendStringInfoChar(out, '"');
 }
 
@@ -111,13 +124,35 @@ dynamo_append_item_json(StringInfo out, DynamoValue map)
 
 		dynamo_map_entry(map, i, &name, &namelen, &child);
 		if (i > 0)
-			appendStringInfoString(out, ", ");
+			APPEND_LITERAL(out, ", ");
 		dynamo_append_json_string(out, name, namelen);
-		appendStringInfoString(out, ": ");
+		APPEND_LITERAL(out, ": ");
 		dynamo_append_json(out, child);
 	}
 	appendStringInfoChar(out, '}');
 }
+
+/* the opening of an AttributeValue of each type: {"S": */
+typedef struct ValueOpening
+{
+	const char *text;
+	int			len;
+} ValueOpening;
+
+#define OPENING(name) {"{\"" name "\": ", sizeof("{\"" name "\": ") - 1}
+
+static const ValueOpening value_openings[DYNAMO_TYPE_LAST + 1] = {
+	[DYNAMO_TYPE_S] = OPENING("S"),
+	[DYNAMO_TYPE_N] = OPENING("N"),
+	[DYNAMO_TYPE_B] = OPENING("B"),
+	[DYNAMO_TYPE_BOOL] = OPENING("BOOL"),
+	[DYNAMO_TYPE_NULL] = OPENING("NULL"),
+	[DYNAMO_TYPE_M] = OPENING("M"),
+	[DYNAMO_TYPE_L] = OPENING("L"),
+	[DYNAMO_TYPE_SS] = OPENING("SS"),
+	[DYNAMO_TYPE_NS] = OPENING("NS"),
+	[DYNAMO_TYPE_BS] = OPENING("BS"),
+};
 
 /* Append a value as a DynamoDB JSON AttributeValue: {"S": "x"}. */
 void
@@ -130,9 +165,14 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 	uint32		i;
 
 	check_stack_depth();
-	appendStringInfoString(out, "{\"");
-	appendStringInfoString(out, dynamo_type_name(type));
-	appendStringInfoString(out, "\": ");
+	if (type >= DYNAMO_TYPE_FIRST && type <= DYNAMO_TYPE_LAST)
+		appendBinaryStringInfo(out, value_openings[type].text, value_openings[type].len);
+	else
+	{
+		APPEND_LITERAL(out, "{\"");
+		appendStringInfoString(out, dynamo_type_name(type));
+		APPEND_LITERAL(out, "\": ");
+	}
 	switch (type)
 	{
 		case DYNAMO_TYPE_S:
@@ -149,10 +189,13 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 			appendStringInfoChar(out, '"');
 			break;
 		case DYNAMO_TYPE_BOOL:
-			appendStringInfoString(out, payload[0] ? "true" : "false");
+			if (payload[0])
+				APPEND_LITERAL(out, "true");
+			else
+				APPEND_LITERAL(out, "false");
 			break;
 		case DYNAMO_TYPE_NULL:
-			appendStringInfoString(out, "true");
+			APPEND_LITERAL(out, "true");
 			break;
 		case DYNAMO_TYPE_M:
 			dynamo_append_item_json(out, value);
@@ -163,7 +206,7 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 			for (i = 0; i < count; i++)
 			{
 				if (i > 0)
-					appendStringInfoString(out, ", ");
+					APPEND_LITERAL(out, ", ");
 				dynamo_append_json(out, dynamo_list_element(value, i));
 			}
 			appendStringInfoChar(out, ']');
@@ -180,7 +223,7 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 
 				dynamo_container_element(value, i, &elem, &elem_len);
 				if (i > 0)
-					appendStringInfoString(out, ", ");
+					APPEND_LITERAL(out, ", ");
 				append_set_element_json(out, type, elem, elem_len);
 			}
 			appendStringInfoChar(out, ']');
