@@ -36,6 +36,7 @@
 
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
+#include "utils/memutils.h"
 
 #include "errors.h"
 #include "value/json_node.h"
@@ -103,9 +104,12 @@ encoder_level(Encoder *encoder, int depth, uint32 count)
 	{
 		initStringInfo(&level->scratch);
 		level->capacity = Max(count, 32);
-		level->elements = palloc(sizeof(DynamoElement) * level->capacity);
-		level->entries = palloc(sizeof(MapEntry) * level->capacity);
-		level->slots = palloc(sizeof(int32) * level->capacity);
+		level->elements = MemoryContextAllocHuge(CurrentMemoryContext,
+												 sizeof(DynamoElement) * level->capacity);
+		level->entries = MemoryContextAllocHuge(CurrentMemoryContext,
+												sizeof(MapEntry) * level->capacity);
+		level->slots = MemoryContextAllocHuge(CurrentMemoryContext,
+											  sizeof(int32) * level->capacity);
 		encoder->ready |= UINT64CONST(1) << depth;
 	}
 	else
@@ -114,9 +118,9 @@ encoder_level(Encoder *encoder, int depth, uint32 count)
 		if (count > level->capacity)
 		{
 			level->capacity = Max(count, level->capacity * 2);
-			level->elements = repalloc(level->elements, sizeof(DynamoElement) * level->capacity);
-			level->entries = repalloc(level->entries, sizeof(MapEntry) * level->capacity);
-			level->slots = repalloc(level->slots, sizeof(int32) * level->capacity);
+			level->elements = repalloc_huge(level->elements, sizeof(DynamoElement) * level->capacity);
+			level->entries = repalloc_huge(level->entries, sizeof(MapEntry) * level->capacity);
+			level->slots = repalloc_huge(level->slots, sizeof(int32) * level->capacity);
 		}
 	}
 	return level;
