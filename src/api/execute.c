@@ -16,6 +16,7 @@
 #include "utils/jsonb.h"
 
 #include "api/api.h"
+#include "api/api_validate.h"
 #include "errors.h"
 
 static const struct
@@ -70,5 +71,6 @@ dynamo_execute(PG_FUNCTION_ARGS)
 	handler = api_find_action(action);
 	if (handler == NULL)
 		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", action);
+	api_validate_request(action, json_from_jsonb(request));
 	PG_RETURN_JSONB_P(handler(request));
 }

@@ -1,0 +1,793 @@
+/*-------------------------------------------------------------------------
+ *
+ * api_validate.c
+ *	  DynamoDB's request validation, generated from its service model: every
+ *	  request is checked against its action's input shape (api_shapes.c)
+ *	  before any table is looked up, as DynamoDB does.
+ *
+ * TWO PASSES
+ *
+ * DynamoDB first deserializes the whole request, then validates it.  So a
+ * JSON value of the wrong kind anywhere (a number where a string belongs, a
+ * string where a list belongs) is a SerializationException that wins over
+ * every constraint violation; it is found by the first pass, which walks the
+ * request in document order as a parser would and stops at the first one.
+ * The second pass collects the constraint violations of the whole request
+ * (required members, enum value sets, string lengths and patterns, numeric
+ * ranges, list and map sizes) in DynamoDB's order and raises them together
+ * as one ValidationException: "2 validation errors detected: ...; ...",
+ * listing at most API_MAX_VALIDATION_ERRORS of them.
+ *
+ * ORDER AND PATHS
+ *
+ * A structure's members are checked in the order of api_shapes.c (DynamoDB's
+ * own, see scripts/gen_api_shapes.py), depth first: a member's own
+ * constraints, then what is inside it.  Within one string member: length,
+ * then pattern, then enum (DynamoDB's order between a length and a pattern
+ * violation of one value varies between its answers).  Paths are the
+ * lowerCamelCase member names joined by dots; a list element is
+ * "<list>.<n>.member" (n from 1) and a map value "<map>.<key>.member".
+ * Constraints on list elements and map keys and values are reported once,
+ * on the collection, listing all the element shape's constraints:
+ * "Member must satisfy constraint: [...]" (list elements), "Map keys must
+ * satisfy constraint: [...]", "Map value must satisfy constraint: [...]".
+ *
+ * JSON null is an absent member.  Members the model does not know are
+ * ignored, as DynamoDB ignores them.  AttributeValues are not descended
+ * into: the value encoder checks them with its own messages.
+ *
+ * COST
+ *
+ * The walk allocates nothing but the messages of the violations it finds;
+ * its depth is bounded by the model's (AttributeValues, the only recursive
+ * shape, are not entered), and it stops early once the message is full.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "miscadmin.h"
+
+#include "api/api_shapes.h"
+#include "api/api_validate.h"
+#include "api/api_validate_internal.h"
+#include "errors.h"
+
+/* the message of ParameterizedList/Map values that are not a collection */
+#define PARAMETERIZED_CAST_MESSAGE \
+	"class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"
+
+typedef struct Validation
+{
+	StringInfoData path;		/* path of the value being checked */
+	StringInfo	errors;			/* the violations so far, NULL before the
+								 * first */
+	int			count;			/* number of violations listed */
+} Validation;
+
+static void validate_member(Validation *v, int shape_index, const JsonNode *node, bool required);
+static void validate_inside(Validation *v, int shape_index, const JsonNode *node);
+
+/* the operation of an action name, or NULL */
+static const ApiOperation *
+find_operation(const char *action)
+{
+	int			low = 0;
+	int			high = ApiOperationCount - 1;
+
+	while (low <= high)
+	{
+		int			mid = (low + high) / 2;
+		int			cmp = strcmp(ApiOperations[mid].name, action);
+
+		if (cmp == 0)
+			return &ApiOperations[mid];
+		if (cmp < 0)
+			low = mid + 1;
+		else
+			high = mid - 1;
+	}
+	return NULL;
+}
+
+/* position of a JSON member name among a structure's members, or -1 */
+static int
+find_member(const ApiShape *shape, const char *name, uint32 namelen)
+{
+	int			low = 0;
+	int			high = shape->count - 1;
+
+	while (low <= high)
+	{
+		int			mid = (low + high) / 2;
+		int			index = ApiMemberLookup[shape->lookup + mid];
+		const ApiMember *member = &ApiMembers[index];
+		int			cmp = memcmp(member->name, name, Min(member->namelen, namelen));
+
+		if (cmp == 0)
+			cmp = (member->namelen > namelen) - (member->namelen < namelen);
+		if (cmp == 0)
+			return index - shape->first;
+		if (cmp < 0)
+			low = mid + 1;
+		else
+			high = mid - 1;
+	}
+	return -1;
+}
+
+/* "NUMBER_VALUE" or "DECIMAL_VALUE": how DynamoDB's parser names a JSON number */
+static const char *
+number_token(const JsonNode *node)
+{
+	return memchr(node->u.text, '.', node->count) ||
+		memchr(node->u.text, 'e', node->count) ||
+		memchr(node->u.text, 'E', node->count) ? "DECIMAL_VALUE" : "NUMBER_VALUE";
+}
+
+/* "TRUE_VALUE" or "FALSE_VALUE" */
+static const char *
+boolean_token(const JsonNode *node)
+{
+	return node->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE";
+}
+
+static void
+serialization_error(const char *message)
+{
+	dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s", message);
+}
+
+/*
+ * First pass: DynamoDB's SerializationException for a JSON value of the
+ * wrong kind.  as_member says whether the value is a structure's member
+ * (a "field") or a list element or map value: DynamoDB's parser words
+ * some errors differently for the two.
+ */
+static void
+check_kinds(int shape_index, const JsonNode *node, bool as_member)
+{
+	const ApiShape *shape = &ApiShapes[shape_index];
+	const char *java_name = NULL;
+	uint32		i;
+
+	check_stack_depth();
+	if (node->kind == JSON_NULL)
+		return;
+	switch ((ApiShapeType) shape->type)
+	{
+		case API_STRING:
+			if (node->kind == JSON_STRING)
+				return;
+			if (node->kind == JSON_BOOL)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
+							 boolean_token(node));
+			if (node->kind == JSON_NUMBER)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
+							 number_token(node));
+			if (node->kind == JSON_ARRAY)
+				serialization_error("Unrecognized collection type class java.lang.String");
+			serialization_error("Start of structure or map found where not expected");
+			return;
+
+		case API_INTEGER:
+			java_name = "Integer";
+			/* FALLTHROUGH */
+		case API_LONG:
+			if (java_name == NULL)
+				java_name = "Long";
+			/* FALLTHROUGH */
+		case API_DOUBLE:
+			if (java_name == NULL)
+				java_name = "Double";
+			if (node->kind == JSON_NUMBER)
+				return;
+			if (node->kind == JSON_STRING)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "STRING_VALUE cannot be converted to %s",
+							 java_name);
+			if (node->kind == JSON_BOOL)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to %s",
+							 boolean_token(node), java_name);
+			if (node->kind == JSON_ARRAY)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION,
+							 "Unrecognized collection type class java.lang.%s", java_name);
+			serialization_error("Start of structure or map found where not expected");
+			return;
+
+		case API_BOOLEAN:
+			{
+				bool		value;
+
+				if (json_boolean_value(node, &value))
+					return;
+				if (node->kind == JSON_NUMBER)
+					dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to Boolean",
+								 number_token(node));
+				if (node->kind == JSON_ARRAY)
+					serialization_error("Unrecognized collection type class java.lang.Boolean");
+				if (node->kind == JSON_OBJECT)
+					serialization_error("Start of structure or map found where not expected");
+				serialization_error("Unexpected token received from parser");
+				return;
+			}
+
+		case API_BLOB:
+			if (node->kind == JSON_STRING)
+				return;
+			if (node->kind == JSON_ARRAY)
+				serialization_error("Unrecognized collection type class java.nio.ByteBuffer");
+			if (node->kind == JSON_OBJECT)
+				serialization_error("Start of structure or map found where not expected");
+			serialization_error("only base-64-encoded strings are convertible to bytes");
+			return;
+
+		case API_TIMESTAMP:
+			if (node->kind == JSON_NUMBER || node->kind == JSON_STRING)
+				return;
+			if (node->kind == JSON_BOOL)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to Date",
+							 boolean_token(node));
+			if (node->kind == JSON_ARRAY)
+				serialization_error("Unrecognized collection type class java.util.Date");
+			serialization_error("Start of structure or map found where not expected");
+			return;
+
+		case API_LIST:
+			if (node->kind == JSON_OBJECT)
+				serialization_error("Start of structure or map found where not expected");
+			if (node->kind != JSON_ARRAY)
+				serialization_error(as_member ? "Unexpected field type" : PARAMETERIZED_CAST_MESSAGE);
+			for (i = 0; i < node->count; i++)
+				check_kinds(shape->element, &node->u.elements[i], false);
+			return;
+
+		case API_MAP:
+			if (node->kind == JSON_ARRAY)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unrecognized collection type %s",
+							 shape->java_type);
+			if (node->kind != JSON_OBJECT)
+				serialization_error(as_member ? "Unexpected field type" : PARAMETERIZED_CAST_MESSAGE);
+			for (i = 0; i < node->count; i++)
+				check_kinds(shape->value, &node->u.members[i].value, false);
+			return;
+
+		case API_STRUCTURE:
+		case API_ATTRIBUTE_VALUE:
+			if (node->kind == JSON_ARRAY)
+				dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unrecognized collection type class %s",
+							 shape->java_type);
+			if (node->kind != JSON_OBJECT)
+				serialization_error(as_member ? "Unexpected field type" : "Unexpected value type in payload");
+			if (shape->type == API_ATTRIBUTE_VALUE)
+				return;
+			for (i = 0; i < node->count; i++)
+			{
+				const JsonMember *m = &node->u.members[i];
+				int			position = find_member(shape, m->name, m->namelen);
+
+				if (position >= 0)
+					check_kinds(ApiMembers[shape->first + position].shape, &m->value, true);
+			}
+			return;
+	}
+}
+
+/* whether any more violation can be listed */
+static inline bool
+validation_full(const Validation *v)
+{
+	return v->count >= API_MAX_VALIDATION_ERRORS;
+}
+
+/*
+ * Start a violation at the current path: "Value 'x' at 'path' failed to
+ * satisfy constraint: "; the caller appends the constraint.
+ */
+static StringInfo
+violation_begin(Validation *v, int shape_index, const JsonNode *node)
+{
+	StringInfo	buf;
+
+	if (v->errors == NULL)
+		v->errors = makeStringInfo();
+	else
+		appendStringInfoString(v->errors, "; ");
+	v->count++;
+	buf = v->errors;
+	appendStringInfoString(buf, "Value ");
+	if (node == NULL)
+		appendStringInfoString(buf, "null");
+	else
+	{
+		appendStringInfoChar(buf, '\'');
+		append_java_value(buf, shape_index, node);
+		appendStringInfoChar(buf, '\'');
+	}
+	appendStringInfo(buf, " at '%s' failed to satisfy constraint: ", v->path.data);
+	return buf;
+}
+
+/* whether a shape's values have constraints of their own to check */
+static bool
+has_own_constraints(const ApiShape *shape)
+{
+	if (shape->bounds != 0 || shape->pattern != API_PATTERN_NONE)
+		return true;
+	return shape->type == API_STRING && shape->enum_message != NULL;
+}
+
+/* whether the constraints of the shape of a string, number or collection fail */
+static bool
+violates(const ApiShape *shape, const JsonNode *node, int which)
+{
+	switch ((ApiShapeType) shape->type)
+	{
+		case API_STRING:
+			{
+				int64		length;
+				uint32		i;
+
+				if (node->kind != JSON_STRING)
+					return false;
+				if (which == 'e' && shape->enum_message != NULL)
+				{
+					for (i = 0; i < shape->count; i++)
+					{
+						const char *value = ApiEnumValues[shape->first + i];
+
+						if (strlen(value) == node->count && memcmp(value, node->u.text, node->count) == 0)
+							return false;
+					}
+					return true;
+				}
+				if (which == 'p')
+					return !api_pattern_matches(shape->pattern, node->u.text, node->count);
+				length = java_string_length(node->u.text, node->count);
+				if (which == '<')
+					return (shape->bounds & API_HAS_MIN) && length < shape->min;
+				if (which == '>')
+					return (shape->bounds & API_HAS_MAX) && length > shape->max;
+				return false;
+			}
+		case API_INTEGER:
+		case API_LONG:
+			{
+				int64		value;
+
+				if (node->kind != JSON_NUMBER)
+					return false;
+				value = json_number_integer(node->u.text, node->count);
+				if (which == '<')
+					return (shape->bounds & API_HAS_MIN) && value < shape->min;
+				if (which == '>')
+					return (shape->bounds & API_HAS_MAX) && value > shape->max;
+				return false;
+			}
+		case API_LIST:
+		case API_MAP:
+			if (which == '<')
+				return (shape->bounds & API_HAS_MIN) && node->count < shape->min;
+			if (which == '>')
+				return (shape->bounds & API_HAS_MAX) && node->count > shape->max;
+			return false;
+		default:
+			return false;
+	}
+}
+
+/* the constraint checks of a shape, in the order they are checked */
+static const char ConstraintChecks[] = {'<', '>', 'p', 'e'};
+
+/* whether a value fails any of its shape's own constraints */
+static bool
+violates_any(const ApiShape *shape, const JsonNode *node)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(ConstraintChecks); i++)
+		if (violates(shape, node, ConstraintChecks[i]))
+			return true;
+	return false;
+}
+
+/* DynamoDB's wording of one constraint of a shape */
+static void
+append_constraint(StringInfo buf, const ApiShape *shape, int which)
+{
+	const char *what = (shape->type == API_INTEGER || shape->type == API_LONG) ? "value" : "length";
+
+	switch (which)
+	{
+		case '<':
+			appendStringInfo(buf, "Member must have %s greater than or equal to " INT64_FORMAT,
+							 what, shape->min);
+			break;
+		case '>':
+			appendStringInfo(buf, "Member must have %s less than or equal to " INT64_FORMAT,
+							 what, shape->max);
+			break;
+		case 'p':
+			appendStringInfo(buf, "Member must satisfy regular expression pattern: %s",
+							 shape->pattern_text);
+			break;
+		case 'e':
+			appendStringInfo(buf, "Member must satisfy enum value set: %s", shape->enum_message);
+			break;
+	}
+}
+
+/*
+ * All the constraints of an element shape, as DynamoDB lists them in
+ * "Member must satisfy constraint: [...]": maximum, minimum, pattern, enum.
+ */
+static void
+append_constraint_list(StringInfo buf, const ApiShape *shape)
+{
+	static const char listed[] = {'>', '<', 'p', 'e'};
+	bool		first = true;
+	int			i;
+
+	appendStringInfoChar(buf, '[');
+	for (i = 0; i < lengthof(listed); i++)
+	{
+		bool		has;
+
+		switch (listed[i])
+		{
+			case '<':
+				has = (shape->bounds & API_HAS_MIN) != 0;
+				break;
+			case '>':
+				has = (shape->bounds & API_HAS_MAX) != 0;
+				break;
+			case 'p':
+				has = shape->pattern != API_PATTERN_NONE;
+				break;
+			default:
+				has = shape->type == API_STRING && shape->enum_message != NULL;
+				break;
+		}
+		if (!has)
+			continue;
+		if (!first)
+			appendStringInfoString(buf, ", ");
+		first = false;
+		append_constraint(buf, shape, listed[i]);
+	}
+	appendStringInfoChar(buf, ']');
+}
+
+/* the current path grows by ".name"; returns the length to restore */
+static int
+path_push(Validation *v, const char *name, uint32 namelen)
+{
+	int			saved = v->path.len;
+
+	if (saved > 0)
+		appendStringInfoChar(&v->path, '.');
+	append_message_text(&v->path, name, namelen);
+	return saved;
+}
+
+static void
+path_pop(Validation *v, int saved)
+{
+	v->path.len = saved;
+	v->path.data[saved] = '\0';
+}
+
+/*
+ * Whether a shape has anything inside it to check: members of a structure,
+ * or constrained elements, keys or values of a collection, at any depth.
+ */
+static bool
+needs_inside(int shape_index)
+{
+	static int8 known[API_SHAPE_COUNT];	/* 0 unknown, 1 no, 2 yes */
+	const ApiShape *shape = &ApiShapes[shape_index];
+	bool		result = false;
+
+	if (known[shape_index] != 0)
+		return known[shape_index] == 2;
+	known[shape_index] = 1;		/* a cycle adds nothing */
+	switch ((ApiShapeType) shape->type)
+	{
+		case API_STRUCTURE:
+			result = true;
+			break;
+		case API_LIST:
+			result = has_own_constraints(&ApiShapes[shape->element]) || needs_inside(shape->element);
+			break;
+		case API_MAP:
+			result = has_own_constraints(&ApiShapes[shape->key]) ||
+				has_own_constraints(&ApiShapes[shape->value]) || needs_inside(shape->value);
+			break;
+		default:
+			break;
+	}
+	known[shape_index] = result ? 2 : 1;
+	return result;
+}
+
+/*
+ * Which members of a JSON object a later member of the same name shadows
+ * (DynamoDB's parser keeps the last), or NULL when none does.  Allocated
+ * per map, never per member.
+ */
+static bool *
+shadowed_members(const JsonNode *object)
+{
+	bool	   *shadowed = NULL;
+	uint32		i;
+	uint32		j;
+
+	/* a map's entries usually number a handful; big ones are hashed */
+	if (object->count > 64)
+	{
+		uint32		size = 128;
+		uint32	   *slots;
+
+		while (size < object->count * 2)
+			size *= 2;
+		slots = palloc(sizeof(uint32) * size);
+		memset(slots, 0xFF, sizeof(uint32) * size);
+		for (i = object->count; i > 0; i--)
+		{
+			const JsonMember *m = &object->u.members[i - 1];
+			uint32		slot = java_string_hash(m->name, m->namelen) & (size - 1);
+
+			for (;;)
+			{
+				const JsonMember *other;
+
+				if (slots[slot] == PG_UINT32_MAX)
+				{
+					slots[slot] = i - 1;
+					break;
+				}
+				other = &object->u.members[slots[slot]];
+				if (other->namelen == m->namelen && memcmp(other->name, m->name, m->namelen) == 0)
+				{
+					if (shadowed == NULL)
+						shadowed = palloc0(sizeof(bool) * object->count);
+					shadowed[i - 1] = true;
+					break;
+				}
+				slot = (slot + 1) & (size - 1);
+			}
+		}
+		pfree(slots);
+		return shadowed;
+	}
+	for (i = 0; i < object->count; i++)
+	{
+		const JsonMember *m = &object->u.members[i];
+
+		for (j = i + 1; j < object->count; j++)
+		{
+			const JsonMember *later = &object->u.members[j];
+
+			if (later->namelen == m->namelen && memcmp(later->name, m->name, m->namelen) == 0)
+			{
+				if (shadowed == NULL)
+					shadowed = palloc0(sizeof(bool) * object->count);
+				shadowed[i] = true;
+				break;
+			}
+		}
+	}
+	return shadowed;
+}
+
+/* the constraints of a value itself, at the current path */
+static void
+validate_own(Validation *v, int shape_index, const JsonNode *node)
+{
+	const ApiShape *shape = &ApiShapes[shape_index];
+	int			i;
+
+	if (!has_own_constraints(shape))
+		return;
+	for (i = 0; i < lengthof(ConstraintChecks) && !validation_full(v); i++)
+	{
+		if (violates(shape, node, ConstraintChecks[i]))
+			append_constraint(violation_begin(v, shape_index, node), shape, ConstraintChecks[i]);
+	}
+}
+
+/* a structure's members, in DynamoDB's order */
+static void
+validate_structure(Validation *v, int shape_index, const JsonNode *node)
+{
+	const ApiShape *shape = &ApiShapes[shape_index];
+	const JsonNode *present[API_MAX_MEMBERS];
+	uint32		i;
+
+	memset(present, 0, sizeof(const JsonNode *) * shape->count);
+	for (i = 0; i < node->count; i++)
+	{
+		const JsonMember *m = &node->u.members[i];
+		int			position = find_member(shape, m->name, m->namelen);
+
+		if (position >= 0)
+			present[position] = (m->value.kind == JSON_NULL) ? NULL : &m->value;
+	}
+	for (i = 0; i < shape->count && !validation_full(v); i++)
+	{
+		const ApiMember *member = &ApiMembers[shape->first + i];
+		int			saved = path_push(v, member->path_name, strlen(member->path_name));
+
+		validate_member(v, member->shape, present[i], member->required);
+		path_pop(v, saved);
+	}
+}
+
+/* a list's elements: their own constraints together, then inside each */
+static void
+validate_list(Validation *v, int shape_index, const JsonNode *node)
+{
+	const ApiShape *shape = &ApiShapes[shape_index];
+	const ApiShape *element = &ApiShapes[shape->element];
+	uint32		i;
+
+	if (has_own_constraints(element))
+	{
+		for (i = 0; i < node->count; i++)
+		{
+			const JsonNode *e = &node->u.elements[i];
+
+			if (e->kind != JSON_NULL && violates_any(element, e))
+			{
+				StringInfo	buf = violation_begin(v, shape_index, node);
+
+				appendStringInfoString(buf, "Member must satisfy constraint: ");
+				append_constraint_list(buf, element);
+				break;
+			}
+		}
+	}
+	if (!needs_inside(shape->element))
+		return;
+	for (i = 0; i < node->count && !validation_full(v); i++)
+	{
+		const JsonNode *e = &node->u.elements[i];
+		char		step[32];
+		int			saved;
+
+		if (e->kind == JSON_NULL)
+			continue;
+		snprintf(step, sizeof(step), "%u.member", i + 1);
+		saved = path_push(v, step, strlen(step));
+		validate_inside(v, shape->element, e);
+		path_pop(v, saved);
+	}
+}
+
+/* a map's keys and values: their own constraints together, then inside each */
+static void
+validate_map(Validation *v, int shape_index, const JsonNode *node)
+{
+	const ApiShape *shape = &ApiShapes[shape_index];
+	const ApiShape *key = &ApiShapes[shape->key];
+	const ApiShape *value = &ApiShapes[shape->value];
+	bool	   *shadowed = NULL;
+	uint32		i;
+
+	if (has_own_constraints(key) && !validation_full(v))
+	{
+		for (i = 0; i < node->count; i++)
+		{
+			JsonNode	name;
+
+			name.kind = JSON_STRING;
+			name.count = node->u.members[i].namelen;
+			name.u.text = node->u.members[i].name;
+			if (violates_any(key, &name))
+			{
+				StringInfo	buf = violation_begin(v, shape_index, node);
+
+				appendStringInfoString(buf, "Map keys must satisfy constraint: ");
+				append_constraint_list(buf, key);
+				break;
+			}
+		}
+	}
+	if (has_own_constraints(value) && !validation_full(v))
+	{
+		for (i = 0; i < node->count; i++)
+		{
+			const JsonNode *e = &node->u.members[i].value;
+
+			if (e->kind != JSON_NULL && violates_any(value, e))
+			{
+				StringInfo	buf = violation_begin(v, shape_index, node);
+
+				appendStringInfoString(buf, "Map value must satisfy constraint: ");
+				append_constraint_list(buf, value);
+				break;
+			}
+		}
+	}
+	if (!needs_inside(shape->value) || validation_full(v))
+		return;
+	shadowed = shadowed_members(node);
+	for (i = 0; i < node->count && !validation_full(v); i++)
+	{
+		const JsonMember *m = &node->u.members[i];
+		int			saved;
+
+		if ((shadowed && shadowed[i]) || m->value.kind == JSON_NULL)
+			continue;
+		saved = path_push(v, m->name, m->namelen);
+		appendStringInfoString(&v->path, ".member");
+		validate_inside(v, shape->value, &m->value);
+		path_pop(v, saved);
+	}
+	if (shadowed)
+		pfree(shadowed);
+}
+
+/* what is inside a value: a structure's members, a collection's elements */
+static void
+validate_inside(Validation *v, int shape_index, const JsonNode *node)
+{
+	check_stack_depth();
+	switch ((ApiShapeType) ApiShapes[shape_index].type)
+	{
+		case API_STRUCTURE:
+			if (node->kind == JSON_OBJECT)
+				validate_structure(v, shape_index, node);
+			break;
+		case API_LIST:
+			if (node->kind == JSON_ARRAY)
+				validate_list(v, shape_index, node);
+			break;
+		case API_MAP:
+			if (node->kind == JSON_OBJECT)
+				validate_map(v, shape_index, node);
+			break;
+		default:
+			break;
+	}
+}
+
+/* a member: present when required, its own constraints, then inside it */
+static void
+validate_member(Validation *v, int shape_index, const JsonNode *node, bool required)
+{
+	if (node == NULL)
+	{
+		if (required)
+			appendStringInfoString(violation_begin(v, shape_index, NULL), "Member must not be null");
+		return;
+	}
+	validate_own(v, shape_index, node);
+	if (!validation_full(v))
+		validate_inside(v, shape_index, node);
+}
+
+/*
+ * Check a request against its action's input shape: DynamoDB's
+ * SerializationException for a value of the wrong JSON kind, else one
+ * ValidationException listing the constraint violations.  An action the
+ * model does not know is left to the dispatcher.
+ */
+void
+api_validate_request(const char *action, const JsonNode *request)
+{
+	const ApiOperation *operation = find_operation(action);
+	Validation	v;
+
+	if (operation == NULL || request == NULL)
+		return;
+	check_kinds(operation->input, request, true);
+
+	initStringInfo(&v.path);
+	v.errors = NULL;
+	v.count = 0;
+	validate_inside(&v, operation->input, request);
+	pfree(v.path.data);
+	if (v.count > 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "%d validation error%s detected: %s",
+					 v.count, v.count > 1 ? "s" : "", v.errors->data);
+}
