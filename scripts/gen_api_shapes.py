@@ -139,7 +139,9 @@ def enum_message_order(values):
     validations and tests), StreamViewType [OLD_IMAGE, KEYS_ONLY,
     NEW_AND_OLD_IMAGES, NEW_IMAGE], ContributorInsightsAction [ENABLE, DISABLE],
     ContributorInsightsMode [THROTTLED_KEYS, ACCESSED_AND_THROTTLED_KEYS] (2026
-    captures); it also gives Cognito's [OPTIONAL, OFF, ON].  Within a bucket only
+    captures), AttributeAction [ADD, DELETE, PUT] (the message DynamoDB Local
+    copies; the model says ADD, PUT, DELETE); it also gives Cognito's [OPTIONAL,
+    OFF, ON].  Within a bucket only
     one pair is attested, which "reverse model order" and "alphabetical" both fit.
     """
     indexed = list(enumerate(values))

@@ -46,7 +46,9 @@
  */
 #include "postgres.h"
 
+#include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/builtins.h"
 
 #include "api/api_shapes.h"
 #include "api/api_validate.h"
@@ -790,4 +792,22 @@ api_validate_request(const char *action, const JsonNode *request)
 	if (v.count > 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "%d validation error%s detected: %s",
 					 v.count, v.count > 1 ? "s" : "", v.errors->data);
+}
+
+PG_FUNCTION_INFO_V1(dynamo_validate_request);
+
+/* dynamo.validate_request(action, request text): the validation alone */
+Datum
+dynamo_validate_request(PG_FUNCTION_ARGS)
+{
+	char	   *action = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	text	   *request = PG_GETARG_TEXT_PP(1);
+	JsonNode   *node = json_parse(VARDATA_ANY(request), VARSIZE_ANY_EXHDR(request));
+
+	if (node->kind != JSON_OBJECT)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+	if (find_operation(action) == NULL)
+		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", action);
+	api_validate_request(action, node);
+	PG_RETURN_VOID();
 }
