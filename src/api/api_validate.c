@@ -59,9 +59,23 @@
 #define PARAMETERIZED_CAST_MESSAGE \
 	"class sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl cannot be cast to class java.lang.Class (sun.reflect.generics.reflectiveObjects.ParameterizedTypeImpl and java.lang.Class are in module java.base of loader 'bootstrap')"
 
+/* one step of the path to the value being checked */
+typedef struct PathStep
+{
+	const char *name;			/* member name or map key */
+	uint32		namelen;
+	uint32		index;			/* list element, from 1 */
+	bool		element;		/* a list element: "<index>.member" */
+	bool		entry;			/* a map value: "<name>.member" */
+} PathStep;
+
+/* deeper than any shape of the model nests */
+#define MAX_PATH_DEPTH 64
+
 typedef struct Validation
 {
-	StringInfoData path;		/* path of the value being checked */
+	PathStep	path[MAX_PATH_DEPTH];	/* rendered only for a violation */
+	int			depth;
 	StringInfo	errors;			/* the violations so far, NULL before the
 								 * first */
 	int			count;			/* number of violations listed */
@@ -281,6 +295,29 @@ validation_full(const Validation *v)
 	return v->count >= API_MAX_VALIDATION_ERRORS;
 }
 
+/* the path in DynamoDB's form: "keySchema.1.member.attributeName" */
+static void
+append_path(StringInfo buf, const Validation *v)
+{
+	int			i;
+
+	for (i = 0; i < v->depth; i++)
+	{
+		const PathStep *step = &v->path[i];
+
+		if (i > 0)
+			appendStringInfoChar(buf, '.');
+		if (step->element)
+			appendStringInfo(buf, "%u.member", step->index);
+		else
+		{
+			append_message_text(buf, step->name, step->namelen);
+			if (step->entry)
+				appendStringInfoString(buf, ".member");
+		}
+	}
+}
+
 /*
  * Start a violation at the current path: "Value 'x' at 'path' failed to
  * satisfy constraint: "; the caller appends the constraint.
@@ -305,7 +342,9 @@ violation_begin(Validation *v, int shape_index, const JsonNode *node)
 		append_java_value(buf, shape_index, node);
 		appendStringInfoChar(buf, '\'');
 	}
-	appendStringInfo(buf, " at '%s' failed to satisfy constraint: ", v->path.data);
+	appendStringInfoString(buf, " at '");
+	append_path(buf, v);
+	appendStringInfoString(buf, "' failed to satisfy constraint: ");
 	return buf;
 }
 
@@ -318,78 +357,84 @@ has_own_constraints(const ApiShape *shape)
 	return shape->type == API_STRING && shape->enum_message != NULL;
 }
 
-/* whether the constraints of the shape of a string, number or collection fail */
+/* the checks of a value's own constraints, in the order they are made */
+#define CHECK_MIN		0x01
+#define CHECK_MAX		0x02
+#define CHECK_PATTERN	0x04
+#define CHECK_ENUM		0x08
+
+static const int ConstraintChecks[] = {CHECK_MIN, CHECK_MAX, CHECK_PATTERN, CHECK_ENUM};
+
+/* whether a string is one of an enum shape's values */
 static bool
-violates(const ApiShape *shape, const JsonNode *node, int which)
+enum_contains(const ApiShape *shape, const JsonNode *node)
 {
+	uint32		i;
+
+	for (i = 0; i < shape->count; i++)
+	{
+		const char *value = ApiEnumValues[shape->first + i];
+
+		if (strlen(value) == node->count && memcmp(value, node->u.text, node->count) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* the length bounds a string of len UTF-8 bytes fails (Java counts UTF-16 units) */
+static int
+string_length_violations(const ApiShape *shape, const JsonNode *node)
+{
+	int64		bytes = node->count;
+	int64		length;
+
+	/* UTF-16 units number between a third of the bytes and all of them */
+	if ((!(shape->bounds & API_HAS_MIN) || (bytes + 2) / 3 >= shape->min) &&
+		(!(shape->bounds & API_HAS_MAX) || bytes <= shape->max))
+		return 0;
+	length = java_string_length(node->u.text, node->count);
+	return (((shape->bounds & API_HAS_MIN) && length < shape->min) ? CHECK_MIN : 0) |
+		(((shape->bounds & API_HAS_MAX) && length > shape->max) ? CHECK_MAX : 0);
+}
+
+/* which of its shape's own constraints a value fails (CHECK_* bits) */
+static int
+own_violations(const ApiShape *shape, const JsonNode *node)
+{
+	int64		value;
+	int			failed = 0;
+
 	switch ((ApiShapeType) shape->type)
 	{
 		case API_STRING:
-			{
-				int64		length;
-				uint32		i;
-
-				if (node->kind != JSON_STRING)
-					return false;
-				if (which == 'e' && shape->enum_message != NULL)
-				{
-					for (i = 0; i < shape->count; i++)
-					{
-						const char *value = ApiEnumValues[shape->first + i];
-
-						if (strlen(value) == node->count && memcmp(value, node->u.text, node->count) == 0)
-							return false;
-					}
-					return true;
-				}
-				if (which == 'p')
-					return !api_pattern_matches(shape->pattern, node->u.text, node->count);
-				length = java_string_length(node->u.text, node->count);
-				if (which == '<')
-					return (shape->bounds & API_HAS_MIN) && length < shape->min;
-				if (which == '>')
-					return (shape->bounds & API_HAS_MAX) && length > shape->max;
-				return false;
-			}
+			if (node->kind != JSON_STRING)
+				return 0;
+			if (shape->bounds)
+				failed |= string_length_violations(shape, node);
+			if (shape->pattern != API_PATTERN_NONE &&
+				!api_pattern_matches(shape->pattern, node->u.text, node->count))
+				failed |= CHECK_PATTERN;
+			if (shape->enum_message != NULL && !enum_contains(shape, node))
+				failed |= CHECK_ENUM;
+			return failed;
 		case API_INTEGER:
 		case API_LONG:
-			{
-				int64		value;
-
-				if (node->kind != JSON_NUMBER)
-					return false;
-				value = json_number_integer(node->u.text, node->count);
-				if (which == '<')
-					return (shape->bounds & API_HAS_MIN) && value < shape->min;
-				if (which == '>')
-					return (shape->bounds & API_HAS_MAX) && value > shape->max;
-				return false;
-			}
+			if (node->kind != JSON_NUMBER || !shape->bounds)
+				return 0;
+			value = json_number_integer(node->u.text, node->count);
+			break;
 		case API_LIST:
 		case API_MAP:
-			if (which == '<')
-				return (shape->bounds & API_HAS_MIN) && node->count < shape->min;
-			if (which == '>')
-				return (shape->bounds & API_HAS_MAX) && node->count > shape->max;
-			return false;
+			value = node->count;
+			break;
 		default:
-			return false;
+			return 0;
 	}
-}
-
-/* the constraint checks of a shape, in the order they are checked */
-static const char ConstraintChecks[] = {'<', '>', 'p', 'e'};
-
-/* whether a value fails any of its shape's own constraints */
-static bool
-violates_any(const ApiShape *shape, const JsonNode *node)
-{
-	int			i;
-
-	for (i = 0; i < lengthof(ConstraintChecks); i++)
-		if (violates(shape, node, ConstraintChecks[i]))
-			return true;
-	return false;
+	if ((shape->bounds & API_HAS_MIN) && value < shape->min)
+		failed |= CHECK_MIN;
+	if ((shape->bounds & API_HAS_MAX) && value > shape->max)
+		failed |= CHECK_MAX;
+	return failed;
 }
 
 /* DynamoDB's wording of one constraint of a shape */
@@ -400,19 +445,19 @@ append_constraint(StringInfo buf, const ApiShape *shape, int which)
 
 	switch (which)
 	{
-		case '<':
+		case CHECK_MIN:
 			appendStringInfo(buf, "Member must have %s greater than or equal to " INT64_FORMAT,
 							 what, shape->min);
 			break;
-		case '>':
+		case CHECK_MAX:
 			appendStringInfo(buf, "Member must have %s less than or equal to " INT64_FORMAT,
 							 what, shape->max);
 			break;
-		case 'p':
+		case CHECK_PATTERN:
 			appendStringInfo(buf, "Member must satisfy regular expression pattern: %s",
 							 shape->pattern_text);
 			break;
-		case 'e':
+		case CHECK_ENUM:
 			appendStringInfo(buf, "Member must satisfy enum value set: %s", shape->enum_message);
 			break;
 	}
@@ -425,7 +470,7 @@ append_constraint(StringInfo buf, const ApiShape *shape, int which)
 static void
 append_constraint_list(StringInfo buf, const ApiShape *shape)
 {
-	static const char listed[] = {'>', '<', 'p', 'e'};
+	static const int listed[] = {CHECK_MAX, CHECK_MIN, CHECK_PATTERN, CHECK_ENUM};
 	bool		first = true;
 	int			i;
 
@@ -436,13 +481,13 @@ append_constraint_list(StringInfo buf, const ApiShape *shape)
 
 		switch (listed[i])
 		{
-			case '<':
+			case CHECK_MIN:
 				has = (shape->bounds & API_HAS_MIN) != 0;
 				break;
-			case '>':
+			case CHECK_MAX:
 				has = (shape->bounds & API_HAS_MAX) != 0;
 				break;
-			case 'p':
+			case CHECK_PATTERN:
 				has = shape->pattern != API_PATTERN_NONE;
 				break;
 			default:
@@ -459,23 +504,27 @@ append_constraint_list(StringInfo buf, const ApiShape *shape)
 	appendStringInfoChar(buf, ']');
 }
 
-/* the current path grows by ".name"; returns the length to restore */
-static int
-path_push(Validation *v, const char *name, uint32 namelen)
+/* the path grows by a step; false when it is too deep to follow */
+static bool
+path_push(Validation *v, const char *name, uint32 namelen, uint32 index, bool element, bool entry)
 {
-	int			saved = v->path.len;
+	PathStep   *step;
 
-	if (saved > 0)
-		appendStringInfoChar(&v->path, '.');
-	append_message_text(&v->path, name, namelen);
-	return saved;
+	if (v->depth >= MAX_PATH_DEPTH)
+		return false;
+	step = &v->path[v->depth++];
+	step->name = name;
+	step->namelen = namelen;
+	step->index = index;
+	step->element = element;
+	step->entry = entry;
+	return true;
 }
 
 static void
-path_pop(Validation *v, int saved)
+path_pop(Validation *v)
 {
-	v->path.len = saved;
-	v->path.data[saved] = '\0';
+	v->depth--;
 }
 
 /*
@@ -586,13 +635,15 @@ static void
 validate_own(Validation *v, int shape_index, const JsonNode *node)
 {
 	const ApiShape *shape = &ApiShapes[shape_index];
+	int			failed;
 	int			i;
 
 	if (!has_own_constraints(shape))
 		return;
-	for (i = 0; i < lengthof(ConstraintChecks) && !validation_full(v); i++)
+	failed = own_violations(shape, node);
+	for (i = 0; i < lengthof(ConstraintChecks) && failed != 0 && !validation_full(v); i++)
 	{
-		if (violates(shape, node, ConstraintChecks[i]))
+		if (failed & ConstraintChecks[i])
 			append_constraint(violation_begin(v, shape_index, node), shape, ConstraintChecks[i]);
 	}
 }
@@ -617,10 +668,11 @@ validate_structure(Validation *v, int shape_index, const JsonNode *node)
 	for (i = 0; i < shape->count && !validation_full(v); i++)
 	{
 		const ApiMember *member = &ApiMembers[shape->first + i];
-		int			saved = path_push(v, member->path_name, strlen(member->path_name));
 
+		if (!path_push(v, member->path_name, member->namelen, 0, false, false))
+			return;
 		validate_member(v, member->shape, present[i], member->required);
-		path_pop(v, saved);
+		path_pop(v);
 	}
 }
 
@@ -638,7 +690,7 @@ validate_list(Validation *v, int shape_index, const JsonNode *node)
 		{
 			const JsonNode *e = &node->u.elements[i];
 
-			if (e->kind != JSON_NULL && violates_any(element, e))
+			if (e->kind != JSON_NULL && own_violations(element, e) != 0)
 			{
 				StringInfo	buf = violation_begin(v, shape_index, node);
 
@@ -653,15 +705,13 @@ validate_list(Validation *v, int shape_index, const JsonNode *node)
 	for (i = 0; i < node->count && !validation_full(v); i++)
 	{
 		const JsonNode *e = &node->u.elements[i];
-		char		step[32];
-		int			saved;
 
 		if (e->kind == JSON_NULL)
 			continue;
-		snprintf(step, sizeof(step), "%u.member", i + 1);
-		saved = path_push(v, step, strlen(step));
+		if (!path_push(v, NULL, 0, i + 1, true, false))
+			return;
 		validate_inside(v, shape->element, e);
-		path_pop(v, saved);
+		path_pop(v);
 	}
 }
 
@@ -684,7 +734,7 @@ validate_map(Validation *v, int shape_index, const JsonNode *node)
 			name.kind = JSON_STRING;
 			name.count = node->u.members[i].namelen;
 			name.u.text = node->u.members[i].name;
-			if (violates_any(key, &name))
+			if (own_violations(key, &name) != 0)
 			{
 				StringInfo	buf = violation_begin(v, shape_index, node);
 
@@ -700,7 +750,7 @@ validate_map(Validation *v, int shape_index, const JsonNode *node)
 		{
 			const JsonNode *e = &node->u.members[i].value;
 
-			if (e->kind != JSON_NULL && violates_any(value, e))
+			if (e->kind != JSON_NULL && own_violations(value, e) != 0)
 			{
 				StringInfo	buf = violation_begin(v, shape_index, node);
 
@@ -716,14 +766,13 @@ validate_map(Validation *v, int shape_index, const JsonNode *node)
 	for (i = 0; i < node->count && !validation_full(v); i++)
 	{
 		const JsonMember *m = &node->u.members[i];
-		int			saved;
 
 		if ((shadowed && shadowed[i]) || m->value.kind == JSON_NULL)
 			continue;
-		saved = path_push(v, m->name, m->namelen);
-		appendStringInfoString(&v->path, ".member");
+		if (!path_push(v, m->name, m->namelen, 0, false, true))
+			break;
 		validate_inside(v, shape->value, &m->value);
-		path_pop(v, saved);
+		path_pop(v);
 	}
 	if (shadowed)
 		pfree(shadowed);
@@ -784,11 +833,10 @@ api_validate_request(const char *action, const JsonNode *request)
 		return;
 	check_kinds(operation->input, request, true);
 
-	initStringInfo(&v.path);
+	v.depth = 0;
 	v.errors = NULL;
 	v.count = 0;
 	validate_inside(&v, operation->input, request);
-	pfree(v.path.data);
 	if (v.count > 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "%d validation error%s detected: %s",
 					 v.count, v.count > 1 ? "s" : "", v.errors->data);
