@@ -211,6 +211,9 @@ SELECT validation_error('Query', format('{"TableName": "abc", "AttributesToGet":
 SELECT length(validation_error('Query', format('{"TableName": "abc", "AttributesToGet": [%s"%s"]}',
                                                repeat('"a", ', 1000), repeat('x', 70000))));
 SELECT length(validation_error('DescribeTable', format('{"TableName": "%s"}', repeat('x', 70000))));
+SELECT length(validation_error('PutItem', format('{"TableName": "abc", "Item": {%s, "%s": {"S": "v"}}}',
+                                                 (SELECT string_agg(format('"a%s": {"N": "1"}', g), ', ') FROM generate_series(1, 20000) g),
+                                                 repeat('n', 65536))));
 SELECT validation_error('Query', format('{"TableName": "abc", "QueryFilter": {%s}}',
                                         (SELECT string_agg(format('"a%s": {"ComparisonOperator": "EQ"}', g % 50), ', ') FROM generate_series(1, 5000) g)));
 

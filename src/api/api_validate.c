@@ -32,15 +32,20 @@
  * "Member must satisfy constraint: [...]" (list elements), "Map keys must
  * satisfy constraint: [...]", "Map value must satisfy constraint: [...]".
  *
- * JSON null is an absent member.  Members the model does not know are
- * ignored, as DynamoDB ignores them.  AttributeValues are not descended
- * into: the value encoder checks them with its own messages.
+ * JSON null is an absent member, and of members of the same name the last
+ * counts, as DynamoDB's parser keeps it (a map's size, though, counts its
+ * JSON members).  Members the model does not know are ignored, as DynamoDB
+ * ignores them.  AttributeValues are not descended into: the value encoder
+ * checks them with its own messages (so a wrong JSON kind inside one comes
+ * after this validation, where DynamoDB would report it first).
  *
  * COST
  *
- * The walk allocates nothing but the messages of the violations it finds;
- * its depth is bounded by the model's (AttributeValues, the only recursive
- * shape, are not entered), and it stops early once the message is full.
+ * The walk allocates nothing but the messages of the violations it finds
+ * (the path to a value is a stack of pointers into the request, rendered
+ * only for a violation); its depth is bounded by the model's (AttributeValues,
+ * the only recursive shape, are not entered), and it stops early once the
+ * message is full.  A typical PutItem costs less to validate than to parse.
  *
  *-------------------------------------------------------------------------
  */
@@ -560,76 +565,6 @@ needs_inside(int shape_index)
 	return result;
 }
 
-/*
- * Which members of a JSON object a later member of the same name shadows
- * (DynamoDB's parser keeps the last), or NULL when none does.  Allocated
- * per map, never per member.
- */
-static bool *
-shadowed_members(const JsonNode *object)
-{
-	bool	   *shadowed = NULL;
-	uint32		i;
-	uint32		j;
-
-	/* a map's entries usually number a handful; big ones are hashed */
-	if (object->count > 64)
-	{
-		uint32		size = 128;
-		uint32	   *slots;
-
-		while (size < object->count * 2)
-			size *= 2;
-		slots = palloc(sizeof(uint32) * size);
-		memset(slots, 0xFF, sizeof(uint32) * size);
-		for (i = object->count; i > 0; i--)
-		{
-			const JsonMember *m = &object->u.members[i - 1];
-			uint32		slot = java_string_hash(m->name, m->namelen) & (size - 1);
-
-			for (;;)
-			{
-				const JsonMember *other;
-
-				if (slots[slot] == PG_UINT32_MAX)
-				{
-					slots[slot] = i - 1;
-					break;
-				}
-				other = &object->u.members[slots[slot]];
-				if (other->namelen == m->namelen && memcmp(other->name, m->name, m->namelen) == 0)
-				{
-					if (shadowed == NULL)
-						shadowed = palloc0(sizeof(bool) * object->count);
-					shadowed[i - 1] = true;
-					break;
-				}
-				slot = (slot + 1) & (size - 1);
-			}
-		}
-		pfree(slots);
-		return shadowed;
-	}
-	for (i = 0; i < object->count; i++)
-	{
-		const JsonMember *m = &object->u.members[i];
-
-		for (j = i + 1; j < object->count; j++)
-		{
-			const JsonMember *later = &object->u.members[j];
-
-			if (later->namelen == m->namelen && memcmp(later->name, m->name, m->namelen) == 0)
-			{
-				if (shadowed == NULL)
-					shadowed = palloc0(sizeof(bool) * object->count);
-				shadowed[i] = true;
-				break;
-			}
-		}
-	}
-	return shadowed;
-}
-
 /* the constraints of a value itself, at the current path */
 static void
 validate_own(Validation *v, int shape_index, const JsonNode *node)
@@ -684,7 +619,7 @@ validate_list(Validation *v, int shape_index, const JsonNode *node)
 	const ApiShape *element = &ApiShapes[shape->element];
 	uint32		i;
 
-	if (has_own_constraints(element))
+	if (has_own_constraints(element) && !validation_full(v))
 	{
 		for (i = 0; i < node->count; i++)
 		{

@@ -22,6 +22,7 @@ extern bool api_pattern_matches(int pattern, const char *text, uint32 len);
 extern int64 json_number_integer(const char *text, uint32 len);
 extern bool json_boolean_value(const JsonNode *node, bool *value);
 extern void append_message_text(StringInfo buf, const char *text, uint32 len);
+extern bool *shadowed_members(const JsonNode *object);
 extern uint32 java_hash_code(int shape_index, const JsonNode *node);
 extern void append_java_value(StringInfo buf, int shape_index, const JsonNode *node);
 

@@ -398,22 +398,74 @@ base64_decode_lenient(const char *text, uint32 len, unsigned char *out)
 	return n;
 }
 
-/* the members of a map node that a later member of the same name shadows */
-static bool
-member_shadowed(const JsonNode *object, uint32 i)
+/*
+ * Which members of a JSON object a later member of the same name shadows
+ * (DynamoDB's parser keeps the last), or NULL when none does.  Allocated
+ * per map, never per member.
+ */
+bool *
+shadowed_members(const JsonNode *object)
 {
-	const JsonMember *m = &object->u.members[i];
+	bool	   *shadowed = NULL;
+	uint32		i;
 	uint32		j;
 
-	/* callers only ask while rendering an error: quadratic is acceptable */
-	for (j = i + 1; j < object->count; j++)
+	/* a map's entries usually number a handful; big ones are hashed */
+	if (object->count > 64)
 	{
-		const JsonMember *later = &object->u.members[j];
+		uint32		size = 128;
+		uint32	   *slots;
 
-		if (later->namelen == m->namelen && memcmp(later->name, m->name, m->namelen) == 0)
-			return true;
+		while (size < object->count * 2)
+			size *= 2;
+		slots = palloc(sizeof(uint32) * size);
+		memset(slots, 0xFF, sizeof(uint32) * size);
+		for (i = object->count; i > 0; i--)
+		{
+			const JsonMember *m = &object->u.members[i - 1];
+			uint32		slot = java_string_hash(m->name, m->namelen) & (size - 1);
+
+			for (;;)
+			{
+				const JsonMember *other;
+
+				if (slots[slot] == PG_UINT32_MAX)
+				{
+					slots[slot] = i - 1;
+					break;
+				}
+				other = &object->u.members[slots[slot]];
+				if (other->namelen == m->namelen && memcmp(other->name, m->name, m->namelen) == 0)
+				{
+					if (shadowed == NULL)
+						shadowed = palloc0(sizeof(bool) * object->count);
+					shadowed[i - 1] = true;
+					break;
+				}
+				slot = (slot + 1) & (size - 1);
+			}
+		}
+		pfree(slots);
+		return shadowed;
 	}
-	return false;
+	for (i = 0; i < object->count; i++)
+	{
+		const JsonMember *m = &object->u.members[i];
+
+		for (j = i + 1; j < object->count; j++)
+		{
+			const JsonMember *later = &object->u.members[j];
+
+			if (later->namelen == m->namelen && memcmp(later->name, m->name, m->namelen) == 0)
+			{
+				if (shadowed == NULL)
+					shadowed = palloc0(sizeof(bool) * object->count);
+				shadowed[i] = true;
+				break;
+			}
+		}
+	}
+	return shadowed;
 }
 
 /* Java's hashCode() of a value of the given shape */
@@ -491,19 +543,26 @@ java_hash_code(int shape_index, const JsonNode *node)
 				h = 31 * h + java_hash_code(shape->element, &node->u.elements[i]);
 			return h;
 		case API_MAP:
-			if (node->kind != JSON_OBJECT)
-				return 0;
-			h = 0;
-			for (i = 0; i < node->count; i++)
 			{
-				const JsonMember *m = &node->u.members[i];
+				bool	   *shadowed;
 
-				if (member_shadowed(node, i))
-					continue;
-				h += java_string_hash(m->name, m->namelen) ^
-					java_hash_code(shape->value, &m->value);
+				if (node->kind != JSON_OBJECT)
+					return 0;
+				shadowed = shadowed_members(node);
+				h = 0;
+				for (i = 0; i < node->count; i++)
+				{
+					const JsonMember *m = &node->u.members[i];
+
+					if (shadowed && shadowed[i])
+						continue;
+					h += java_string_hash(m->name, m->namelen) ^
+						java_hash_code(shape->value, &m->value);
+				}
+				if (shadowed)
+					pfree(shadowed);
+				return h;
 			}
-			return h;
 		case API_STRUCTURE:
 		case API_ATTRIBUTE_VALUE:
 			{
@@ -582,13 +641,14 @@ append_java_value(StringInfo buf, int shape_index, const JsonNode *node)
 			if (node->kind == JSON_OBJECT)
 			{
 				bool		first = true;
+				bool	   *shadowed = shadowed_members(node);
 
 				appendStringInfoChar(buf, '{');
 				for (i = 0; i < node->count; i++)
 				{
 					const JsonMember *m = &node->u.members[i];
 
-					if (member_shadowed(node, i))
+					if (shadowed && shadowed[i])
 						continue;
 					if (!first)
 						appendStringInfoString(buf, ", ");
@@ -598,6 +658,8 @@ append_java_value(StringInfo buf, int shape_index, const JsonNode *node)
 					append_java_value(buf, shape->value, &m->value);
 				}
 				appendStringInfoChar(buf, '}');
+				if (shadowed)
+					pfree(shadowed);
 				return;
 			}
 			break;
