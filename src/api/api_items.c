@@ -178,7 +178,8 @@ request_expressions(Jsonb *request, bool with_update, bool with_projection,
 							   with_update ? "UpdateExpression and ConditionExpression are null" :
 							   "ConditionExpression is null");
 
-	out->params = expr_params_create(names, values);
+	out->params = expr_params_create(names ? json_from_jsonb(names) : NULL,
+									 values ? json_from_jsonb(values) : NULL);
 	if (update)
 		out->update = expr_parse_update(update, out->params);
 	if (condition)
@@ -188,14 +189,14 @@ request_expressions(Jsonb *request, bool with_update, bool with_projection,
 	expr_params_check_unused(out->params);
 
 	if (expected)
-		out->condition = expr_legacy_expected(expected, conditional_operator);
+		out->condition = expr_legacy_expected(json_from_jsonb(expected), conditional_operator);
 	else if (conditional_operator && !with_projection)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
 	if (attribute_updates)
-		out->update = expr_legacy_attribute_updates(attribute_updates);
+		out->update = expr_legacy_attribute_updates(json_from_jsonb(attribute_updates));
 	if (attributes_to_get)
-		out->projection = expr_legacy_attributes_to_get(request_sub_jsonb(attributes_to_get));
+		out->projection = expr_legacy_attributes_to_get(json_from_jsonb(request_sub_jsonb(attributes_to_get)));
 }
 
 /* ------------------------------------------------------------------------

@@ -244,7 +244,8 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
 
-	params = expr_params_create(names, values);
+	params = expr_params_create(names ? json_from_jsonb(names) : NULL,
+								values ? json_from_jsonb(values) : NULL);
 	if (key_condition)
 		expr_key_range(key_condition, params, schema, &spec->range);
 	if (filter)
@@ -254,12 +255,12 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 	expr_params_check_unused(params);
 
 	if (key_conditions)
-		expr_legacy_key_range(key_conditions, schema, &spec->range);
+		expr_legacy_key_range(json_from_jsonb(key_conditions), schema, &spec->range);
 	if (legacy_filter)
-		spec->filter = expr_legacy_filter(legacy_filter, conditional_operator,
+		spec->filter = expr_legacy_filter(json_from_jsonb(legacy_filter), conditional_operator,
 										  query ? "queryFilter" : "scanFilter");
 	if (attributes_to_get)
-		spec->projection = expr_legacy_attributes_to_get(request_sub_jsonb(attributes_to_get));
+		spec->projection = expr_legacy_attributes_to_get(json_from_jsonb(request_sub_jsonb(attributes_to_get)));
 
 	if (query && spec->filter != NULL)
 	{

@@ -657,6 +657,15 @@ dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int d
 	UNREACHABLE("dynamo_encode_attribute_value");
 }
 
+/* TEMPORARY, with src/expr/expr_tmp_encode.c */
+void		expr_tmp_encode_attribute_value(StringInfo out, const void *attribute_value, int depth);
+
+void
+expr_tmp_encode_attribute_value(StringInfo out, const void *attribute_value, int depth)
+{
+	UNREACHABLE("expr_tmp_encode_attribute_value");
+}
+
 void
 InitMaterializedSRF(FunctionCallInfo fcinfo, bits32 flags)
 {
