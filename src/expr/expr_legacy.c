@@ -38,9 +38,16 @@ typedef enum LegacyOperator
 	OP_BETWEEN
 } LegacyOperator;
 
+/*
+ * The AttributeValue types each operator takes, as DynamoDB checks them: EQ
+ * and NE compare any type (lists, maps, BOOL and NULL by value); the
+ * orderings, IN and BETWEEN take S, N and B; CONTAINS also BOOL and NULL (an
+ * element of a list); BEGINS_WITH S and B.
+ */
 #define TYPES_SNB		((1 << DYNAMO_TYPE_S) | (1 << DYNAMO_TYPE_N) | (1 << DYNAMO_TYPE_B))
 #define TYPES_SB		((1 << DYNAMO_TYPE_S) | (1 << DYNAMO_TYPE_B))
-#define TYPES_SNB_SETS	(TYPES_SNB | (1 << DYNAMO_TYPE_SS) | (1 << DYNAMO_TYPE_NS) | (1 << DYNAMO_TYPE_BS))
+#define TYPES_SCALAR	(TYPES_SNB | (1 << DYNAMO_TYPE_BOOL) | (1 << DYNAMO_TYPE_NULL))
+#define TYPES_ALL		(((1 << (DYNAMO_TYPE_LAST + 1)) - 1) & ~((1 << DYNAMO_TYPE_FIRST) - 1))
 
 static const struct
 {
@@ -49,16 +56,16 @@ static const struct
 	int			max_args;		/* -1: no limit */
 	int			types;			/* allowed AttributeValue types, a bit per type */
 }			LegacyOperators[] = {
-	[OP_EQ] = {"EQ", 1, 1, TYPES_SNB_SETS},
-	[OP_NE] = {"NE", 1, 1, TYPES_SNB_SETS},
+	[OP_EQ] = {"EQ", 1, 1, TYPES_ALL},
+	[OP_NE] = {"NE", 1, 1, TYPES_ALL},
 	[OP_LE] = {"LE", 1, 1, TYPES_SNB},
 	[OP_LT] = {"LT", 1, 1, TYPES_SNB},
 	[OP_GE] = {"GE", 1, 1, TYPES_SNB},
 	[OP_GT] = {"GT", 1, 1, TYPES_SNB},
 	[OP_NOT_NULL] = {"NOT_NULL", 0, 0, 0},
 	[OP_NULL] = {"NULL", 0, 0, 0},
-	[OP_CONTAINS] = {"CONTAINS", 1, 1, TYPES_SNB},
-	[OP_NOT_CONTAINS] = {"NOT_CONTAINS", 1, 1, TYPES_SNB},
+	[OP_CONTAINS] = {"CONTAINS", 1, 1, TYPES_SCALAR},
+	[OP_NOT_CONTAINS] = {"NOT_CONTAINS", 1, 1, TYPES_SCALAR},
 	[OP_BEGINS_WITH] = {"BEGINS_WITH", 1, 1, TYPES_SB},
 	[OP_IN] = {"IN", 1, -1, TYPES_SNB},
 	[OP_BETWEEN] = {"BETWEEN", 2, 2, TYPES_SNB},
@@ -172,10 +179,16 @@ operator_node(LegacyOperator op, ExprNode *attribute, ExprNode **args, int nargs
 			node->args[1] = args[0];
 			if (op == OP_NOT_CONTAINS)
 			{
+				/* false on a missing attribute, as CONTAINS is */
 				ExprNode   *not = expr_make_node(EXPR_NOT, 1);
+				ExprNode   *exists = expr_make_node(EXPR_ATTRIBUTE_EXISTS, 1);
+				ExprNode   *and = expr_make_node(EXPR_AND, 2);
 
 				not->args[0] = node;
-				return not;
+				exists->args[0] = attribute;
+				and->args[0] = exists;
+				and->args[1] = not;
+				return and;
 			}
 			return node;
 		case OP_IN:
@@ -223,13 +236,14 @@ comparison_condition(const char *attribute, int attrlen, LegacyOperator op,
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 INVALID_PREFIX "Invalid number of argument(s) for the %s ComparisonOperator",
 					 LegacyOperators[op].name);
+	for (i = 1; i < nargs; i++)
+		if (dynamo_value_type(argv[i]->value) != dynamo_value_type(argv[0]->value))
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "AttributeValues inside AttributeValueList must be of same type");
 	for (i = 0; i < nargs; i++)
 	{
 		DynamoType	t = dynamo_value_type(argv[i]->value);
 
-		if (i > 0 && t != dynamo_value_type(argv[0]->value))
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "AttributeValues inside AttributeValueList must be of same type");
 		if ((LegacyOperators[op].types & (1 << t)) == 0)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 INVALID_PREFIX "ComparisonOperator %s is not valid for %s AttributeValue type",
@@ -323,6 +337,24 @@ conditional_is_or(const char *conditional_operator)
 	return false;
 }
 
+/*
+ * n conditions joined by AND or OR as a balanced tree, evaluated left to
+ * right: a map parameter may hold any number of conditions, and no walk of
+ * the tree may recurse once per condition.
+ */
+static ExprNode *
+join_balanced(ExprNode **nodes, int n, ExprNodeType type)
+{
+	ExprNode   *join;
+
+	if (n == 1)
+		return nodes[0];
+	join = expr_make_node(type, 2);
+	join->args[0] = join_balanced(nodes, n / 2, type);
+	join->args[1] = join_balanced(nodes + n / 2, n - n / 2, type);
+	return join;
+}
+
 /* join the conditions of a legacy map parameter with AND or OR */
 static ExprNode *
 join_conditions(const JsonNode *map, bool is_or,
@@ -332,29 +364,19 @@ join_conditions(const JsonNode *map, bool is_or,
 {
 	const JsonMember **members;
 	int			nmembers;
-	ExprNode   *result = NULL;
+	ExprNode  **nodes;
 	int			i;
 
 	if (!is_object(map))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
 	members = expr_json_members(map, &nmembers);
+	if (nmembers == 0)
+		return NULL;
+	nodes = palloc(sizeof(ExprNode *) * nmembers);
 	for (i = 0; i < nmembers; i++)
-	{
-		ExprNode   *node = condition(members[i]->name, members[i]->namelen,
-									 &members[i]->value, parameter);
-
-		if (result == NULL)
-			result = node;
-		else
-		{
-			ExprNode   *join = expr_make_node(is_or ? EXPR_OR : EXPR_AND, 2);
-
-			join->args[0] = result;
-			join->args[1] = node;
-			result = join;
-		}
-	}
-	return result;
+		nodes[i] = condition(members[i]->name, members[i]->namelen,
+							 &members[i]->value, parameter);
+	return join_balanced(nodes, nmembers, is_or ? EXPR_OR : EXPR_AND);
 }
 
 static ExprNode *
@@ -381,10 +403,41 @@ filter_entry(const char *attribute, int attrlen, const JsonNode *entry, const ch
 								member(entry, "AttributeValueList"), NULL);
 }
 
-/* Expected (with ConditionalOperator) as a condition; NULL when empty. */
+/*
+ * DynamoDB's rules on ConditionalOperator (given, or NULL) with the map of
+ * conditions it joins (Expected, QueryFilter or ScanFilter; NULL when the
+ * request has none): its value is AND or OR, and it needs two conditions or
+ * more to join.
+ */
+void
+expr_legacy_check_conditional_operator(const char *conditional_operator,
+									   const JsonNode *conditions)
+{
+	int			count = 0;
+
+	if (conditional_operator == NULL)
+		return;
+	(void) conditional_is_or(conditional_operator);
+	if (is_object(conditions))
+		pfree(expr_json_members(conditions, &count));
+	if (count == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ConditionalOperator cannot be used without Filter or Expected");
+	if (count == 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+}
+
+/*
+ * Expected (with ConditionalOperator) as a condition; NULL when empty (an
+ * empty Expected is no condition, as in DynamoDB).
+ */
 ExprNode *
 expr_legacy_expected(const JsonNode *expected, const char *conditional_operator)
 {
+	if (!is_object(expected))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	expr_legacy_check_conditional_operator(conditional_operator, expected);
 	return join_conditions(expected, conditional_is_or(conditional_operator),
 						   expected_entry, "expected");
 }
@@ -397,6 +450,9 @@ ExprNode *
 expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator,
 				   const char *parameter)
 {
+	if (!is_object(conditions))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	expr_legacy_check_conditional_operator(conditional_operator, conditions);
 	return join_conditions(conditions, conditional_is_or(conditional_operator),
 						   filter_entry, parameter);
 }
