@@ -26,7 +26,6 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/builtins.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -101,9 +100,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		Oid			role;
 		char	   *failed_exception = NULL;
 		char	   *failed_message = NULL;
-		char	   *text;
-		Jsonb	   *body;
-		Jsonb	   *result;
+		JsonNode   *body;
 		bool		authenticated = true;
 
 		GetUserIdAndSecContext(&saved_user, &saved_context);
@@ -130,21 +127,18 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		{
 			SetUserIdAndSecContext(role, saved_context | SECURITY_LOCAL_USERID_CHANGE);
 
-			/* the body: JSON, else DynamoDB's SerializationException */
-			text = pnstrdup(request->body, request->body_len);
-			body = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
-			result = handler(body);
+			/*
+			 * The body, read losslessly by the extension's own JSON reader
+			 * (malformed: SerializationException); the response is written
+			 * straight into the response buffer.
+			 */
+			body = json_parse(request->body, request->body_len);
+			resetStringInfo(&response->body);
+			api_run_action(action, handler, body, &response->body);
+			response->status = 200;
+			response->json = true;
 
 			SetUserIdAndSecContext(saved_user, saved_context);
-			{
-				MemoryContext old = MemoryContextSwitchTo(request_context);
-
-				resetStringInfo(&response->body);
-				(void) JsonbToCString(&response->body, &result->root, VARSIZE(result));
-				response->status = 200;
-				response->json = true;
-				MemoryContextSwitchTo(old);
-			}
 		}
 		PopActiveSnapshot();
 		http_commit_request();

@@ -220,6 +220,9 @@ extern void dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_
 extern void dynamo_encode_item(StringInfo out, JsonbContainer *item);
 extern struct varlena *dynamo_item_from_jsonb(Jsonb *jsonb);
 extern struct varlena *dynamo_value_from_jsonb(Jsonb *jsonb);
+struct JsonNode;
+extern struct varlena *dynamo_item_from_node(const struct JsonNode *node);
+extern struct varlena *dynamo_value_from_node(const struct JsonNode *node);
 
 /* value_json_out.c: the encoding into DynamoDB JSON */
 extern void dynamo_append_json(StringInfo out, DynamoValue value);

@@ -23,6 +23,7 @@
 #include "utils/numeric.h"
 
 #include "errors.h"
+#include "value/json_node.h"
 #include "value/value.h"
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
@@ -532,4 +533,17 @@ dynamo_value_from_jsonb(Jsonb *jsonb)
 	result = dynamo_value_to_varlena((const uint8 *) buf.data, buf.len);
 	pfree(buf.data);
 	return result;
+}
+
+/* INTERIM (replaced by the value branch): a JsonNode tree through jsonb */
+struct varlena *
+dynamo_item_from_node(const struct JsonNode *node)
+{
+	return dynamo_item_from_jsonb(json_node_to_jsonb(node));
+}
+
+struct varlena *
+dynamo_value_from_node(const struct JsonNode *node)
+{
+	return dynamo_value_from_jsonb(json_node_to_jsonb(node));
 }

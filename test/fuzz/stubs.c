@@ -42,6 +42,7 @@
 #include "utils/tuplestore.h"
 
 #include "fuzz.h"
+#include "value/json_node.h"
 
 /* ------------------------------------------------------------------------
  * Harness failures
@@ -664,6 +665,12 @@ void
 expr_tmp_encode_attribute_value(StringInfo out, const void *attribute_value, int depth)
 {
 	UNREACHABLE("expr_tmp_encode_attribute_value");
+}
+
+Jsonb *
+json_node_to_jsonb(const JsonNode *node)
+{
+	UNREACHABLE("json_node_to_jsonb");
 }
 
 void
