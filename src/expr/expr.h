@@ -243,6 +243,7 @@ typedef struct ExprUpdateResult
 extern void expr_apply_update(ExprUpdate *update, DynamoValue item,
 							  const ExprKeySchema *schema, bool want_updated,
 							  ExprUpdateResult *result);
+extern bool expr_update_only_removes(const ExprUpdate *update);
 
 /* expr_project.c */
 extern struct varlena *expr_project(ExprProjection *projection, DynamoValue item);

@@ -17,7 +17,6 @@
 
 #include "errors.h"
 #include "expr/expr.h"
-#include "expr/expr_tmp_encode.h"
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
 

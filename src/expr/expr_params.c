@@ -18,7 +18,6 @@
 
 #include "errors.h"
 #include "expr/expr.h"
-#include "expr/expr_tmp_encode.h"
 
 static const char *const ExprKindNames[] = {
 	"ConditionExpression",

@@ -652,21 +652,6 @@ JsonbIteratorNext(JsonbIterator **it, JsonbValue *val, bool skipNested)
 	UNREACHABLE("JsonbIteratorNext");
 }
 
-void
-dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth)
-{
-	UNREACHABLE("dynamo_encode_attribute_value");
-}
-
-/* TEMPORARY, with src/expr/expr_tmp_encode.c */
-void		expr_tmp_encode_attribute_value(StringInfo out, const void *attribute_value, int depth);
-
-void
-expr_tmp_encode_attribute_value(StringInfo out, const void *attribute_value, int depth)
-{
-	UNREACHABLE("expr_tmp_encode_attribute_value");
-}
-
 Jsonb *
 json_node_to_jsonb(const JsonNode *node)
 {
