@@ -140,3 +140,15 @@ SELECT count(*) FILTER (WHERE dynamo.condition_matches(i, 'n >= :min', NULL, '{"
 -- size() of a value, contains() on binaries, names starting with "_"
 SELECT check_condition(:'item', 'size(:s) = :three AND contains(b, :b2)', '{":s": {"S": "abc"}, ":three": {"N": "3"}, ":b2": {"B": "AgM="}}');
 SELECT check_condition(:'item', '_x = :v', '{":v": {"N": "5"}}');
+
+-- names and values holding U+0000, through the lossless text door: read with
+-- their lengths, never cut at the NUL
+SELECT dynamo.execute_text('CreateTable', '{"TableName": "expr_nul", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}') IS NOT NULL AS created;
+SELECT dynamo.execute_text('PutItem', '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}, "a\u0000b": {"S": "x\u0000y"}, "a": {"S": "x"}}}');
+SELECT dynamo.execute_text('UpdateItem', '{"TableName": "expr_nul", "Key": {"pk": {"S": "k"}}, "UpdateExpression": "SET #c = :v", "ConditionExpression": "#n = :v AND #a <> :v", "ExpressionAttributeNames": {"#n": "a\u0000b", "#a": "a", "#c": "c\u0000"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000y"}}, "ReturnValues": "UPDATED_NEW"}');
+SELECT error_of(format($$SELECT dynamo.execute_text('PutItem', %L)$$, '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}}, "ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "a\u0000b"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000z"}}}'));
+SELECT error_of(format($$SELECT dynamo.execute_text('PutItem', %L)$$, '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}}, "ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "a"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000"}}}'));
+SELECT dynamo.execute_text('Scan', '{"TableName": "expr_nul", "ScanFilter": {"a\u0000b": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "x\u0000"}]}, "c\u0000": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x\u0000y"}]}}, "AttributesToGet": ["a\u0000b", "c\u0000"]}');
+-- a name given twice keeps its last value
+SELECT dynamo.execute_text('GetItem', '{"TableName": "expr_nul", "Key": {"pk": {"S": "k"}}, "ProjectionExpression": "#n", "ExpressionAttributeNames": {"#n": "a\u0000b", "#n": "a"}}');
+SELECT dynamo.execute_text('DeleteTable', '{"TableName": "expr_nul"}') IS NOT NULL AS deleted;

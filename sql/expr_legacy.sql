@@ -104,3 +104,10 @@ SELECT dynamo.conditions_match(:'listy', '{"a": {"ComparisonOperator": "NULL"}, 
 -- any number of conditions (joined as a balanced tree, evaluated in order)
 SELECT dynamo.conditions_match(:'listy', (SELECT jsonb_object_agg('a' || g, '{"ComparisonOperator": "NULL"}'::jsonb) FROM generate_series(1, 20000) g)) AS many_and,
        dynamo.conditions_match(:'listy', (SELECT jsonb_object_agg('a' || g, '{"ComparisonOperator": "NOT_NULL"}'::jsonb) || '{"s": {"ComparisonOperator": "NOT_NULL"}}' FROM generate_series(1, 20000) g), 'OR') AS many_or;
+-- AttributesToGet: the first repeated name in order, or a non-string before it; any length
+SELECT error_of($$SELECT dynamo.attributes_to_get('{}', '["a", 1, "a"]')$$) AS non_string_first,
+       error_of($$SELECT dynamo.attributes_to_get('{}', '["a", "b", "b", "a", 1]')$$) AS repeat_first;
+SELECT error_of(format('SELECT dynamo.attributes_to_get(%L, %L)', '{}',
+       (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g) || '["a7", "a3"]'));
+SELECT dynamo.attributes_to_get('{"a1": {"N": "1"}, "a49999": {"S": "x"}, "b": {"N": "2"}}',
+       (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g));

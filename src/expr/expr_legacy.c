@@ -567,12 +567,35 @@ expr_legacy_attribute_updates(const JsonNode *attribute_updates)
 	return update;
 }
 
-/* AttributesToGet as a projection of top-level attributes */
+/* qsort_arg comparator of AttributesToGet indexes: by name, then position */
+static int
+compare_element_indexes(const void *a, const void *b, void *arg)
+{
+	const JsonNode *elements = (const JsonNode *) arg;
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	int			c = dynamo_name_compare(elements[ia].u.text, elements[ia].count,
+										elements[ib].u.text, elements[ib].count);
+
+	if (c != 0)
+		return c;
+	return (ia > ib) - (ia < ib);
+}
+
+/*
+ * AttributesToGet as a projection of top-level attributes.  The names are
+ * checked as one pass in order would find their errors (a non-string, or
+ * the first name seen before), in O(n log n): the list has no size limit.
+ */
 ExprProjection *
 expr_legacy_attributes_to_get(const JsonNode *attributes_to_get)
 {
 	ExprProjection *projection = palloc0(sizeof(ExprProjection));
-	uint32		n;
+	const JsonNode *elements;
+	int			count;
+	int			first_bad;
+	int			duplicate;
+	int		   *order;
 	int			i;
 
 	if (attributes_to_get->kind != JSON_ARRAY)
@@ -580,21 +603,34 @@ expr_legacy_attributes_to_get(const JsonNode *attributes_to_get)
 	if (attributes_to_get->count == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1");
-	projection->paths = palloc0(sizeof(ExprPath) * attributes_to_get->count);
-	for (n = 0; n < attributes_to_get->count; n++)
-	{
-		const JsonNode *v = &attributes_to_get->u.elements[n];
+	elements = attributes_to_get->u.elements;
+	count = (int) attributes_to_get->count;
 
-		if (v->kind != JSON_STRING)
-			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		for (i = 0; i < projection->npaths; i++)
-			if (projection->paths[i].elements[0].namelen == v->count &&
-				memcmp(projection->paths[i].elements[0].name, v->u.text, v->count) == 0)
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 INVALID_PREFIX "Duplicate value in attribute name: %.*s",
-							 (int) v->count, v->u.text);
-		projection->paths[projection->npaths++] = attribute_node(v->u.text, v->count)->path;
-	}
+	for (first_bad = 0; first_bad < count; first_bad++)
+		if (elements[first_bad].kind != JSON_STRING)
+			break;
+	order = palloc(sizeof(int) * Max(first_bad, 1));
+	for (i = 0; i < first_bad; i++)
+		order[i] = i;
+	qsort_arg(order, first_bad, sizeof(int), compare_element_indexes, (void *) elements);
+	duplicate = first_bad;
+	for (i = 1; i < first_bad; i++)
+		if (dynamo_name_compare(elements[order[i - 1]].u.text, elements[order[i - 1]].count,
+								elements[order[i]].u.text, elements[order[i]].count) == 0 &&
+			order[i] < duplicate)
+			duplicate = order[i];
+	pfree(order);
+	if (duplicate < first_bad)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Duplicate value in attribute name: %.*s",
+					 (int) elements[duplicate].count, elements[duplicate].u.text);
+	if (first_bad < count)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+
+	projection->paths = palloc0(sizeof(ExprPath) * count);
+	for (i = 0; i < count; i++)
+		projection->paths[projection->npaths++] =
+			attribute_node(elements[i].u.text, elements[i].count)->path;
 	return projection;
 }
 
