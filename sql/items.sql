@@ -96,6 +96,37 @@ SELECT error_of($$INSERT INTO dynamo_data."Items" VALUES ('{"S": "z"}', '{"N": "
 INSERT INTO dynamo_data."Items" VALUES ('{"S": "z"}', '{"N": "1"}', '{"pk": {"S": "z"}, "sk": {"N": "1"}, "via": {"S": "sql"}}');
 SELECT dynamo.execute('GetItem', '{"TableName": "Items", "Key": {"pk": {"S": "z"}, "sk": {"N": "1"}}}');
 
+-- UpdateItem on an item that does not exist, by what the update does and what
+-- ReturnValues asks: without actions it creates the item with its key (ALL_NEW
+-- returns the key, UPDATED_NEW nothing); with only removals (REMOVE, DELETE
+-- from a set, AttributeUpdates DELETE with or without a Value) it creates
+-- nothing and returns nothing; with SET or ADD it creates the item
+SELECT dynamo.create_table('Upserts', 'pk', 'S') IS NOT NULL AS created;
+SELECT kind, rv, dynamo.execute('UpdateItem', jsonb_build_object('TableName', 'Upserts',
+           'Key', jsonb_build_object('pk', jsonb_build_object('S', kind || '/' || rv)), 'ReturnValues', rv) || request) AS answer
+  FROM (VALUES ('none', '{}'::jsonb),
+               ('empty', '{"AttributeUpdates": {}}'),
+               ('remove', '{"UpdateExpression": "REMOVE a, b"}'),
+               ('delete', '{"UpdateExpression": "DELETE s :s", "ExpressionAttributeValues": {":s": {"SS": ["x"]}}}'),
+               ('legacy-delete', '{"AttributeUpdates": {"a": {"Action": "DELETE"}}}'),
+               ('legacy-delete-value', '{"AttributeUpdates": {"s": {"Action": "DELETE", "Value": {"SS": ["x"]}}}}'),
+               ('remove-set', '{"UpdateExpression": "REMOVE a SET b = :b", "ExpressionAttributeValues": {":b": {"N": "1"}}}'),
+               ('add', '{"UpdateExpression": "ADD n :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}'),
+               ('legacy-put', '{"AttributeUpdates": {"a": {"Action": "DELETE"}, "b": {"Value": {"S": "x"}}}}')) AS u(kind, request),
+       unnest(ARRAY['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW']) AS rv
+ ORDER BY kind, array_position(ARRAY['NONE', 'ALL_OLD', 'UPDATED_OLD', 'ALL_NEW', 'UPDATED_NEW'], rv);
+SELECT pk AS created FROM dynamo_data."Upserts" ORDER BY pk;
+-- a condition is checked against the missing item first; a removal of a key
+-- attribute is still an error
+SELECT error_of($$SELECT dynamo.execute('UpdateItem', '{"TableName": "Upserts", "Key": {"pk": {"S": "c"}}, "UpdateExpression": "REMOVE a", "ConditionExpression": "attribute_exists(pk)"}')$$);
+SELECT dynamo.execute('UpdateItem', '{"TableName": "Upserts", "Key": {"pk": {"S": "c"}}, "UpdateExpression": "REMOVE a", "ConditionExpression": "attribute_not_exists(pk)", "ReturnValues": "ALL_NEW"}');
+SELECT error_of($$SELECT dynamo.execute('UpdateItem', '{"TableName": "Upserts", "Key": {"pk": {"S": "c"}}, "UpdateExpression": "REMOVE pk"}')$$);
+-- on an item that exists, removals do write (down to the key alone)
+SELECT dynamo.execute('UpdateItem', '{"TableName": "Upserts", "Key": {"pk": {"S": "add/NONE"}}, "UpdateExpression": "REMOVE n", "ReturnValues": "ALL_NEW"}');
+SELECT dynamo.execute('UpdateItem', '{"TableName": "Upserts", "Key": {"pk": {"S": "add/NONE"}}, "AttributeUpdates": {}, "ReturnValues": "UPDATED_NEW"}');
+SELECT count(*) AS items FROM dynamo_data."Upserts";
+SELECT dynamo.delete_table('Upserts') IS NOT NULL AS deleted;
+
 -- clean up
 SELECT dynamo.delete_table('Items') IS NOT NULL AS deleted;
 SELECT dynamo.delete_table('Simple') IS NOT NULL AS deleted;

@@ -2,7 +2,8 @@
 -- UpdateTable, DeleteTable, and the relations a table is stored in.
 
 -- a table with a partition key and a sort key, on demand
-SELECT (d - 'TableId'::text - 'CreationDateTime'::text - 'TableSizeBytes'::text) AS created
+SELECT (d - 'TableId'::text - 'CreationDateTime'::text - 'TableSizeBytes'::text
+          #- '{BillingModeSummary,LastUpdateToPayPerRequestDateTime}') AS created
   FROM (SELECT dynamo.execute('CreateTable', '{"TableName": "Orders", "BillingMode": "PAY_PER_REQUEST",
     "KeySchema": [{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "placed", "KeyType": "RANGE"}],
     "AttributeDefinitions": [{"AttributeName": "customer", "AttributeType": "S"}, {"AttributeName": "placed", "AttributeType": "N"}]}')
@@ -38,7 +39,41 @@ SELECT * FROM dynamo.list_tables();
 SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 20}}')
     -> 'TableDescription' -> 'ProvisionedThroughput' AS throughput;
 SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "BillingMode": "PAY_PER_REQUEST"}')
-    -> 'TableDescription' -> 'BillingModeSummary' AS billing;
+    -> 'TableDescription' -> 'BillingModeSummary' ?& ARRAY['BillingMode', 'LastUpdateToPayPerRequestDateTime'] AS billing;
+
+-- BillingModeSummary: none while a table has only ever been PROVISIONED; once
+-- it has been PAY_PER_REQUEST, the mode and when PAY_PER_REQUEST was last set
+-- (the creation time of a table created so), kept when it goes back
+SELECT d -> 'BillingModeSummary' ->> 'BillingMode' AS mode,
+       (d -> 'BillingModeSummary' -> 'LastUpdateToPayPerRequestDateTime') = (d -> 'CreationDateTime') AS at_creation
+  FROM (SELECT dynamo.execute('DescribeTable', '{"TableName": "Orders"}') -> 'Table' AS d) t;
+SELECT dynamo.execute('CreateTable', '{"TableName": "Billing", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+    "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}') -> 'TableDescription' ? 'BillingModeSummary' AS has_summary;
+SELECT dynamo.execute('DescribeTable', '{"TableName": "Billing"}') -> 'Table' ? 'BillingModeSummary' AS has_summary;
+UPDATE dynamo.tables SET creation_time = '2020-01-01 00:00:00+00' WHERE table_name = 'Billing';
+SELECT d -> 'BillingModeSummary' ->> 'BillingMode' AS mode,
+       (d -> 'BillingModeSummary' ->> 'LastUpdateToPayPerRequestDateTime')::numeric > (d ->> 'CreationDateTime')::numeric AS after_creation,
+       (d -> 'BillingModeSummary' ->> 'LastUpdateToPayPerRequestDateTime')::numeric
+           BETWEEN extract(epoch FROM now()) - 1 AND extract(epoch FROM now()) + 1 AS now,
+       d -> 'ProvisionedThroughput' AS throughput
+  FROM (SELECT dynamo.execute('UpdateTable', '{"TableName": "Billing", "BillingMode": "PAY_PER_REQUEST"}') -> 'TableDescription' AS d) t;
+SELECT d -> 'BillingModeSummary' = (SELECT dynamo.execute('DescribeTable', '{"TableName": "Billing"}') -> 'Table' -> 'BillingModeSummary') AS same
+  FROM (SELECT dynamo.execute('DescribeTable', '{"TableName": "Billing"}') -> 'Table' AS d) t;
+UPDATE dynamo.tables SET last_pay_per_request_time = '2021-06-01 12:00:00.123+00' WHERE table_name = 'Billing';
+SELECT dynamo.execute('UpdateTable', '{"TableName": "Billing", "BillingMode": "PROVISIONED",
+    "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 3}}') -> 'TableDescription' -> 'BillingModeSummary' AS billing;
+SELECT dynamo.execute('DescribeTable', '{"TableName": "Billing"}') -> 'Table' -> 'BillingModeSummary' AS billing;
+SELECT error_of($$UPDATE dynamo.tables SET last_pay_per_request_time = NULL, billing_mode = 'PAY_PER_REQUEST' WHERE table_name = 'Billing'$$);
+
+-- DeleteTable answers DynamoDB's shorter description: DELETING, without
+-- CreationDateTime, KeySchema, AttributeDefinitions, DeletionProtectionEnabled
+SELECT jsonb_object_keys(dynamo.execute('DeleteTable', '{"TableName": "Billing"}') -> 'TableDescription') AS member ORDER BY 1;
+SELECT dynamo.execute('CreateTable', '{"TableName": "Billing", "BillingMode": "PAY_PER_REQUEST", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]}') IS NOT NULL AS created;
+SELECT d ->> 'TableStatus' AS status, d -> 'BillingModeSummary' ->> 'BillingMode' AS mode,
+       d -> 'BillingModeSummary' ? 'LastUpdateToPayPerRequestDateTime' AS has_time, d -> 'ProvisionedThroughput' AS throughput
+  FROM (SELECT dynamo.execute('DeleteTable', '{"TableName": "Billing"}') -> 'TableDescription' AS d) t;
 
 -- DynamoDB's errors
 SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'CreateTable', r))

@@ -58,6 +58,8 @@ SELECT item_error('{"a": ' || repeat('{"M": {"a": ', 32) || '{"S": "x"}' || repe
 SELECT item_error('{"a": ' || repeat('{"L": [', 32) || '{"S": "x"}' || repeat(']}', 32) || '}');
 SELECT error_of('SELECT ''' || repeat('{"L": [', 32) || '{"S": "x"}' || repeat(']}', 32) || '''::dynamo.value');
 -- far deeper than the limit: still the same error, no crash
+SELECT item_error('{"a": ' || repeat('{"L": [', 450) || '{"S": "x"}' || repeat(']}', 450) || '}');
+-- JSON nested deeper than the reader's 1000 levels is malformed JSON, no crash
 SELECT item_error('{"a": ' || repeat('{"L": [', 5000) || '{"S": "x"}' || repeat(']}', 5000) || '}');
 
 -- malformed JSON is Postgres' own JSON error

@@ -1,13 +1,16 @@
 /*-------------------------------------------------------------------------
  *
  * api.h
- *	  dynamo.execute(action, request): DynamoDB's JSON requests parsed into
- *	  the spec structs of the layers below, dispatched, and answered with
- *	  DynamoDB's JSON responses.
+ *	  DynamoDB's JSON requests, read by the extension's own JSON reader
+ *	  (value/json_node.h), parsed into the spec structs of the layers below,
+ *	  dispatched, and answered with DynamoDB's JSON responses written
+ *	  straight into a buffer.
  *
  * Parsing of a request is complete before anything executes: every field
  * is type-checked (SerializationException) and validated
- * (ValidationException, DynamoDB's messages) first.
+ * (ValidationException, DynamoDB's messages) first.  Both doors, the SQL
+ * function dynamo.execute and the wire endpoint, run a request through
+ * api_run_action.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,48 +19,67 @@
 
 #include "postgres.h"
 
-#include "utils/jsonb.h"
-
 #include "catalog/catalog.h"
+#include "value/json_node.h"
+
+/* an action: reads the request, writes the response object */
+typedef void (*ActionHandler) (const JsonNode *request, JsonWriter *response);
 
 /* execute.c */
-typedef Jsonb *(*ActionHandler) (Jsonb *request);
 extern ActionHandler api_find_action(const char *action);
+extern void api_run_action(const char *action, ActionHandler handler, const JsonNode *request,
+						   StringInfo response);
 
 /* api_request.c: reading request members */
-extern JsonbValue *request_member(Jsonb *request, const char *name);
-extern JsonbValue *request_object_member(JsonbContainer *object, const char *name);
-extern char *request_string(Jsonb *request, const char *name, const char *parameter, bool required);
-extern char *request_string_in(JsonbValue *value);
-extern bool request_bool(Jsonb *request, const char *name, bool default_value);
-extern int64 request_integer(JsonbValue *value);
-extern Jsonb *request_sub_jsonb(JsonbValue *value);
-extern bool request_value_is_object(const JsonbValue *value);
-extern bool request_value_is_array(const JsonbValue *value);
+extern const JsonNode *request_member(const JsonNode *request, const char *name);
+extern bool request_is_object(const JsonNode *value);
+extern bool request_is_array(const JsonNode *value);
 extern void request_missing(const char *parameter) pg_attribute_noreturn();
+extern const char *request_number_token(const JsonNode *value);
+extern const char *request_string_in(const JsonNode *value);
+extern const char *request_string(const JsonNode *request, const char *name, const char *parameter,
+								  bool required);
+extern const char *request_expression(const JsonNode *request, const char *name);
+extern bool request_bool(const JsonNode *request, const char *name, bool default_value);
+extern int64 request_integer(const JsonNode *value);
+extern const JsonNode *request_object(const JsonNode *request, const char *name);
+extern const JsonNode *request_array(const JsonNode *request, const char *name);
 extern void request_table_name_check(const char *table_name, const char *parameter);
 extern TableInfo *request_table_named(const char *table_name);
-extern TableInfo *request_table(Jsonb *request);
+extern TableInfo *request_table(const JsonNode *request);
+extern JsonNode *request_build(JsonMember *members, uint32 count);
+extern void request_build_member(JsonMember *member, const char *name, const JsonNode *value);
+extern JsonNode request_string_node(const char *text, uint32 len);
+
+/* api_response.c: the members responses share */
+extern void response_item(JsonWriter *w, const char *member, struct varlena *item);
+extern void response_consumed_capacity(JsonWriter *w, const JsonNode *request,
+									   const TableInfo *table, double units);
+extern void response_jsonb(JsonWriter *w, Jsonb *object);
+
+/* api_account.c: actions that read no table */
+extern void api_describe_endpoints(const JsonNode *request, JsonWriter *response);
+extern void api_describe_limits(const JsonNode *request, JsonWriter *response);
 
 /* api_tables.c: the control plane */
-extern Jsonb *api_create_table(Jsonb *request);
-extern Jsonb *api_describe_table(Jsonb *request);
-extern Jsonb *api_list_tables(Jsonb *request);
-extern Jsonb *api_update_table(Jsonb *request);
-extern Jsonb *api_delete_table(Jsonb *request);
+extern void api_create_table(const JsonNode *request, JsonWriter *response);
+extern void api_describe_table(const JsonNode *request, JsonWriter *response);
+extern void api_list_tables(const JsonNode *request, JsonWriter *response);
+extern void api_update_table(const JsonNode *request, JsonWriter *response);
+extern void api_delete_table(const JsonNode *request, JsonWriter *response);
 
 /* api_items.c: the single-item operations */
-extern Jsonb *api_put_item(Jsonb *request);
-extern Jsonb *api_get_item(Jsonb *request);
-extern Jsonb *api_delete_item(Jsonb *request);
-extern Jsonb *api_update_item(Jsonb *request);
+extern void api_put_item(const JsonNode *request, JsonWriter *response);
+extern void api_get_item(const JsonNode *request, JsonWriter *response);
+extern void api_delete_item(const JsonNode *request, JsonWriter *response);
+extern void api_update_item(const JsonNode *request, JsonWriter *response);
 
 /* api_batch.c */
-extern Jsonb *api_batch_get_item(Jsonb *request);
-extern Jsonb *api_batch_write_item(Jsonb *request);
+extern void api_batch_get_item(const JsonNode *request, JsonWriter *response);
+extern void api_batch_write_item(const JsonNode *request, JsonWriter *response);
 
 /* api_read.c: Query and Scan */
-extern Jsonb *api_query(Jsonb *request);
-extern Jsonb *api_scan(Jsonb *request);
+extern void api_query(const JsonNode *request, JsonWriter *response);
+extern void api_scan(const JsonNode *request, JsonWriter *response);
 
 #endif							/* DYNAMO_API_H */

@@ -23,65 +23,45 @@
 #define BATCH_WRITE_MAX 25
 #define BATCH_GET_MAX 100
 
-static void
-push_key(JsonbParseState **state, const char *key, int len)
+/*
+ * A single-item request {"TableName": table, member: value} with, when from
+ * is given, the members of a BatchGetItem table entry that apply to each key.
+ */
+static JsonNode *
+sub_request(const JsonMember *table, const char *member, const JsonNode *value,
+			const JsonNode *from)
 {
-	JsonbValue	v;
+	static const char *const copied[] = {
+		"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet", "ConsistentRead"
+	};
+	JsonMember *members = palloc(sizeof(JsonMember) * (2 + lengthof(copied)));
+	JsonNode	name = request_string_node(table->name, table->namelen);
+	uint32		n = 0;
+	int			i;
 
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = len;
-	(void) pushJsonbValue(state, WJB_KEY, &v);
-}
-
-/* a request object {"TableName": table, member: value (, extra members of from)} */
-static Jsonb *
-sub_request(const char *table, int table_len, const char *member, JsonbValue *value,
-			JsonbValue *from)
-{
-	JsonbParseState *state = NULL;
-	JsonbValue	v;
-
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_key(&state, "TableName", 9);
-	v.type = jbvString;
-	v.val.string.val = (char *) table;
-	v.val.string.len = table_len;
-	(void) pushJsonbValue(&state, WJB_VALUE, &v);
-	push_key(&state, member, strlen(member));
-	(void) pushJsonbValue(&state, WJB_VALUE, value);
-	if (from != NULL)
+	request_build_member(&members[n++], "TableName", &name);
+	request_build_member(&members[n++], member, value);
+	for (i = 0; from != NULL && i < lengthof(copied); i++)
 	{
-		static const char *const copied[] = {
-			"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet", "ConsistentRead"
-		};
-		int			i;
+		const JsonNode *m = request_member(from, copied[i]);
 
-		for (i = 0; i < lengthof(copied); i++)
-		{
-			JsonbValue *m = request_object_member(from->val.binary.data, copied[i]);
-
-			if (m != NULL)
-			{
-				push_key(&state, copied[i], strlen(copied[i]));
-				(void) pushJsonbValue(&state, WJB_VALUE, m);
-			}
-		}
+		if (m != NULL)
+			request_build_member(&members[n++], copied[i], m);
 	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	return request_build(members, n);
 }
 
 /* the RequestItems member: a non-empty object */
-static JsonbValue *
-request_items(Jsonb *request)
+static const JsonNode *
+request_items(const JsonNode *request)
 {
-	JsonbValue *items = request_member(request, "RequestItems");
+	const JsonNode *items = request_member(request, "RequestItems");
 
 	if (items == NULL)
 		request_missing("requestItems");
-	if (!request_value_is_object(items))
+	if (items->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	if (JsonContainerSize(items->val.binary.data) == 0)
+	if (items->count == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
 	return items;
@@ -105,50 +85,43 @@ typedef struct BatchWrite
 } BatchWrite;
 
 /* BatchWriteItem */
-Jsonb *
-api_batch_write_item(Jsonb *request)
+void
+api_batch_write_item(const JsonNode *request, JsonWriter *w)
 {
-	JsonbValue *items = request_items(request);
-	JsonbIterator *it = JsonbIteratorInit(items->val.binary.data);
-	JsonbValue	table_key;
-	JsonbValue	list;
-	JsonbIteratorToken token;
+	const JsonNode *items = request_items(request);
 	BatchWrite	writes[BATCH_WRITE_MAX];
 	int			nwrites = 0;
+	uint32		t;
 	int			i,
 				j;
-	JsonbParseState *state = NULL;
 
-	while ((token = JsonbIteratorNext(&it, &table_key, true)) != WJB_DONE)
+	for (t = 0; t < items->count; t++)
 	{
-		JsonbIterator *list_it;
-		JsonbValue	entry;
+		const JsonMember *table = &items->u.members[t];
+		const JsonNode *list = &table->value;
 		int			table_start = nwrites;
+		uint32		e;
 
-		if (token != WJB_KEY)
-			continue;
-		token = JsonbIteratorNext(&it, &list, true);
-		if (!request_value_is_array(&list))
+		if (json_member_n(items, table->name, table->namelen) != list)
+			continue;			/* a name given twice: the last one counts */
+		if (list->kind != JSON_ARRAY)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-		if (JsonContainerSize(list.val.binary.data) < 1 ||
-			JsonContainerSize(list.val.binary.data) > BATCH_WRITE_MAX)
+		if (list->count < 1 || list->count > BATCH_WRITE_MAX)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
-		list_it = JsonbIteratorInit(list.val.binary.data);
-		while ((token = JsonbIteratorNext(&list_it, &entry, true)) != WJB_DONE)
+		for (e = 0; e < list->count; e++)
 		{
-			JsonbValue *put;
-			JsonbValue *delete;
+			const JsonNode *entry = &list->u.elements[e];
+			const JsonNode *put;
+			const JsonNode *delete;
 			BatchWrite *write;
 
-			if (token != WJB_ELEM)
-				continue;
 			if (nwrites >= BATCH_WRITE_MAX)
 				dynamo_error(DYNAMO_EXC_VALIDATION, "Too many items requested for the BatchWriteItem call");
-			if (!request_value_is_object(&entry))
+			if (entry->kind != JSON_OBJECT)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-			put = request_object_member(entry.val.binary.data, "PutRequest");
-			delete = request_object_member(entry.val.binary.data, "DeleteRequest");
+			put = request_member(entry, "PutRequest");
+			delete = request_member(entry, "DeleteRequest");
 			if ((put == NULL) == (delete == NULL))
 				dynamo_error(DYNAMO_EXC_VALIDATION,
 							 "A WriteRequest must contain exactly one of PutRequest or DeleteRequest");
@@ -156,23 +129,25 @@ api_batch_write_item(Jsonb *request)
 			write->is_put = (put != NULL);
 			if (put != NULL)
 			{
-				JsonbValue *item = request_value_is_object(put) ?
-					request_object_member(put->val.binary.data, "Item") : NULL;
+				const JsonNode *item;
 
+				if (put->kind != JSON_OBJECT)
+					dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+				item = request_member(put, "Item");
 				if (item == NULL)
 					request_missing("requestItems.member.putRequest.item");
-				api_parse_put_item(sub_request(table_key.val.string.val, table_key.val.string.len,
-											   "Item", item, NULL), &write->put);
+				api_parse_put_item(sub_request(table, "Item", item, NULL), &write->put);
 			}
 			else
 			{
-				JsonbValue *key = request_value_is_object(delete) ?
-					request_object_member(delete->val.binary.data, "Key") : NULL;
+				const JsonNode *key;
 
+				if (delete->kind != JSON_OBJECT)
+					dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+				key = request_member(delete, "Key");
 				if (key == NULL)
 					request_missing("requestItems.member.deleteRequest.key");
-				api_parse_delete_item(sub_request(table_key.val.string.val, table_key.val.string.len,
-												  "Key", key, NULL), &write->delete);
+				api_parse_delete_item(sub_request(table, "Key", key, NULL), &write->delete);
 			}
 		}
 		/* no key twice within a table */
@@ -193,79 +168,69 @@ api_batch_write_item(Jsonb *request)
 			ops_delete_item(&writes[i].delete, &result);
 	}
 
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_key(&state, "UnprocessedItems", strlen("UnprocessedItems"));
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	json_write_object_start(w);
+	json_write_key(w, "UnprocessedItems");
+	json_write_object_start(w);
+	json_write_object_end(w);
+	json_write_object_end(w);
 }
 
 /* BatchGetItem */
-Jsonb *
-api_batch_get_item(Jsonb *request)
+void
+api_batch_get_item(const JsonNode *request, JsonWriter *w)
 {
-	JsonbValue *items = request_items(request);
-	JsonbIterator *it = JsonbIteratorInit(items->val.binary.data);
-	JsonbValue	table_key;
-	JsonbValue	entry;
-	JsonbIteratorToken token;
+	const JsonNode *items = request_items(request);
 	GetItemSpec *gets = palloc(sizeof(GetItemSpec) * BATCH_GET_MAX);
-	int		   *table_of = palloc(sizeof(int) * BATCH_GET_MAX);
-	char	  **table_names = palloc(sizeof(char *) * Max(JsonContainerSize(items->val.binary.data), 1));
-	int			ntables = 0;
+	uint32	   *table_of = palloc(sizeof(uint32) * BATCH_GET_MAX);
 	int			ngets = 0;
 	int			i,
-				j,
-				t;
-	JsonbParseState *state = NULL;
+				j;
+	uint32		t;
 
-	while ((token = JsonbIteratorNext(&it, &table_key, true)) != WJB_DONE)
+	for (t = 0; t < items->count; t++)
 	{
-		JsonbValue *keys;
-		JsonbIterator *keys_it;
-		JsonbValue	key;
+		const JsonMember *table = &items->u.members[t];
+		const JsonNode *entry = &table->value;
+		const JsonNode *keys;
 		int			table_start = ngets;
+		uint32		k;
 
-		if (token != WJB_KEY)
-			continue;
-		token = JsonbIteratorNext(&it, &entry, true);
-		if (!request_value_is_object(&entry))
+		if (json_member_n(items, table->name, table->namelen) != entry)
+			continue;			/* a name given twice: the last one counts */
+		if (entry->kind != JSON_OBJECT)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		keys = request_object_member(entry.val.binary.data, "Keys");
+		keys = request_member(entry, "Keys");
 		if (keys == NULL)
 			request_missing("requestItems.member.keys");
-		if (!request_value_is_array(keys))
+		if (keys->kind != JSON_ARRAY)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-		if (JsonContainerSize(keys->val.binary.data) < 1)
+		if (keys->count < 1)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]");
-		table_names[ntables] = pnstrdup(table_key.val.string.val, table_key.val.string.len);
-		keys_it = JsonbIteratorInit(keys->val.binary.data);
-		while ((token = JsonbIteratorNext(&keys_it, &key, true)) != WJB_DONE)
+		for (k = 0; k < keys->count; k++)
 		{
-			if (token != WJB_ELEM)
-				continue;
 			if (ngets >= BATCH_GET_MAX)
 				dynamo_error(DYNAMO_EXC_VALIDATION, "Too many items requested for the BatchGetItem call");
-			api_parse_get_item(sub_request(table_key.val.string.val, table_key.val.string.len,
-										   "Key", &key, &entry), &gets[ngets]);
-			table_of[ngets] = ntables;
+			api_parse_get_item(sub_request(table, "Key", &keys->u.elements[k], entry), &gets[ngets]);
+			table_of[ngets] = t;
 			ngets++;
 		}
 		for (i = table_start; i < ngets; i++)
 			for (j = table_start; j < i; j++)
 				if (keys_equal(&gets[i].key, &gets[j].key))
 					dynamo_error(DYNAMO_EXC_VALIDATION, "Provided list of item keys contains duplicates");
-		ntables++;
 	}
 
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_key(&state, "Responses", strlen("Responses"));
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (t = 0; t < ntables; t++)
+	json_write_object_start(w);
+	json_write_key(w, "Responses");
+	json_write_object_start(w);
+	for (t = 0; t < items->count; t++)
 	{
-		push_key(&state, table_names[t], strlen(table_names[t]));
-		(void) pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		if (json_member_n(items, items->u.members[t].name, items->u.members[t].namelen) !=
+			&items->u.members[t].value)
+			continue;
+		json_write_key_n(w, items->u.members[t].name, items->u.members[t].namelen);
+		json_write_array_start(w);
 		for (i = 0; i < ngets; i++)
 		{
 			int64		size;
@@ -275,13 +240,13 @@ api_batch_get_item(Jsonb *request)
 				continue;
 			item = ops_get_item(&gets[i], &size);
 			if (item != NULL)
-				(void) dynamo_push_jsonb(&state, dynamo_value_from_varlena(item), true);
+				dynamo_append_item_json(json_write_begin_value(w), dynamo_value_from_varlena(item));
 		}
-		(void) pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+		json_write_array_end(w);
 	}
-	(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	push_key(&state, "UnprocessedKeys", strlen("UnprocessedKeys"));
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	json_write_object_end(w);
+	json_write_key(w, "UnprocessedKeys");
+	json_write_object_start(w);
+	json_write_object_end(w);
+	json_write_object_end(w);
 }

@@ -34,15 +34,15 @@ typedef struct RequestExpressions
 
 /* an AttributeValue map member (Item, Key) encoded as an item */
 static struct varlena *
-request_item(Jsonb *request, const char *name, const char *parameter)
+request_item(const JsonNode *request, const char *name, const char *parameter)
 {
-	JsonbValue *v = request_member(request, name);
+	const JsonNode *v = request_member(request, name);
 
 	if (v == NULL)
 		request_missing(parameter);
-	if (!request_value_is_object(v))
+	if (v->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	return dynamo_item_from_jsonb(request_sub_jsonb(v));
+	return dynamo_item_from_node(v);
 }
 
 /* a key given as a map: exactly the table's key attributes, of their types */
@@ -66,7 +66,7 @@ api_key_from_map(const TableInfo *table, DynamoValue map, ItemKey *key)
 
 /* the Key of a request */
 static void
-request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
+request_key(const JsonNode *request, const TableInfo *table, ItemKey *key)
 {
 	struct varlena *key_item = request_item(request, "Key", "key");
 
@@ -75,9 +75,9 @@ request_key(Jsonb *request, const TableInfo *table, ItemKey *key)
 
 /* ReturnValues, limited to NONE and ALL_OLD unless all_allowed */
 static ReturnValues
-request_return_values(Jsonb *request, bool all_allowed)
+request_return_values(const JsonNode *request, bool all_allowed)
 {
-	char	   *text = request_string(request, "ReturnValues", "returnValues", false);
+	const char *text = request_string(request, "ReturnValues", "returnValues", false);
 	ReturnValues rv;
 
 	if (text == NULL || strcmp(text, "NONE") == 0)
@@ -100,9 +100,9 @@ request_return_values(Jsonb *request, bool all_allowed)
 }
 
 static bool
-request_return_old_on_failure(Jsonb *request)
+request_return_old_on_failure(const JsonNode *request)
 {
-	char	   *text = request_string(request, "ReturnValuesOnConditionCheckFailure",
+	const char *text = request_string(request, "ReturnValuesOnConditionCheckFailure",
 									  "returnValuesOnConditionCheckFailure", false);
 
 	if (text == NULL || strcmp(text, "NONE") == 0)
@@ -115,39 +115,24 @@ request_return_old_on_failure(Jsonb *request)
 	return false;
 }
 
-/* an optional jsonb object member */
-static Jsonb *
-optional_object(Jsonb *request, const char *name)
-{
-	JsonbValue *v = request_member(request, name);
-
-	if (v == NULL)
-		return NULL;
-	if (!request_value_is_object(v))
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	return request_sub_jsonb(v);
-}
-
 /*
  * The expressions of a request and their placeholders, or the legacy
- * parameters in their place.  condition_name is "ConditionExpression";
- * with_update and with_projection say which others the action has.
+ * parameters in their place.  with_update and with_projection say which
+ * others than ConditionExpression the action has.
  */
 static void
-request_expressions(Jsonb *request, bool with_update, bool with_projection,
+request_expressions(const JsonNode *request, bool with_update, bool with_projection,
 					RequestExpressions *out)
 {
-	char	   *condition = request_string(request, "ConditionExpression", "conditionExpression", false);
-	char	   *update = with_update ?
-		request_string(request, "UpdateExpression", "updateExpression", false) : NULL;
-	char	   *projection = with_projection ?
-		request_string(request, "ProjectionExpression", "projectionExpression", false) : NULL;
-	Jsonb	   *names = optional_object(request, "ExpressionAttributeNames");
-	Jsonb	   *values = optional_object(request, "ExpressionAttributeValues");
-	Jsonb	   *expected = with_projection ? NULL : optional_object(request, "Expected");
-	Jsonb	   *attribute_updates = with_update ? optional_object(request, "AttributeUpdates") : NULL;
-	JsonbValue *attributes_to_get = with_projection ? request_member(request, "AttributesToGet") : NULL;
-	char	   *conditional_operator = with_projection ? NULL :
+	const char *condition = with_projection ? NULL : request_expression(request, "ConditionExpression");
+	const char *update = with_update ? request_expression(request, "UpdateExpression") : NULL;
+	const char *projection = with_projection ? request_expression(request, "ProjectionExpression") : NULL;
+	const JsonNode *names = request_object(request, "ExpressionAttributeNames");
+	const JsonNode *values = request_object(request, "ExpressionAttributeValues");
+	const JsonNode *expected = with_projection ? NULL : request_object(request, "Expected");
+	const JsonNode *attribute_updates = with_update ? request_object(request, "AttributeUpdates") : NULL;
+	const JsonNode *attributes_to_get = with_projection ? request_array(request, "AttributesToGet") : NULL;
+	const char *conditional_operator = with_projection ? NULL :
 		request_string(request, "ConditionalOperator", "conditionalOperator", false);
 	const char *legacy[4];
 	const char *modern[3];
@@ -189,13 +174,12 @@ request_expressions(Jsonb *request, bool with_update, bool with_projection,
 
 	if (expected)
 		out->condition = expr_legacy_expected(expected, conditional_operator);
-	else if (conditional_operator && !with_projection)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+	else if (!with_projection)
+		expr_legacy_check_conditional_operator(conditional_operator, NULL);
 	if (attribute_updates)
 		out->update = expr_legacy_attribute_updates(attribute_updates);
 	if (attributes_to_get)
-		out->projection = expr_legacy_attributes_to_get(request_sub_jsonb(attributes_to_get));
+		out->projection = expr_legacy_attributes_to_get(attributes_to_get);
 }
 
 /* ------------------------------------------------------------------------
@@ -213,68 +197,20 @@ capacity_units(int64 size, bool write, bool consistent)
 	return (write || consistent) ? units : units / 2;
 }
 
-static void
-push_key(JsonbParseState **state, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = strlen(key);
-	(void) pushJsonbValue(state, WJB_KEY, &v);
-}
-
 /*
  * A response object: the attributes under member (omitted when NULL or,
  * for writes, empty), and ConsumedCapacity when the request asked for it.
  */
-static Jsonb *
-response(Jsonb *request, const TableInfo *table, const char *member,
-		 struct varlena *attributes, bool omit_empty, double units)
+static void
+write_response(JsonWriter *w, const JsonNode *request, const TableInfo *table, const char *member,
+			   struct varlena *attributes, bool omit_empty, double units)
 {
-	JsonbParseState *state = NULL;
-	char	   *return_capacity = request_string(request, "ReturnConsumedCapacity",
-												 "returnConsumedCapacity", false);
-
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	json_write_object_start(w);
 	if (attributes != NULL &&
 		!(omit_empty && dynamo_container_count(dynamo_value_from_varlena(attributes)) == 0))
-	{
-		push_key(&state, member);
-		(void) dynamo_push_jsonb(&state, dynamo_value_from_varlena(attributes), true);
-	}
-	if (return_capacity != NULL && strcmp(return_capacity, "NONE") != 0)
-	{
-		JsonbValue	v;
-		char	   *units_text = psprintf("%g", units);
-
-		if (strcmp(return_capacity, "TOTAL") != 0 && strcmp(return_capacity, "INDEXES") != 0)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '%s' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
-						 return_capacity);
-		push_key(&state, "ConsumedCapacity");
-		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		push_key(&state, "TableName");
-		v.type = jbvString;
-		v.val.string.val = (char *) table->table_name;
-		v.val.string.len = strlen(table->table_name);
-		(void) pushJsonbValue(&state, WJB_VALUE, &v);
-		push_key(&state, "CapacityUnits");
-		v.type = jbvNumeric;
-		v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(units_text),
-															ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-		(void) pushJsonbValue(&state, WJB_VALUE, &v);
-		if (strcmp(return_capacity, "INDEXES") == 0)
-		{
-			push_key(&state, "Table");
-			(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-			push_key(&state, "CapacityUnits");
-			(void) pushJsonbValue(&state, WJB_VALUE, &v);
-			(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-		}
-		(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		response_item(w, member, attributes);
+	response_consumed_capacity(w, request, table, units);
+	json_write_object_end(w);
 }
 
 /* ------------------------------------------------------------------------
@@ -284,7 +220,7 @@ response(Jsonb *request, const TableInfo *table, const char *member,
 
 /* Parse and validate a PutItem request into its spec. */
 void
-api_parse_put_item(Jsonb *request, PutItemSpec *spec)
+api_parse_put_item(const JsonNode *request, PutItemSpec *spec)
 {
 	RequestExpressions expressions;
 
@@ -301,21 +237,21 @@ api_parse_put_item(Jsonb *request, PutItemSpec *spec)
 	spec->return_old_on_failure = request_return_old_on_failure(request);
 }
 
-Jsonb *
-api_put_item(Jsonb *request)
+void
+api_put_item(const JsonNode *request, JsonWriter *w)
 {
 	PutItemSpec spec;
 	WriteResult result;
 
 	api_parse_put_item(request, &spec);
 	ops_put_item(&spec, &result);
-	return response(request, spec.table, "Attributes", result.attributes, true,
+	write_response(w, request, spec.table, "Attributes", result.attributes, true,
 					capacity_units(result.item_size, true, true));
 }
 
 /* Parse and validate a GetItem request into its spec. */
 void
-api_parse_get_item(Jsonb *request, GetItemSpec *spec)
+api_parse_get_item(const JsonNode *request, GetItemSpec *spec)
 {
 	RequestExpressions expressions;
 
@@ -327,8 +263,8 @@ api_parse_get_item(Jsonb *request, GetItemSpec *spec)
 	spec->consistent_read = request_bool(request, "ConsistentRead", false);
 }
 
-Jsonb *
-api_get_item(Jsonb *request)
+void
+api_get_item(const JsonNode *request, JsonWriter *w)
 {
 	GetItemSpec spec;
 	struct varlena *item;
@@ -336,13 +272,13 @@ api_get_item(Jsonb *request)
 
 	api_parse_get_item(request, &spec);
 	item = ops_get_item(&spec, &size);
-	return response(request, spec.table, "Item", item, false,
+	write_response(w, request, spec.table, "Item", item, false,
 					capacity_units(size, false, spec.consistent_read));
 }
 
 /* Parse and validate a DeleteItem request into its spec. */
 void
-api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec)
+api_parse_delete_item(const JsonNode *request, DeleteItemSpec *spec)
 {
 	RequestExpressions expressions;
 
@@ -355,20 +291,20 @@ api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec)
 	spec->return_old_on_failure = request_return_old_on_failure(request);
 }
 
-Jsonb *
-api_delete_item(Jsonb *request)
+void
+api_delete_item(const JsonNode *request, JsonWriter *w)
 {
 	DeleteItemSpec spec;
 	WriteResult result;
 
 	api_parse_delete_item(request, &spec);
 	ops_delete_item(&spec, &result);
-	return response(request, spec.table, "Attributes", result.attributes, true,
+	write_response(w, request, spec.table, "Attributes", result.attributes, true,
 					capacity_units(result.item_size, true, true));
 }
 
-Jsonb *
-api_update_item(Jsonb *request)
+void
+api_update_item(const JsonNode *request, JsonWriter *w)
 {
 	UpdateItemSpec spec;
 	RequestExpressions expressions;
@@ -384,6 +320,6 @@ api_update_item(Jsonb *request)
 	spec.return_old_on_failure = request_return_old_on_failure(request);
 
 	ops_update_item(&spec, &result);
-	return response(request, spec.table, "Attributes", result.attributes, true,
+	write_response(w, request, spec.table, "Attributes", result.attributes, true,
 					capacity_units(result.item_size, true, true));
 }

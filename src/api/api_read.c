@@ -15,41 +15,6 @@
 #include "errors.h"
 #include "ops/ops.h"
 
-static void
-push_key(JsonbParseState **state, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = strlen(key);
-	(void) pushJsonbValue(state, WJB_KEY, &v);
-}
-
-static void
-push_number(JsonbParseState **state, const char *text)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(text),
-														ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-	(void) pushJsonbValue(state, WJB_VALUE, &v);
-}
-
-/* an optional jsonb object member */
-static Jsonb *
-optional_object(Jsonb *request, const char *name)
-{
-	JsonbValue *v = request_member(request, name);
-
-	if (v == NULL)
-		return NULL;
-	if (!request_value_is_object(v))
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	return request_sub_jsonb(v);
-}
-
 /* does a condition name a key attribute (at the top of a path)? */
 static const char *
 key_attribute_in(const ExprNode *node, const TableInfo *table)
@@ -79,17 +44,17 @@ key_attribute_in(const ExprNode *node, const TableInfo *table)
 
 /* ExclusiveStartKey: exactly the table's key attributes */
 static void
-parse_start_key(Jsonb *request, const TableInfo *table, ReadPageSpec *spec)
+parse_start_key(const JsonNode *request, const TableInfo *table, ReadPageSpec *spec)
 {
-	JsonbValue *v = request_member(request, "ExclusiveStartKey");
+	const JsonNode *v = request_member(request, "ExclusiveStartKey");
 	DynamoValue map;
 	uint32		expected = table->sort_key ? 2 : 1;
 
 	if (v == NULL)
 		return;
-	if (!request_value_is_object(v))
+	if (v->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	map = dynamo_value_from_varlena(dynamo_item_from_jsonb(request_sub_jsonb(v)));
+	map = dynamo_value_from_varlena(dynamo_item_from_node(v));
 	if (dynamo_container_count(map) != expected ||
 		!dynamo_map_lookup(map, table->partition_key, strlen(table->partition_key), &spec->start.partition) ||
 		(table->sort_key && !dynamo_map_lookup(map, table->sort_key, strlen(table->sort_key), &spec->start.sort)) ||
@@ -106,10 +71,10 @@ parse_start_key(Jsonb *request, const TableInfo *table, ReadPageSpec *spec)
 
 /* Limit and Select; count_only for Select COUNT */
 static void
-parse_limit_and_select(Jsonb *request, ReadPageSpec *spec)
+parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 {
-	JsonbValue *limit = request_member(request, "Limit");
-	char	   *select = request_string(request, "Select", "select", false);
+	const JsonNode *limit = request_member(request, "Limit");
+	const char *select = request_string(request, "Select", "select", false);
 
 	if (limit != NULL)
 	{
@@ -151,69 +116,46 @@ parse_limit_and_select(Jsonb *request, ReadPageSpec *spec)
 }
 
 /* the response of a page */
-static Jsonb *
-page_response(Jsonb *request, const ReadPageSpec *spec, const ReadPageResult *page)
+static void
+write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, const ReadPageResult *page)
 {
-	JsonbParseState *state = NULL;
 	ListCell   *cell;
-	char	   *return_capacity = request_string(request, "ReturnConsumedCapacity",
-												 "returnConsumedCapacity", false);
 	bool		consistent = request_bool(request, "ConsistentRead", false);
+	double		units = (double) Max((page->bytes_read + 4095) / 4096, 1);
 
-	(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	json_write_object_start(w);
 	if (!spec->count_only)
 	{
-		push_key(&state, "Items");
-		(void) pushJsonbValue(&state, WJB_BEGIN_ARRAY, NULL);
+		json_write_key(w, "Items");
+		json_write_array_start(w);
 		foreach(cell, page->items)
-			(void) dynamo_push_jsonb(&state, dynamo_value_from_varlena(lfirst(cell)), true);
-		(void) pushJsonbValue(&state, WJB_END_ARRAY, NULL);
+			dynamo_append_item_json(json_write_begin_value(w), dynamo_value_from_varlena(lfirst(cell)));
+		json_write_array_end(w);
 	}
-	push_key(&state, "Count");
-	push_number(&state, psprintf(INT64_FORMAT, page->count));
-	push_key(&state, "ScannedCount");
-	push_number(&state, psprintf(INT64_FORMAT, page->scanned_count));
+	json_write_key(w, "Count");
+	json_write_int64(w, page->count);
+	json_write_key(w, "ScannedCount");
+	json_write_int64(w, page->scanned_count);
 	if (page->has_last_key)
-	{
-		push_key(&state, "LastEvaluatedKey");
-		(void) dynamo_push_jsonb(&state, dynamo_value_from_varlena(page->last_key), true);
-	}
-	if (return_capacity != NULL && strcmp(return_capacity, "NONE") != 0)
-	{
-		double		units = (double) Max((page->bytes_read + 4095) / 4096, 1);
-		JsonbValue	v;
-
-		if (!consistent)
-			units /= 2;
-		push_key(&state, "ConsumedCapacity");
-		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		push_key(&state, "TableName");
-		v.type = jbvString;
-		v.val.string.val = spec->table->table_name;
-		v.val.string.len = strlen(spec->table->table_name);
-		(void) pushJsonbValue(&state, WJB_VALUE, &v);
-		push_key(&state, "CapacityUnits");
-		push_number(&state, psprintf("%g", units));
-		(void) pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	}
-	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		response_item(w, "LastEvaluatedKey", page->last_key);
+	response_consumed_capacity(w, request, spec->table, consistent ? units : units / 2);
+	json_write_object_end(w);
 }
 
 /* the expressions shared by Query and Scan, or their legacy parameters */
 static void
-parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
+parse_read_expressions(const JsonNode *request, ReadPageSpec *spec, bool query,
 					   ExprKeySchema *schema)
 {
-	char	   *key_condition = query ?
-		request_string(request, "KeyConditionExpression", "keyConditionExpression", false) : NULL;
-	char	   *filter = request_string(request, "FilterExpression", "filterExpression", false);
-	char	   *projection = request_string(request, "ProjectionExpression", "projectionExpression", false);
-	Jsonb	   *names = optional_object(request, "ExpressionAttributeNames");
-	Jsonb	   *values = optional_object(request, "ExpressionAttributeValues");
-	Jsonb	   *key_conditions = query ? optional_object(request, "KeyConditions") : NULL;
-	Jsonb	   *legacy_filter = optional_object(request, query ? "QueryFilter" : "ScanFilter");
-	JsonbValue *attributes_to_get = request_member(request, "AttributesToGet");
-	char	   *conditional_operator = request_string(request, "ConditionalOperator", "conditionalOperator", false);
+	const char *key_condition = query ? request_expression(request, "KeyConditionExpression") : NULL;
+	const char *filter = request_expression(request, "FilterExpression");
+	const char *projection = request_expression(request, "ProjectionExpression");
+	const JsonNode *names = request_object(request, "ExpressionAttributeNames");
+	const JsonNode *values = request_object(request, "ExpressionAttributeValues");
+	const JsonNode *key_conditions = query ? request_object(request, "KeyConditions") : NULL;
+	const JsonNode *legacy_filter = request_object(request, query ? "QueryFilter" : "ScanFilter");
+	const JsonNode *attributes_to_get = request_array(request, "AttributesToGet");
+	const char *conditional_operator = request_string(request, "ConditionalOperator", "conditionalOperator", false);
 	const char *legacy[4];
 	const char *modern[3];
 	int			nlegacy = 0,
@@ -240,6 +182,8 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 							   (filter != NULL) + (key_condition != NULL),
 							   query ? "FilterExpression and KeyConditionExpression are null" :
 							   "FilterExpression is null");
+	if (legacy_filter == NULL)
+		expr_legacy_check_conditional_operator(conditional_operator, NULL);
 	if (query && key_condition == NULL && key_conditions == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
@@ -259,7 +203,7 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 		spec->filter = expr_legacy_filter(legacy_filter, conditional_operator,
 										  query ? "queryFilter" : "scanFilter");
 	if (attributes_to_get)
-		spec->projection = expr_legacy_attributes_to_get(request_sub_jsonb(attributes_to_get));
+		spec->projection = expr_legacy_attributes_to_get(attributes_to_get);
 
 	if (query && spec->filter != NULL)
 	{
@@ -274,10 +218,10 @@ parse_read_expressions(Jsonb *request, ReadPageSpec *spec, bool query,
 
 /* the table of a read request; indexes are not supported yet */
 static TableInfo *
-read_table(Jsonb *request)
+read_table(const JsonNode *request)
 {
-	char	   *name = request_string(request, "TableName", "tableName", true);
-	char	   *index = request_string(request, "IndexName", "indexName", false);
+	const char *name = request_string(request, "TableName", "tableName", true);
+	const char *index = request_string(request, "IndexName", "indexName", false);
 	TableInfo  *table = request_table_named(name);
 
 	if (index != NULL)
@@ -286,8 +230,8 @@ read_table(Jsonb *request)
 }
 
 /* Query */
-Jsonb *
-api_query(Jsonb *request)
+void
+api_query(const JsonNode *request, JsonWriter *w)
 {
 	ReadPageSpec spec;
 	ReadPageResult page;
@@ -307,17 +251,17 @@ api_query(Jsonb *request)
 	parse_start_key(request, spec.table, &spec);
 
 	ops_read_page(&spec, &page);
-	return page_response(request, &spec, &page);
+	write_page(w, request, &spec, &page);
 }
 
 /* Scan */
-Jsonb *
-api_scan(Jsonb *request)
+void
+api_scan(const JsonNode *request, JsonWriter *w)
 {
 	ReadPageSpec spec;
 	ReadPageResult page;
-	JsonbValue *segment = request_member(request, "Segment");
-	JsonbValue *total = request_member(request, "TotalSegments");
+	const JsonNode *segment = request_member(request, "Segment");
+	const JsonNode *total = request_member(request, "TotalSegments");
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table = read_table(request);
@@ -355,5 +299,5 @@ api_scan(Jsonb *request)
 	parse_start_key(request, spec.table, &spec);
 
 	ops_read_page(&spec, &page);
-	return page_response(request, &spec, &page);
+	write_page(w, request, &spec, &page);
 }

@@ -1,51 +1,40 @@
 /*-------------------------------------------------------------------------
  *
  * api_request.c
- *	  Reading the members of a DynamoDB JSON request, with DynamoDB's errors
- *	  for missing members and members of the wrong JSON type.
+ *	  Reading the members of a DynamoDB JSON request (a JsonNode tree of the
+ *	  extension's own reader), with DynamoDB's errors for missing members and
+ *	  members of the wrong JSON type.
  *
  * A member set to JSON null counts as absent, as DynamoDB's parser treats
  * it.  Parameter names in messages are DynamoDB's lowerCamelCase paths
- * ('tableName', 'keySchema.1.member.attributeName').
+ * ('tableName', 'keySchema.1.member.attributeName').  Nothing here assumes
+ * a member exists: every reader returns NULL (or the default) for an absent
+ * one, and callers check.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "utils/builtins.h"
-#include "utils/numeric.h"
-
 #include "api/api.h"
 #include "errors.h"
 
-/* a member of an object, or NULL when absent or JSON null */
-JsonbValue *
-request_object_member(JsonbContainer *object, const char *name)
+/* a member of the request object: present and not null, or NULL */
+const JsonNode *
+request_member(const JsonNode *request, const char *name)
 {
-	JsonbValue *v = getKeyJsonValueFromContainer(object, name, strlen(name), NULL);
-
-	return (v == NULL || v->type == jbvNull) ? NULL : v;
-}
-
-/* a member of the request object */
-JsonbValue *
-request_member(Jsonb *request, const char *name)
-{
-	if (!JB_ROOT_IS_OBJECT(request))
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
-	return request_object_member(&request->root, name);
+	return json_member_present(request, name);
 }
 
 bool
-request_value_is_object(const JsonbValue *value)
+request_is_object(const JsonNode *value)
 {
-	return value != NULL && value->type == jbvBinary && JsonContainerIsObject(value->val.binary.data);
+	return value != NULL && value->kind == JSON_OBJECT;
 }
 
 bool
-request_value_is_array(const JsonbValue *value)
+request_is_array(const JsonNode *value)
 {
-	return value != NULL && value->type == jbvBinary && JsonContainerIsArray(value->val.binary.data);
+	return value != NULL && value->kind == JSON_ARRAY;
 }
 
 /* DynamoDB's error for a required parameter that is missing */
@@ -57,28 +46,44 @@ request_missing(const char *parameter)
 				 parameter);
 }
 
-/* the string a JSON value holds; SerializationException for other types */
-char *
-request_string_in(JsonbValue *value)
+/* "NUMBER_VALUE" or "DECIMAL_VALUE": how DynamoDB's parser names a JSON number */
+const char *
+request_number_token(const JsonNode *value)
 {
-	if (value->type == jbvString)
-		return pnstrdup(value->val.string.val, value->val.string.len);
-	if (value->type == jbvNumeric)
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "NUMBER_VALUE cannot be converted to String");
-	if (value->type == jbvBool)
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
-					 value->val.boolean ? "TRUE_VALUE" : "FALSE_VALUE");
-	if (request_value_is_array(value))
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unrecognized collection type class java.lang.String");
+	return strpbrk(value->u.text, ".eE") ? "DECIMAL_VALUE" : "NUMBER_VALUE";
+}
+
+/* the string a JSON value holds; SerializationException for other kinds */
+const char *
+request_string_in(const JsonNode *value)
+{
+	switch (value->kind)
+	{
+		case JSON_STRING:
+			return value->u.text;
+		case JSON_NUMBER:
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
+						 request_number_token(value));
+			break;
+		case JSON_BOOL:
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
+						 value->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE");
+			break;
+		case JSON_ARRAY:
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unrecognized collection type class java.lang.String");
+			break;
+		default:
+			break;
+	}
 	dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
 	return NULL;
 }
 
 /* a string member; NULL when absent and not required */
-char *
-request_string(Jsonb *request, const char *name, const char *parameter, bool required)
+const char *
+request_string(const JsonNode *request, const char *name, const char *parameter, bool required)
 {
-	JsonbValue *v = request_member(request, name);
+	const JsonNode *v = request_member(request, name);
 
 	if (v == NULL)
 	{
@@ -89,33 +94,90 @@ request_string(Jsonb *request, const char *name, const char *parameter, bool req
 	return request_string_in(v);
 }
 
+/*
+ * An expression member: a string that is handed to the expression parsers as
+ * a C string, so a U+0000 inside it is the syntax error it would be in
+ * DynamoDB's lexer rather than a silent end of the text.
+ */
+const char *
+request_expression(const JsonNode *request, const char *name)
+{
+	const JsonNode *v = request_member(request, name);
+	const char *text;
+
+	if (v == NULL)
+		return NULL;
+	text = request_string_in(v);
+	if (strlen(text) != v->count)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Invalid %s: Syntax error; token: \"\\u0000\", near: \"%s\"", name, text);
+	return text;
+}
+
 /* a boolean member */
 bool
-request_bool(Jsonb *request, const char *name, bool default_value)
+request_bool(const JsonNode *request, const char *name, bool default_value)
 {
-	JsonbValue *v = request_member(request, name);
+	const JsonNode *v = request_member(request, name);
 
 	if (v == NULL)
 		return default_value;
-	if (v->type != jbvBool)
+	if (v->kind != JSON_BOOL)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
-	return v->val.boolean;
+	return v->u.boolean;
 }
 
-/* an integer JSON number */
+/*
+ * An integer JSON number.  A number with a fraction or an exponent, or one
+ * beyond a Java long, is the SerializationException DynamoDB's parser gives.
+ */
 int64
-request_integer(JsonbValue *value)
+request_integer(const JsonNode *value)
 {
-	if (value->type != jbvNumeric)
+	const char *p;
+	int64		result = 0;
+	bool		negative = false;
+
+	if (value->kind != JSON_NUMBER)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
-	return DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(value->val.numeric)));
+	p = value->u.text;
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	for (; *p; p++)
+	{
+		if (*p < '0' || *p > '9')
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "DECIMAL_VALUE cannot be converted to Integer");
+		if (result > (PG_INT64_MAX - (*p - '0')) / 10)
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Numeric value (%s) out of range of long",
+						 value->u.text);
+		result = result * 10 + (*p - '0');
+	}
+	return negative ? -result : result;
 }
 
-/* a container member as a jsonb datum of its own */
-Jsonb *
-request_sub_jsonb(JsonbValue *value)
+/* an optional object member; SerializationException for another kind */
+const JsonNode *
+request_object(const JsonNode *request, const char *name)
 {
-	return JsonbValueToJsonb(value);
+	const JsonNode *v = request_member(request, name);
+
+	if (v != NULL && v->kind != JSON_OBJECT)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	return v;
+}
+
+/* an optional array member; SerializationException for another kind */
+const JsonNode *
+request_array(const JsonNode *request, const char *name)
+{
+	const JsonNode *v = request_member(request, name);
+
+	if (v != NULL && v->kind != JSON_ARRAY)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	return v;
 }
 
 /* DynamoDB's checks on a table name parameter */
@@ -153,7 +215,40 @@ request_table_named(const char *table_name)
 
 /* The table a request's TableName member names. */
 TableInfo *
-request_table(Jsonb *request)
+request_table(const JsonNode *request)
 {
 	return request_table_named(request_string(request, "TableName", "tableName", true));
+}
+
+/* A request object made of the given members (batches build their parts). */
+JsonNode *
+request_build(JsonMember *members, uint32 count)
+{
+	JsonNode   *node = palloc(sizeof(JsonNode));
+
+	node->kind = JSON_OBJECT;
+	node->count = count;
+	node->u.members = members;
+	return node;
+}
+
+/* a member of a request being built */
+void
+request_build_member(JsonMember *member, const char *name, const JsonNode *value)
+{
+	member->name = name;
+	member->namelen = strlen(name);
+	member->value = *value;
+}
+
+/* a string node (for requests being built) */
+JsonNode
+request_string_node(const char *text, uint32 len)
+{
+	JsonNode	node;
+
+	node.kind = JSON_STRING;
+	node.count = len;
+	node.u.text = text;
+	return node;
 }

@@ -11,11 +11,12 @@
 #define DYNAMO_API_SPECS_H
 
 #include "ops/ops.h"
+#include "value/json_node.h"
 
 /* api_items.c */
 extern void api_key_from_map(const TableInfo *table, DynamoValue map, ItemKey *key);
-extern void api_parse_put_item(Jsonb *request, PutItemSpec *spec);
-extern void api_parse_get_item(Jsonb *request, GetItemSpec *spec);
-extern void api_parse_delete_item(Jsonb *request, DeleteItemSpec *spec);
+extern void api_parse_put_item(const JsonNode *request, PutItemSpec *spec);
+extern void api_parse_get_item(const JsonNode *request, GetItemSpec *spec);
+extern void api_parse_delete_item(const JsonNode *request, DeleteItemSpec *spec);
 
 #endif							/* DYNAMO_API_SPECS_H */

@@ -89,7 +89,8 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 		cache->texts[i] = expr_copy_datum(texts[i]);
 	cache->names = expr_copy_datum(names);
 	cache->values = expr_copy_datum(values);
-	params = expr_params_create(cache->names, cache->values);
+	params = expr_params_create(cache->names ? json_from_jsonb(cache->names) : NULL,
+								cache->values ? json_from_jsonb(cache->values) : NULL);
 	if (cache->texts[TEXT_UPDATE])
 		cache->update = expr_parse_update(text_to_cstring(cache->texts[TEXT_UPDATE]), params);
 	if (cache->texts[TEXT_CONDITION])

@@ -21,40 +21,29 @@
 
 typedef struct Definition
 {
-	char	   *name;
-	char	   *type;
+	const char *name;
+	const char *type;
 } Definition;
 
 /* the elements of an array member, or a DynamoDB error */
-static JsonbValue *
-array_elements(JsonbValue *array, int *count)
+static const JsonNode *
+array_elements(const JsonNode *array, int *count)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
-	JsonbValue *elements;
-	int			n = 0;
-
-	if (!request_value_is_array(array))
+	if (!request_is_array(array))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	elements = palloc(sizeof(JsonbValue) * Max(JsonContainerSize(array->val.binary.data), 1));
-	it = JsonbIteratorInit(array->val.binary.data);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		if (token == WJB_ELEM)
-			elements[n++] = v;
-	*count = n;
-	return elements;
+	*count = (int) array->count;
+	return array->u.elements;
 }
 
 /* a string member of an element object */
-static char *
-element_string(JsonbValue *element, const char *name, const char *parameter)
+static const char *
+element_string(const JsonNode *element, const char *name, const char *parameter)
 {
-	JsonbValue *v;
+	const JsonNode *v;
 
-	if (!request_value_is_object(element))
+	if (!request_is_object(element))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	v = request_object_member(element->val.binary.data, name);
+	v = request_member(element, name);
 	if (v == NULL)
 		request_missing(parameter);
 	return request_string_in(v);
@@ -68,15 +57,15 @@ attribute_type_of(const char *type)
 
 /* ReadCapacityUnits / WriteCapacityUnits of a ProvisionedThroughput member */
 static void
-parse_throughput(JsonbValue *throughput, int64 *read, int64 *write)
+parse_throughput(const JsonNode *throughput, int64 *read, int64 *write)
 {
-	JsonbValue *r,
+	const JsonNode *r,
 			   *w;
 
-	if (!request_value_is_object(throughput))
+	if (!request_is_object(throughput))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	r = request_object_member(throughput->val.binary.data, "ReadCapacityUnits");
-	w = request_object_member(throughput->val.binary.data, "WriteCapacityUnits");
+	r = request_member(throughput, "ReadCapacityUnits");
+	w = request_member(throughput, "WriteCapacityUnits");
 	if (r == NULL)
 		request_missing("provisionedThroughput.readCapacityUnits");
 	if (w == NULL)
@@ -108,17 +97,17 @@ parse_billing_mode(const char *mode)
 }
 
 /* CreateTable */
-Jsonb *
-api_create_table(Jsonb *request)
+void
+api_create_table(const JsonNode *request, JsonWriter *w)
 {
 	CreateTableSpec spec;
-	JsonbValue *key_schema = request_member(request, "KeySchema");
-	JsonbValue *definitions = request_member(request, "AttributeDefinitions");
-	JsonbValue *throughput = request_member(request, "ProvisionedThroughput");
-	JsonbValue *options = request_member(request, "DynamoOptions");
-	char	   *billing_mode = request_string(request, "BillingMode", "billingMode", false);
-	JsonbValue *keys;
-	JsonbValue *defs;
+	const JsonNode *key_schema = request_member(request, "KeySchema");
+	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
+	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
+	const JsonNode *options = request_member(request, "DynamoOptions");
+	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
+	const JsonNode *keys;
+	const JsonNode *defs;
 	Definition *parsed;
 	int			nkeys,
 				ndefs,
@@ -126,7 +115,7 @@ api_create_table(Jsonb *request)
 				j;
 
 	memset(&spec, 0, sizeof(spec));
-	spec.table_name = request_string(request, "TableName", "tableName", true);
+	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
 	request_table_name_check(spec.table_name, "tableName");
 	if (key_schema == NULL)
 		request_missing("keySchema");
@@ -164,9 +153,9 @@ api_create_table(Jsonb *request)
 
 	for (i = 0; i < nkeys; i++)
 	{
-		char	   *name = element_string(&keys[i], "AttributeName",
+		const char *name = element_string(&keys[i], "AttributeName",
 										  psprintf("keySchema.%d.member.attributeName", i + 1));
-		char	   *type = element_string(&keys[i], "KeyType",
+		const char *type = element_string(&keys[i], "KeyType",
 										  psprintf("keySchema.%d.member.keyType", i + 1));
 		KeyAttribute *key = (i == 0) ? &spec.partition_key : &spec.sort_key;
 		bool		defined = false;
@@ -186,7 +175,7 @@ api_create_table(Jsonb *request)
 		if (i == 1 && strcmp(name, spec.partition_key.name) == 0)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Both the Hash Key and the Range Key element in the KeySchema have the same name");
-		key->name = name;
+		key->name = (char *) name;
 		for (j = 0; j < ndefs; j++)
 			if (strcmp(parsed[j].name, name) == 0)
 			{
@@ -213,7 +202,7 @@ api_create_table(Jsonb *request)
 	if (ndefs != nkeys)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 INVALID_PREFIX "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
-	spec.attribute_definitions = request_sub_jsonb(definitions);
+	spec.attribute_definitions = json_node_to_jsonb(definitions);
 
 	spec.pay_per_request = billing_mode ? parse_billing_mode(billing_mode) : false;
 	if (spec.pay_per_request && throughput != NULL)
@@ -230,13 +219,13 @@ api_create_table(Jsonb *request)
 	spec.partition_count = dynamo_default_partitions;
 	if (options != NULL)
 	{
-		JsonbValue *partitions;
-		JsonbValue *version;
+		const JsonNode *partitions;
+		const JsonNode *version;
 
-		if (!request_value_is_object(options))
+		if (!request_is_object(options))
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		partitions = request_object_member(options->val.binary.data, "Partitions");
-		version = request_object_member(options->val.binary.data, "VersionAttribute");
+		partitions = request_member(options, "Partitions");
+		version = request_member(options, "VersionAttribute");
 		if (partitions != NULL)
 		{
 			int64		n = request_integer(partitions);
@@ -247,7 +236,7 @@ api_create_table(Jsonb *request)
 			spec.partition_count = (int) n;
 		}
 		if (version != NULL)
-			spec.version_attribute = request_string_in(version);
+			spec.version_attribute = (char *) request_string_in(version);
 	}
 
 	catalog_create_table(&spec);
@@ -255,35 +244,30 @@ api_create_table(Jsonb *request)
 		/* {"TableDescription": ...}: the description DescribeTable gives */
 		Jsonb	   *described = catalog_describe_table(spec.table_name);
 		JsonbValue *table = getKeyJsonValueFromContainer(&described->root, "Table", 5, NULL);
-		JsonbParseState *state = NULL;
-		JsonbValue	key;
 
-		(void) pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-		key.type = jbvString;
-		key.val.string.val = "TableDescription";
-		key.val.string.len = strlen("TableDescription");
-		(void) pushJsonbValue(&state, WJB_KEY, &key);
-		(void) pushJsonbValue(&state, WJB_VALUE, table);
-		return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		json_write_object_start(w);
+		json_write_key(w, "TableDescription");
+		response_jsonb(w, JsonbValueToJsonb(table));
+		json_write_object_end(w);
 	}
 }
 
 /* DescribeTable */
-Jsonb *
-api_describe_table(Jsonb *request)
+void
+api_describe_table(const JsonNode *request, JsonWriter *w)
 {
-	char	   *table_name = request_string(request, "TableName", "tableName", true);
+	const char *table_name = request_string(request, "TableName", "tableName", true);
 
 	request_table_name_check(table_name, "tableName");
-	return catalog_describe_table(table_name);
+	response_jsonb(w, catalog_describe_table(table_name));
 }
 
 /* ListTables */
-Jsonb *
-api_list_tables(Jsonb *request)
+void
+api_list_tables(const JsonNode *request, JsonWriter *w)
 {
-	char	   *start = request_string(request, "ExclusiveStartTableName", "exclusiveStartTableName", false);
-	JsonbValue *limit_value = request_member(request, "Limit");
+	const char *start = request_string(request, "ExclusiveStartTableName", "exclusiveStartTableName", false);
+	const JsonNode *limit_value = request_member(request, "Limit");
 	int64		limit = 100;
 
 	if (start != NULL)
@@ -300,19 +284,19 @@ api_list_tables(Jsonb *request)
 						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
 						 limit);
 	}
-	return catalog_list_tables(start, (int) limit);
+	response_jsonb(w, catalog_list_tables(start, (int) limit));
 }
 
 /* UpdateTable: billing mode and provisioned throughput */
-Jsonb *
-api_update_table(Jsonb *request)
+void
+api_update_table(const JsonNode *request, JsonWriter *w)
 {
 	UpdateTableSpec spec;
-	char	   *billing_mode = request_string(request, "BillingMode", "billingMode", false);
-	JsonbValue *throughput = request_member(request, "ProvisionedThroughput");
+	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
+	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
 
 	memset(&spec, 0, sizeof(spec));
-	spec.table_name = request_string(request, "TableName", "tableName", true);
+	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
 	request_table_name_check(spec.table_name, "tableName");
 	if (billing_mode != NULL)
 	{
@@ -332,15 +316,15 @@ api_update_table(Jsonb *request)
 		request_member(request, "StreamSpecification") == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
-	return catalog_update_table(&spec);
+	response_jsonb(w, catalog_update_table(&spec));
 }
 
 /* DeleteTable */
-Jsonb *
-api_delete_table(Jsonb *request)
+void
+api_delete_table(const JsonNode *request, JsonWriter *w)
 {
-	char	   *table_name = request_string(request, "TableName", "tableName", true);
+	const char *table_name = request_string(request, "TableName", "tableName", true);
 
 	request_table_name_check(table_name, "tableName");
-	return catalog_delete_table(table_name);
+	response_jsonb(w, catalog_delete_table(table_name));
 }

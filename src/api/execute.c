@@ -1,11 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * execute.c
- *	  dynamo.execute(action text, request jsonb) returns jsonb: one entry for
- *	  every DynamoDB action, with DynamoDB's request and response JSON.
+ *	  The action table and the one way a request runs, whichever door it
+ *	  came through: dynamo.execute(action, request) in SQL (jsonb or text)
+ *	  dynamo.execute_text(action, request text), and the wire endpoint.
  *
  * Errors are raised with the exception's SQLSTATE and DynamoDB's message
  * (src/errors.h); the wire endpoint turns them into DynamoDB's error JSON.
+ * dynamo.execute_text reads and writes JSON with the
+ * extension's own reader and writer, so strings jsonb cannot hold (U+0000)
+ * go through it unchanged, as they do through the endpoint.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,6 +33,8 @@ static const struct
 	{"CreateTable", api_create_table},
 	{"DeleteItem", api_delete_item},
 	{"DeleteTable", api_delete_table},
+	{"DescribeEndpoints", api_describe_endpoints},
+	{"DescribeLimits", api_describe_limits},
 	{"DescribeTable", api_describe_table},
 	{"GetItem", api_get_item},
 	{"ListTables", api_list_tables},
@@ -51,26 +57,83 @@ api_find_action(const char *action)
 	return NULL;
 }
 
-PG_FUNCTION_INFO_V1(dynamo_execute);
-
-/* dynamo.execute(action, request): DynamoDB's response to a request */
-Datum
-dynamo_execute(PG_FUNCTION_ARGS)
+/*
+ * Run one request of an action: the request must be a JSON object, valid
+ * for the action's input shape in DynamoDB's service model; the response
+ * object is appended to response.
+ */
+void
+api_run_action(const char *action, ActionHandler handler, const JsonNode *request,
+			   StringInfo response)
 {
-	char	   *action;
-	Jsonb	   *request;
+	JsonWriter	writer;
+
+	if (request == NULL || request->kind != JSON_OBJECT)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+	api_validate_request(action, request);
+	json_writer_init(&writer, response);
+	handler(request, &writer);
+}
+
+/* the handler of the action argument, or DynamoDB's error */
+static ActionHandler
+action_argument(FunctionCallInfo fcinfo, char **action)
+{
 	ActionHandler handler;
 
 	if (PG_ARGISNULL(0))
 		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: null");
-	action = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	request = PG_ARGISNULL(1) ? NULL : PG_GETARG_JSONB_P(1);
-	if (request == NULL || !JB_ROOT_IS_OBJECT(request))
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
-
-	handler = api_find_action(action);
+	*action = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	handler = api_find_action(*action);
 	if (handler == NULL)
-		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", action);
-	api_validate_request(action, json_from_jsonb(request));
-	PG_RETURN_JSONB_P(handler(request));
+		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: %s", *action);
+	return handler;
+}
+
+PG_FUNCTION_INFO_V1(dynamo_execute);
+PG_FUNCTION_INFO_V1(dynamo_execute_text);
+
+/* dynamo.execute(action, request jsonb): DynamoDB's response as jsonb */
+Datum
+dynamo_execute(PG_FUNCTION_ARGS)
+{
+	char	   *action;
+	ActionHandler handler;
+	JsonNode   *request;
+	StringInfoData response;
+
+	if (PG_ARGISNULL(0))
+		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: null");
+	if (PG_ARGISNULL(1) || !JB_ROOT_IS_OBJECT(PG_GETARG_JSONB_P(1)))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+	handler = action_argument(fcinfo, &action);
+	request = json_from_jsonb(PG_GETARG_JSONB_P(1));
+	initStringInfo(&response);
+	api_run_action(action, handler, request, &response);
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(response.data)));
+}
+
+/*
+ * dynamo.execute_text(action, request): DynamoDB's response as text, read
+ * and written losslessly (any string DynamoDB accepts, U+0000 included).
+ */
+Datum
+dynamo_execute_text(PG_FUNCTION_ARGS)
+{
+	char	   *action;
+	ActionHandler handler;
+	JsonNode   *request;
+	StringInfoData response;
+	text	   *body;
+
+	if (PG_ARGISNULL(0))
+		dynamo_error(DYNAMO_EXC_UNKNOWN_OPERATION, "Unknown operation: null");
+	if (PG_ARGISNULL(1))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+	handler = action_argument(fcinfo, &action);
+	body = PG_GETARG_TEXT_PP(1);
+	request = json_parse(VARDATA_ANY(body), VARSIZE_ANY_EXHDR(body));
+	initStringInfo(&response);
+	api_run_action(action, handler, request, &response);
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(response.data, response.len));
 }

@@ -15,7 +15,11 @@
 #include "catalog/catalog.h"
 #include "errors.h"
 
-/* Change a table's billing mode and throughput; {"TableDescription": ...}. */
+/*
+ * Change a table's billing mode and throughput; {"TableDescription": ...}.
+ * A switch to PAY_PER_REQUEST records its time, which the description
+ * reports as BillingModeSummary.LastUpdateToPayPerRequestDateTime.
+ */
 Jsonb *
 catalog_update_table(const UpdateTableSpec *spec)
 {
@@ -40,6 +44,8 @@ catalog_update_table(const UpdateTableSpec *spec)
 	SPI_connect();
 	if (SPI_execute_with_args("UPDATE dynamo.tables t SET "
 							  "  billing_mode = coalesce($2, billing_mode),"
+							  "  last_pay_per_request_time = CASE WHEN $2 = 'PAY_PER_REQUEST' AND billing_mode <> $2"
+							  "                                   THEN now() ELSE last_pay_per_request_time END,"
 							  "  read_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
 							  "                             ELSE coalesce($3, read_capacity_units) END,"
 							  "  write_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
@@ -54,7 +60,11 @@ catalog_update_table(const UpdateTableSpec *spec)
 	return result;
 }
 
-/* Drop a table and its items; {"TableDescription": ... "DELETING"}. */
+/*
+ * Drop a table and its items; {"TableDescription": ...}, in DeleteTable's
+ * shape: TableStatus DELETING, and without the members DynamoDB leaves out
+ * there (see dynamo.table_description).
+ */
 Jsonb *
 catalog_delete_table(const char *table_name)
 {

@@ -35,12 +35,12 @@
 
 #include "postgres.h"
 
-#include "utils/jsonb.h"
-
+#include "value/json_node.h"
 #include "value/value.h"
 
 #define EXPR_MAX_LENGTH			4096	/* bytes per expression */
 #define EXPR_MAX_IN_OPERANDS	100
+#define EXPR_MAX_OPERATORS		300 /* operators and functions per request */
 #define EXPR_MAX_PATH_DEPTH		DYNAMO_MAX_NESTING_DEPTH
 
 /* which parameter an expression came in: it names the expression in errors */
@@ -159,6 +159,8 @@ typedef struct ExprParams
 	DynamoValue values;			/* an M of ":v" -> value; len 0 when none */
 	bool		has_values;
 	bool	   *values_used;	/* by entry index of values */
+	int			operators;		/* operators and functions parsed so far in
+								 * the request's expressions */
 } ExprParams;
 
 /* a key schema, for key conditions and for updates that must not touch keys */
@@ -183,7 +185,8 @@ typedef struct ExprKeyRange
 } ExprKeyRange;
 
 /* expr_params.c */
-extern ExprParams *expr_params_create(Jsonb *names, Jsonb *values);
+extern ExprParams *expr_params_create(const JsonNode *names, const JsonNode *values);
+extern const JsonMember **expr_json_members(const JsonNode *object, int *count);
 extern const ExprNameEntry *expr_params_name(ExprParams *params,
 											 const char *placeholder, uint32 len);
 extern bool expr_params_value(ExprParams *params, const char *placeholder, uint32 len,
@@ -208,12 +211,14 @@ extern void expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprK
 extern bool expr_is_reserved_word(const char *word, int len);
 
 /* expr_legacy.c: the parameters from before expressions, into the same AST */
-extern ExprNode *expr_legacy_expected(Jsonb *expected, const char *conditional_operator);
-extern ExprNode *expr_legacy_filter(Jsonb *conditions, const char *conditional_operator,
+extern ExprNode *expr_legacy_expected(const JsonNode *expected, const char *conditional_operator);
+extern ExprNode *expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator,
 									const char *parameter);
-extern ExprUpdate *expr_legacy_attribute_updates(Jsonb *attribute_updates);
-extern ExprProjection *expr_legacy_attributes_to_get(Jsonb *attributes_to_get);
-extern void expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema,
+extern void expr_legacy_check_conditional_operator(const char *conditional_operator,
+												   const JsonNode *conditions);
+extern ExprUpdate *expr_legacy_attribute_updates(const JsonNode *attribute_updates);
+extern ExprProjection *expr_legacy_attributes_to_get(const JsonNode *attributes_to_get);
+extern void expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema,
 								  ExprKeyRange *range);
 extern void expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
 								 const char *const *expression_present, int nexpression);
@@ -238,6 +243,7 @@ typedef struct ExprUpdateResult
 extern void expr_apply_update(ExprUpdate *update, DynamoValue item,
 							  const ExprKeySchema *schema, bool want_updated,
 							  ExprUpdateResult *result);
+extern bool expr_update_only_removes(const ExprUpdate *update);
 
 /* expr_project.c */
 extern struct varlena *expr_project(ExprProjection *projection, DynamoValue item);

@@ -10,6 +10,9 @@
  * expression, ExpressionAttributeNames and ExpressionAttributeValues), and
  * reused while they stay the same.
  *
+ * Arguments arrive as jsonb and are read as the extension's JSON tree
+ * (json_from_jsonb), as the request layer reads them.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -92,7 +95,8 @@ cached_expression(FunctionCallInfo fcinfo, CachedKind kind, int expression_arg,
 	cache->names = expr_copy_datum(names);
 	cache->values = expr_copy_datum(values);
 	source = text_to_cstring(cache->expression);
-	params = expr_params_create(cache->names, cache->values);
+	params = expr_params_create(cache->names ? json_from_jsonb(cache->names) : NULL,
+								cache->values ? json_from_jsonb(cache->values) : NULL);
 	switch (kind)
 	{
 		case CACHED_CONDITION:
@@ -273,8 +277,8 @@ dynamo_key_condition(PG_FUNCTION_ARGS)
 	memset(&schema, 0, sizeof(schema));
 	schema.partition_key = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	schema.sort_key = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	params = expr_params_create(PG_ARGISNULL(3) ? NULL : PG_GETARG_JSONB_P(3),
-								PG_ARGISNULL(4) ? NULL : PG_GETARG_JSONB_P(4));
+	params = expr_params_create(PG_ARGISNULL(3) ? NULL : json_from_jsonb(PG_GETARG_JSONB_P(3)),
+								PG_ARGISNULL(4) ? NULL : json_from_jsonb(PG_GETARG_JSONB_P(4)));
 	expr_key_range(text_to_cstring(PG_GETARG_TEXT_PP(0)), params, &schema, &range);
 	expr_params_check_unused(params);
 	PG_RETURN_JSONB_P(key_range_to_jsonb(&range));
@@ -308,7 +312,7 @@ dynamo_expected_matches(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	condition = expr_legacy_expected(PG_GETARG_JSONB_P(1),
+	condition = expr_legacy_expected(json_from_jsonb(PG_GETARG_JSONB_P(1)),
 									 PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)));
 	PG_RETURN_BOOL(condition == NULL || expr_eval_condition(condition, item_or_empty(fcinfo, 0)));
 }
@@ -321,7 +325,7 @@ dynamo_conditions_match(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	condition = expr_legacy_filter(PG_GETARG_JSONB_P(1),
+	condition = expr_legacy_filter(json_from_jsonb(PG_GETARG_JSONB_P(1)),
 								   PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2)),
 								   "scanFilter");
 	PG_RETURN_BOOL(condition == NULL || expr_eval_condition(condition, ARG_ITEM(0)));
@@ -335,7 +339,7 @@ dynamo_apply_attribute_updates(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	expr_apply_update(expr_legacy_attribute_updates(PG_GETARG_JSONB_P(1)), ARG_ITEM(0),
+	expr_apply_update(expr_legacy_attribute_updates(json_from_jsonb(PG_GETARG_JSONB_P(1))), ARG_ITEM(0),
 					  NULL, false, &result);
 	PG_RETURN_POINTER(result.new_item);
 }
@@ -346,7 +350,7 @@ dynamo_attributes_to_get(PG_FUNCTION_ARGS)
 {
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(expr_project(expr_legacy_attributes_to_get(PG_GETARG_JSONB_P(1)), ARG_ITEM(0)));
+	PG_RETURN_POINTER(expr_project(expr_legacy_attributes_to_get(json_from_jsonb(PG_GETARG_JSONB_P(1))), ARG_ITEM(0)));
 }
 
 /* dynamo.key_conditions(key_conditions, partition_key, sort_key): KeyConditions' key range */
@@ -361,6 +365,6 @@ dynamo_key_conditions(PG_FUNCTION_ARGS)
 	memset(&schema, 0, sizeof(schema));
 	schema.partition_key = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	schema.sort_key = PG_ARGISNULL(2) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(2));
-	expr_legacy_key_range(PG_GETARG_JSONB_P(0), &schema, &range);
+	expr_legacy_key_range(json_from_jsonb(PG_GETARG_JSONB_P(0)), &schema, &range);
 	PG_RETURN_JSONB_P(key_range_to_jsonb(&range));
 }

@@ -373,6 +373,26 @@ path_is_key(const ExprPath *path, const char *key)
 }
 
 /*
+ * Whether every action of update only takes data away (REMOVE, DELETE from a
+ * set; in AttributeUpdates, DELETE with or without a Value).  DynamoDB does
+ * not create a missing item for such an update, since it would write
+ * nothing; an update without any action does create it (the key alone).
+ */
+bool
+expr_update_only_removes(const ExprUpdate *update)
+{
+	int			i;
+
+	if (update == NULL || update->nactions == 0)
+		return false;
+	for (i = 0; i < update->nactions; i++)
+		if (update->actions[i].type != EXPR_UPDATE_REMOVE &&
+			update->actions[i].type != EXPR_UPDATE_DELETE)
+			return false;
+	return true;
+}
+
+/*
  * Apply update to item (an M; the key attributes alone for an item that does
  * not exist yet).  With want_updated, also project the touched paths of the
  * old and new items.

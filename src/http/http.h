@@ -68,7 +68,10 @@ typedef struct HttpResponse
 {
 	int			status;
 	StringInfoData body;
-	bool		json;			/* Content-Type application/x-amz-json-1.0 */
+	StringInfoData headers;		/* more header lines, each ending in CRLF */
+	bool		json;			/* Content-Type application/x-amz-json-1.0; else none */
+	bool		no_crc32;		/* no x-amz-crc32 (a CORS preflight answer) */
+	bool		omit_body;		/* HEAD: the headers of the answer, not its body */
 	bool		close;			/* close the connection after it */
 } HttpResponse;
 
@@ -83,6 +86,16 @@ extern uint32 http_crc32(const char *data, size_t len);
 /* http_handler.c */
 extern void http_handle_request(const HttpRequest *request, HttpResponse *response);
 extern void http_exception_response(HttpResponse *response, DynamoException exception, const char *message);
+
+/* http_cors.c */
+extern bool http_cors_headers(const HttpRequest *request, HttpResponse *response);
+extern void http_cors_preflight(const HttpRequest *request, HttpResponse *response);
+
+/* http_extension.c */
+extern void http_extension_check_at_start(int worker);
+extern bool http_extension_missing(void);
+extern bool http_extension_recheck(void);
+extern void http_extension_missing_response(HttpResponse *response);
 
 /* http_sigv4.c */
 extern Oid	http_authenticate(const HttpRequest *request, char **error_exception, char **error_message);

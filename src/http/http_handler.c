@@ -7,16 +7,21 @@
  *
  * PROTOCOL
  *
- *	 GET /						200, a health line
+ *	 GET / (or HEAD /)			200, DynamoDB's health line (no Content-Type)
  *	 POST / with X-Amz-Target: DynamoDB_20120810.<Action> and Content-Type
  *	 application/x-amz-json-1.0 (or 1.1), a JSON body
  *								200 with the action's response, or 400/500
  *								with {"__type": "<prefix>#<Exception>",
  *								"message": ...}
+ *	 OPTIONS with an Origin		a CORS preflight answer (http_cors.c)
+ *	 anything else				404 <UnknownOperationException/>
  *
- * Every response carries x-amzn-RequestId and x-amz-crc32 (set by the
- * server loop).  An error never leaves a transaction open: the catch block
- * aborts it, and the worker goes on with the next request.
+ * Every response carries x-amzn-RequestId, Date and, but for a preflight,
+ * x-amz-crc32 (set by the server loop); a request with an Origin gets the
+ * CORS headers.  Without the extension in the database, requests get an
+ * InternalServerError that says so (http_extension.c).  An error never
+ * leaves a transaction open: the catch block aborts it, and the worker goes
+ * on with the next request.
  *
  *-------------------------------------------------------------------------
  */
@@ -26,7 +31,6 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/builtins.h"
-#include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -101,9 +105,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		Oid			role;
 		char	   *failed_exception = NULL;
 		char	   *failed_message = NULL;
-		char	   *text;
-		Jsonb	   *body;
-		Jsonb	   *result;
+		JsonNode   *body;
 		bool		authenticated = true;
 
 		GetUserIdAndSecContext(&saved_user, &saved_context);
@@ -130,21 +132,18 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		{
 			SetUserIdAndSecContext(role, saved_context | SECURITY_LOCAL_USERID_CHANGE);
 
-			/* the body: JSON, else DynamoDB's SerializationException */
-			text = pnstrdup(request->body, request->body_len);
-			body = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
-			result = handler(body);
+			/*
+			 * The body, read losslessly by the extension's own JSON reader
+			 * (malformed: SerializationException); the response is written
+			 * straight into the response buffer.
+			 */
+			body = json_parse(request->body, request->body_len);
+			resetStringInfo(&response->body);
+			api_run_action(action, handler, body, &response->body);
+			response->status = 200;
+			response->json = true;
 
 			SetUserIdAndSecContext(saved_user, saved_context);
-			{
-				MemoryContext old = MemoryContextSwitchTo(request_context);
-
-				resetStringInfo(&response->body);
-				(void) JsonbToCString(&response->body, &result->root, VARSIZE(result));
-				response->status = 200;
-				response->json = true;
-				MemoryContextSwitchTo(old);
-			}
 		}
 		PopActiveSnapshot();
 		http_commit_request();
@@ -178,6 +177,8 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		}
 		else if (error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
 			http_exception_response(response, DYNAMO_EXC_ACCESS_DENIED, error->message);
+		else if (http_extension_recheck())
+			http_extension_missing_response(response);
 		else
 		{
 			ereport(LOG,
@@ -190,6 +191,28 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 	pgstat_report_activity(STATE_IDLE, NULL);
 }
 
+/* whether the request's method is method */
+static bool
+method_is(const HttpRequest *request, const char *method)
+{
+	return request->method_len == (int) strlen(method) &&
+		memcmp(request->method, method, request->method_len) == 0;
+}
+
+/*
+ * DynamoDB's answer to a request that is not an operation (a method other
+ * than POST, a path other than / for GET): 404 and an XML body, without a
+ * Content-Type.
+ */
+static void
+not_an_operation(HttpResponse *response)
+{
+	response->status = 404;
+	response->json = false;
+	resetStringInfo(&response->body);
+	appendStringInfoString(&response->body, "<UnknownOperationException/>\n");
+}
+
 /* Answer one request. */
 void
 http_handle_request(const HttpRequest *request, HttpResponse *response)
@@ -198,24 +221,33 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	const HttpHeader *content_type;
 	char	   *action;
 	ActionHandler handler;
+	bool		cross_origin;
 
 	response->status = 200;
 	response->json = false;
 	response->close = !request->keep_alive;
+	cross_origin = http_cors_headers(request, response);
 
-	if (request->method_len == 3 && memcmp(request->method, "GET", 3) == 0)
+	if (method_is(request, "OPTIONS") && cross_origin)
 	{
-		if (request->path_len == 1 && request->path[0] == '/')
-		{
-			appendStringInfo(&response->body, "healthy: dynamodb.%s.amazonaws.com ", dynamo_region);
-			return;
-		}
-		response->status = 404;
+		http_cors_preflight(request, response);
 		return;
 	}
-	if (!(request->method_len == 4 && memcmp(request->method, "POST", 4) == 0))
+	if (method_is(request, "GET") || method_is(request, "HEAD"))
 	{
-		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		response->omit_body = method_is(request, "HEAD");
+		if (!(request->path_len == 1 && request->path[0] == '/'))
+			not_an_operation(response);
+		else if (http_extension_recheck())
+			http_extension_missing_response(response);
+		else
+			/* the health check: the trailing space is DynamoDB's */
+			appendStringInfo(&response->body, "healthy: dynamodb.%s.amazonaws.com ", dynamo_region);
+		return;
+	}
+	if (!method_is(request, "POST"))
+	{
+		not_an_operation(response);
 		return;
 	}
 
@@ -239,6 +271,11 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	if (handler == NULL)
 	{
 		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
+		return;
+	}
+	if (http_extension_missing())
+	{
+		http_extension_missing_response(response);
 		return;
 	}
 	run_action(request, action, handler, response);

@@ -183,6 +183,28 @@ make_request_id(char *out)
 	out[52] = '\0';
 }
 
+/* the Date header's value (RFC 7231's IMF-fixdate), formatted once a second */
+static const char *
+http_date(void)
+{
+	static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	static char formatted[32];
+	static time_t formatted_at = 0;
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	if (now != formatted_at && gmtime_r(&now, &tm) != NULL)
+	{
+		snprintf(formatted, sizeof(formatted), "%s, %02d %s %04d %02d:%02d:%02d GMT",
+				 days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec);
+		formatted_at = now;
+	}
+	return formatted;
+}
+
 /* append a response, status line to body, to a connection's output */
 static void
 append_response(Connection *conn, HttpResponse *response)
@@ -193,17 +215,18 @@ append_response(Connection *conn, HttpResponse *response)
 	appendStringInfo(&conn->output,
 					 "HTTP/1.1 %d %s\r\n"
 					 "x-amzn-RequestId: %s\r\n"
-					 "x-amz-crc32: %u\r\n"
-					 "Content-Type: %s\r\n"
-					 "Content-Length: %d\r\n"
-					 "%s"
-					 "\r\n",
-					 response->status, status_text(response->status), request_id,
-					 http_crc32(response->body.data, response->body.len),
-					 response->json ? "application/x-amz-json-1.0" : "text/plain",
-					 response->body.len,
-					 response->close ? "Connection: close\r\n" : "");
-	appendBinaryStringInfo(&conn->output, response->body.data, response->body.len);
+					 "Date: %s\r\n",
+					 response->status, status_text(response->status), request_id, http_date());
+	if (!response->no_crc32)
+		appendStringInfo(&conn->output, "x-amz-crc32: %u\r\n",
+						 http_crc32(response->body.data, response->body.len));
+	if (response->json)
+		appendStringInfoString(&conn->output, "Content-Type: application/x-amz-json-1.0\r\n");
+	appendBinaryStringInfo(&conn->output, response->headers.data, response->headers.len);
+	appendStringInfo(&conn->output, "Content-Length: %d\r\n%s\r\n",
+					 response->body.len, response->close ? "Connection: close\r\n" : "");
+	if (!response->omit_body)
+		appendBinaryStringInfo(&conn->output, response->body.data, response->body.len);
 	if (response->close)
 		conn->closing = true;
 }
@@ -260,6 +283,7 @@ process_input(Connection *conn)
 		old = MemoryContextSwitchTo(RequestContext);
 		memset(&response, 0, sizeof(response));
 		initStringInfo(&response.body);
+		initStringInfo(&response.headers);
 		if (result == HTTP_PARSE_DONE)
 			http_handle_request(&request, &response);
 		else
@@ -496,10 +520,17 @@ answer_ready(struct pollfd *fds, int rc)
 
 		if (fds[nlisteners + i].revents & (POLLIN | POLLHUP | POLLERR))
 		{
+			/*
+			 * A client that went away may have sent whole requests first
+			 * (and only shut down its side): those are answered.  Part of a
+			 * request is never run: it is dropped with the connection.
+			 */
 			if (!read_connection(conn))
-				conn->closing = conn->gone = true;
+				conn->gone = true;
 			if (conn->input.len > 0)
 				process_input(conn);
+			if (conn->gone)
+				conn->closing = true;
 		}
 	}
 }
@@ -520,6 +551,7 @@ dynamo_http_worker_main(Datum arg)
 	RequestContext = AllocSetContextCreate(TopMemoryContext, "dynamo http request",
 										   ALLOCSET_DEFAULT_SIZES);
 	apply_lock_timeout();
+	http_extension_check_at_start(DatumGetInt32(arg));
 	open_listeners();
 	fds = MemoryContextAlloc(TopMemoryContext, sizeof(struct pollfd) * (MAX_LISTENERS + MAX_CONNECTIONS));
 	elog(LOG, "dynamo endpoint worker %d listening on %s:%d", DatumGetInt32(arg),

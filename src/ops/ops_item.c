@@ -260,7 +260,12 @@ version_claim(const UpdateItemSpec *spec, struct varlena *old, struct varlena *c
 	}
 }
 
-/* UpdateItem: change (or create) the item with a key, if the condition holds. */
+/*
+ * UpdateItem: change (or create) the item with a key, if the condition
+ * holds.  A missing item is created with its key and what the update sets
+ * (the key alone for an update without actions), except by an update that
+ * only removes: that one writes nothing.
+ */
 void
 ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 {
@@ -293,6 +298,17 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		}
 		else
 			new_item = old ? old : storage_key_item(spec->table, &spec->key);
+		if (old == NULL && expr_update_only_removes(spec->update))
+		{
+			/*
+			 * Only removals, and nothing to remove them from: DynamoDB
+			 * creates no item, and returns no attributes whatever
+			 * ReturnValues asks (the update ran on the key alone, so that
+			 * its errors are still raised).
+			 */
+			new_item = NULL;
+			break;
+		}
 		if (spec->table->version_attribute != NULL)
 			new_item = apply_version(spec->table, old, version_claim(spec, old, new_item),
 									 spec->return_old_on_failure);
@@ -313,6 +329,12 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		int64		old_size = dynamo_item_size(as_value(old));
 
 		result->item_size = Max(result->item_size, old_size);
+	}
+	if (new_item == NULL)
+	{
+		/* nothing was written */
+		SPI_finish();
+		return;
 	}
 
 	switch (spec->return_values)

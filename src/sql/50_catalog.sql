@@ -24,11 +24,14 @@ CREATE TABLE dynamo.tables (
         CHECK (billing_mode IN ('PROVISIONED', 'PAY_PER_REQUEST')),
     read_capacity_units bigint,
     write_capacity_units bigint,
+    last_pay_per_request_time timestamptz,       -- when PAY_PER_REQUEST was last set; NULL: never
     partition_count integer NOT NULL CHECK (partition_count BETWEEN 1 AND 1024),
     version_attribute text,                      -- optimistic locking, when set
     creation_time timestamptz NOT NULL DEFAULT now(),
     status text NOT NULL DEFAULT 'ACTIVE',
-    CHECK ((sort_key IS NULL) = (sort_key_type IS NULL))
+    CHECK ((sort_key IS NULL) = (sort_key_type IS NULL)),
+    CONSTRAINT tables_pay_per_request_time
+        CHECK (billing_mode = 'PROVISIONED' OR last_pay_per_request_time IS NOT NULL)
 );
 COMMENT ON TABLE dynamo.tables IS 'one row per DynamoDB table: key schema, billing, and the relation holding its items';
 SELECT pg_catalog.pg_extension_config_dump('dynamo.tables', '');
@@ -37,6 +40,17 @@ SELECT pg_catalog.pg_extension_config_dump('dynamo.tables', '');
 -- ItemCount and TableSizeBytes come from Postgres' statistics (reltuples,
 -- relation sizes), refreshed by VACUUM and ANALYZE, as DynamoDB refreshes
 -- its own about every six hours.
+--
+-- As DynamoDB does, BillingModeSummary appears only once the table has been
+-- PAY_PER_REQUEST (created so, or switched to it): a table that has only
+-- ever been PROVISIONED has none; afterwards it carries the billing mode and
+-- LastUpdateToPayPerRequestDateTime, the time PAY_PER_REQUEST was last set
+-- (the CreationDateTime of a table created so), kept when the table goes
+-- back to PROVISIONED.
+--
+-- With status 'DELETING' it is the description DeleteTable answers, which
+-- leaves out what DynamoDB leaves out there: CreationDateTime, KeySchema,
+-- AttributeDefinitions and DeletionProtectionEnabled (and the index lists).
 CREATE FUNCTION dynamo.table_description(t dynamo.tables, status text DEFAULT NULL)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
     WITH parts AS (
@@ -46,7 +60,10 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
          WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.quote_ident('dynamo_data') || '.' ||
                                                      pg_catalog.quote_ident(t.relation_name))
     )
-    SELECT jsonb_strip_nulls(jsonb_build_object(
+    SELECT d - CASE WHEN status = 'DELETING'
+                    THEN ARRAY['CreationDateTime', 'KeySchema', 'AttributeDefinitions', 'DeletionProtectionEnabled']
+                    ELSE ARRAY[]::text[] END
+      FROM jsonb_strip_nulls(jsonb_build_object(
         'TableName', t.table_name,
         'TableStatus', coalesce(status, t.status),
         'TableId', t.table_id,
@@ -64,8 +81,10 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
             'NumberOfDecreasesToday', 0,
             'ReadCapacityUnits', coalesce(t.read_capacity_units, 0),
             'WriteCapacityUnits', coalesce(t.write_capacity_units, 0)),
-        'BillingModeSummary', jsonb_build_object('BillingMode', t.billing_mode),
+        'BillingModeSummary', CASE WHEN t.last_pay_per_request_time IS NOT NULL THEN jsonb_build_object(
+            'BillingMode', t.billing_mode,
+            'LastUpdateToPayPerRequestDateTime', round(extract(epoch FROM t.last_pay_per_request_time), 3)) END,
         'ItemCount', (SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM parts),
         'TableSizeBytes', (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(oid)), 0) FROM parts),
-        'DeletionProtectionEnabled', false))
+        'DeletionProtectionEnabled', false)) AS d
 $$;

@@ -10,6 +10,14 @@ CREATE FUNCTION dynamo.execute(action text, request jsonb DEFAULT '{}')
 COMMENT ON FUNCTION dynamo.execute(text, jsonb) IS
     'run a DynamoDB action (CreateTable, PutItem, GetItem, ...) on its JSON request; returns its JSON response';
 
+-- execute_text: the same on JSON text, read and written by the extension's
+-- own JSON reader and writer, so strings jsonb cannot hold (U+0000) survive
+CREATE FUNCTION dynamo.execute_text(action text, request text)
+    RETURNS text
+    AS 'MODULE_PATHNAME', 'dynamo_execute_text' LANGUAGE C VOLATILE;
+COMMENT ON FUNCTION dynamo.execute_text(text, text) IS
+    'run a DynamoDB action on its JSON request text; returns its JSON response text (lossless: U+0000 kept)';
+
 -- create_table: a table keyed by a partition key and an optional sort key
 CREATE FUNCTION dynamo.create_table(
     table_name text, partition_key text, partition_key_type text DEFAULT 'S',

@@ -99,7 +99,7 @@ json_member_present(const JsonNode *object, const char *name)
  * and colons; callers say what comes next.  Strings are escaped losslessly
  * (U+0000 as \u0000).
  */
-#define JSON_WRITER_MAX_DEPTH 64
+#define JSON_WRITER_MAX_DEPTH (JSON_MAX_DEPTH + 2)
 
 typedef struct JsonWriter
 {
@@ -125,5 +125,6 @@ extern void json_write_null(JsonWriter *w);
 extern void json_write_raw(JsonWriter *w, const char *json_text);
 extern void json_write_node(JsonWriter *w, const JsonNode *node);
 extern StringInfo json_write_begin_value(JsonWriter *w);
+extern Jsonb *json_node_to_jsonb(const JsonNode *node);
 
 #endif							/* DYNAMO_JSON_NODE_H */

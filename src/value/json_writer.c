@@ -14,6 +14,8 @@
 #include "postgres.h"
 
 #include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
 
 #include "value/json_node.h"
 #include "value/value.h"
@@ -197,4 +199,17 @@ json_write_node(JsonWriter *w, const JsonNode *node)
 			json_write_object_end(w);
 			break;
 	}
+}
+
+/* A tree as jsonb (for the SQL doors; fails on U+0000, which jsonb cannot hold). */
+Jsonb *
+json_node_to_jsonb(const JsonNode *node)
+{
+	StringInfoData buf;
+	JsonWriter	w;
+
+	initStringInfo(&buf);
+	json_writer_init(&w, &buf);
+	json_write_node(&w, node);
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }

@@ -46,6 +46,7 @@
 #include "lib/stringinfo.h"
 #include "port/pg_bswap.h"
 #include "utils/jsonb.h"
+#include "value/json_node.h"
 
 /* DynamoDB's limits on values */
 #define DYNAMO_NUMBER_MAX_DIGITS	38	/* significant digits */
@@ -215,9 +216,11 @@ extern int	dynamo_number_size(const DynamoNumber *number);
 extern bool dynamo_number_add(const DynamoNumber *a, const DynamoNumber *b, bool subtract,
 							  DynamoNumber *result, DynamoNumberError *error);
 
-/* value_json_in.c: DynamoDB JSON (as jsonb) into the encoding */
-extern void dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth);
-extern void dynamo_encode_item(StringInfo out, JsonbContainer *item);
+/* value_json_in.c: DynamoDB JSON (a JsonNode tree, json_node.h) into the encoding */
+extern void dynamo_encode_attribute_value(StringInfo out, const JsonNode *attribute_value, int depth);
+extern void dynamo_encode_item(StringInfo out, const JsonNode *item);
+extern struct varlena *dynamo_item_from_node(const JsonNode *node);
+extern struct varlena *dynamo_value_from_node(const JsonNode *node);
 extern struct varlena *dynamo_item_from_jsonb(Jsonb *jsonb);
 extern struct varlena *dynamo_value_from_jsonb(Jsonb *jsonb);
 
@@ -226,6 +229,8 @@ extern void dynamo_append_json(StringInfo out, DynamoValue value);
 extern void dynamo_append_item_json(StringInfo out, DynamoValue item);
 extern void dynamo_append_json_string(StringInfo out, const char *str, uint32 len);
 extern void dynamo_append_base64(StringInfo out, const uint8 *data, uint32 len);
+extern void dynamo_check_no_nul(const char *str, uint32 len);
+extern void dynamo_append_message_text(StringInfo out, const char *str, uint32 len);
 extern void dynamo_push_jsonb_string(JsonbParseState **state, JsonbIteratorToken token,
 									 const char *str, uint32 len);
 extern JsonbValue *dynamo_push_jsonb(JsonbParseState **state, DynamoValue value,

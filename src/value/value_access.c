@@ -43,6 +43,7 @@ value_as_text(DynamoValue value)
 	switch (dynamo_value_type(value))
 	{
 		case DYNAMO_TYPE_S:
+			dynamo_check_no_nul((const char *) payload, payload_len);
 			return cstring_to_text_with_len((const char *) payload, payload_len);
 		case DYNAMO_TYPE_NULL:
 			return NULL;
@@ -147,6 +148,7 @@ dynamo_item_attribute_names(PG_FUNCTION_ARGS)
 		DynamoValue value;
 
 		dynamo_map_entry(item, i, &name, &namelen, &value);
+		dynamo_check_no_nul(name, namelen);
 		names[i] = PointerGetDatum(cstring_to_text_with_len(name, namelen));
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_array(names, (int) count, TEXTOID, -1, false, TYPALIGN_INT));

@@ -12,49 +12,98 @@
  */
 #include "postgres.h"
 
+#include "utils/memutils.h"
+
 #include "value/value.h"
 
-/* Append a u32, little-endian, at the end of out. */
-static void
-append_u32(StringInfo out, uint32 value)
+/* Store a u32, little-endian, at p. */
+static inline void
+store_u32(char *p, uint32 value)
 {
 	value = pg_leftoh32(value);
-	appendBinaryStringInfo(out, (const char *) &value, sizeof(value));
+	memcpy(p, &value, sizeof(value));
+}
+
+/* the bytes of the varint of value */
+static inline uint32
+varint_size(uint32 value)
+{
+	uint32		size = 1;
+
+	while (value >= 0x80)
+	{
+		value >>= 7;
+		size++;
+	}
+	return size;
+}
+
+/* Store the varint of value at p; return the byte after it. */
+static inline char *
+store_varint(char *p, uint32 value)
+{
+	while (value >= 0x80)
+	{
+		*p++ = (char) ((value & 0x7F) | 0x80);
+		value >>= 7;
+	}
+	*p++ = (char) value;
+	return p;
 }
 
 /*
  * Append a container of the given type whose elements lie in scratch, in
  * the order given.  For M, each element is a name and an encoded value; for L
  * an encoded value; for sets, an element payload without tag.  The caller has
- * sorted map entries by name and set elements in key order.
+ * sorted map entries by name and set elements in key order.  The room is
+ * made once, and every byte is copied once.
  */
 void
 dynamo_write_container(StringInfo out, DynamoType type,
 					   const char *scratch, DynamoElement *elements, uint32 count)
 {
-	int			offsets_at;
-	int			area_at;
+	uint64		size = 1 + 4 + 4 * (uint64) count;
+	char	   *start;
+	char	   *offsets;
+	char	   *area;
+	char	   *p;
 	uint32		i;
-
-	appendStringInfoChar(out, (char) type);
-	append_u32(out, count);
-	offsets_at = out->len;
-	enlargeStringInfo(out, 4 * count);
-	out->len += 4 * count;
-	area_at = out->len;
 
 	for (i = 0; i < count; i++)
 	{
-		uint32		offset = pg_leftoh32((uint32) (out->len - area_at));
+		size += elements[i].len;
+		if (type == DYNAMO_TYPE_M)
+			size += varint_size(elements[i].namelen) + elements[i].namelen;
+	}
+	if (size >= MaxAllocSize - (uint64) out->len)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("out of memory"),
+				 errdetail("Cannot enlarge string buffer containing %d bytes by " UINT64_FORMAT " more bytes.",
+						   out->len, size)));
+	enlargeStringInfo(out, (int) size);
 
-		memcpy(out->data + offsets_at + 4 * i, &offset, sizeof(offset));
+	start = out->data + out->len;
+	start[0] = (char) type;
+	store_u32(start + 1, count);
+	offsets = start + 5;
+	area = offsets + 4 * count;
+	p = area;
+	for (i = 0; i < count; i++)
+	{
+		store_u32(offsets + 4 * i, (uint32) (p - area));
 		if (type == DYNAMO_TYPE_M)
 		{
-			dynamo_write_varint(out, elements[i].namelen);
-			appendBinaryStringInfo(out, elements[i].name, elements[i].namelen);
+			p = store_varint(p, elements[i].namelen);
+			memcpy(p, elements[i].name, elements[i].namelen);
+			p += elements[i].namelen;
 		}
-		appendBinaryStringInfo(out, scratch + elements[i].start, elements[i].len);
+		memcpy(p, scratch + elements[i].start, elements[i].len);
+		p += elements[i].len;
 	}
+	Assert(p == start + size);
+	out->len += (int) size;
+	out->data[out->len] = '\0';
 }
 
 /* qsort comparator of map entries by name */

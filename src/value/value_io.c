@@ -4,8 +4,10 @@
  *	  SQL-callable I/O of dynamo.item and dynamo.value: text (DynamoDB JSON),
  *	  binary send/receive, and the casts to and from jsonb and plain JSON.
  *
- * Text input parses through jsonb_in, so malformed JSON gets Postgres' own
- * JSON error; everything after that gets DynamoDB's errors.  Binary receive
+ * Text input parses with the extension's own JSON reader (json_parse)
+ * straight into the encoding, no jsonb in between, so strings and names may
+ * hold U+0000; malformed JSON gets Postgres' own JSON error, everything after
+ * that DynamoDB's errors.  Binary receive
  * takes a format-version byte and the encoding, validated completely.
  *
  *-------------------------------------------------------------------------
@@ -17,15 +19,17 @@
 #include "utils/jsonb.h"
 
 #include "errors.h"
+#include "value/json_node.h"
 #include "value/value.h"
 
 /* the version byte of the binary send/receive format */
 #define DYNAMO_BINARY_FORMAT_VERSION 1
 
-static Jsonb *
-jsonb_from_cstring(char *text)
+/* the JSON tree of a cstring, with Postgres' JSON syntax errors */
+static JsonNode *
+json_from_cstring(const char *text)
 {
-	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	return json_parse(text, strlen(text));
 }
 
 static char *
@@ -84,7 +88,7 @@ PG_FUNCTION_INFO_V1(dynamo_value_send);
 Datum
 dynamo_item_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(dynamo_item_from_jsonb(jsonb_from_cstring(PG_GETARG_CSTRING(0))));
+	PG_RETURN_POINTER(dynamo_item_from_node(json_from_cstring(PG_GETARG_CSTRING(0))));
 }
 
 /* dynamo.item output: DynamoDB JSON */
@@ -112,7 +116,7 @@ dynamo_item_send(PG_FUNCTION_ARGS)
 Datum
 dynamo_value_in(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_POINTER(dynamo_value_from_jsonb(jsonb_from_cstring(PG_GETARG_CSTRING(0))));
+	PG_RETURN_POINTER(dynamo_value_from_node(json_from_cstring(PG_GETARG_CSTRING(0))));
 }
 
 /* dynamo.value output: DynamoDB JSON */

@@ -194,11 +194,51 @@ dynamo_append_json(StringInfo out, DynamoValue value)
  * ------------------------------------------------------------------------
  */
 
-/* push a jsonb string scalar holding len bytes of str */
+/*
+ * Raise Postgres' own error for a string holding U+0000 where it must become
+ * text or jsonb, neither of which can hold it.
+ */
+void
+dynamo_check_no_nul(const char *str, uint32 len)
+{
+	if (memchr(str, '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("unsupported Unicode escape sequence"),
+				 errdetail("\\u0000 cannot be converted to text.")));
+}
+
+/*
+ * Append len bytes of str for an error message, which is a C string: U+0000
+ * is written as \u0000.
+ */
+void
+dynamo_append_message_text(StringInfo out, const char *str, uint32 len)
+{
+	const char *end = str + len;
+
+	while (str < end)
+	{
+		const char *nul = memchr(str, '\0', end - str);
+
+		if (nul == NULL)
+		{
+			appendBinaryStringInfo(out, str, end - str);
+			break;
+		}
+		appendBinaryStringInfo(out, str, nul - str);
+		appendStringInfoString(out, "\\u0000");
+		str = nul + 1;
+	}
+}
+
+/* push a jsonb string scalar holding len bytes of str (no U+0000) */
 void
 dynamo_push_jsonb_string(JsonbParseState **state, JsonbIteratorToken token, const char *str, uint32 len)
 {
 	JsonbValue	v;
+
+	dynamo_check_no_nul(str, len);
 
 	v.type = jbvString;
 	v.val.string.val = (char *) str;

@@ -176,9 +176,15 @@ dynamo_number_raise_error(DynamoNumberError error, const char *text, int len)
 						 "The parameter cannot be converted to a numeric value");
 			break;
 		case DYNAMO_NUMBER_INVALID:
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "The parameter cannot be converted to a numeric value: %.*s", len, text);
-			break;
+			{
+				StringInfoData shown;
+
+				initStringInfo(&shown);
+				dynamo_append_message_text(&shown, text, (uint32) len);
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "The parameter cannot be converted to a numeric value: %s", shown.data);
+				break;
+			}
 		case DYNAMO_NUMBER_OVERFLOW:
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Number overflow. Attempting to store a number with magnitude larger than supported range");

@@ -10,4 +10,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:?usage: test/bench/run.sh <benchmark name>}
 [ -f "test/bench/$name.sql" ] || { echo "no benchmark test/bench/$name.sql" >&2; exit 1; }
-pg_virtualenv -t -o "port=${DYNAMO_BENCH_PORT:-5499}" -- sh -c "psql -X -q -c 'CREATE EXTENSION IF NOT EXISTS dynamo' && psql -X -f test/bench/$name.sql"
+pg_virtualenv -t -o "port=${DYNAMO_BENCH_PORT:-5499}" -o shared_preload_libraries=dynamo -- sh -c "psql -X -q -c 'CREATE EXTENSION IF NOT EXISTS dynamo' && psql -X -f test/bench/$name.sql"

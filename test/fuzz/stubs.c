@@ -42,6 +42,7 @@
 #include "utils/tuplestore.h"
 
 #include "fuzz.h"
+#include "value/json_node.h"
 
 /* ------------------------------------------------------------------------
  * Harness failures
@@ -284,6 +285,29 @@ repalloc(void *pointer, Size size)
 	check_alloc_size(size, 0);
 	if (!arena_is_permanent && !arena_remove(pointer))
 		fuzz_fail(__FILE__, __LINE__, "repalloc", "repalloc of %p, which palloc did not return (or was freed)",
+				  pointer);
+	p = realloc(pointer, size ? size : 1);
+	if (p == NULL)
+		abort();
+	arena_add(p);
+	return p;
+}
+
+/* huge allocations (the JSON reader's stacks): the same blocks, a larger limit */
+void *
+MemoryContextAllocHuge(MemoryContext context, Size size)
+{
+	return arena_alloc(size, MCXT_ALLOC_HUGE);
+}
+
+void *
+repalloc_huge(void *pointer, Size size)
+{
+	void	   *p;
+
+	check_alloc_size(size, MCXT_ALLOC_HUGE);
+	if (!arena_is_permanent && !arena_remove(pointer))
+		fuzz_fail(__FILE__, __LINE__, "repalloc_huge", "repalloc_huge of %p, which palloc did not return (or was freed)",
 				  pointer);
 	p = realloc(pointer, size ? size : 1);
 	if (p == NULL)
@@ -651,10 +675,30 @@ JsonbIteratorNext(JsonbIterator **it, JsonbValue *val, bool skipNested)
 	UNREACHABLE("JsonbIteratorNext");
 }
 
-void
-dynamo_encode_attribute_value(StringInfo out, JsonbValue *attribute_value, int depth)
+Jsonb *
+json_node_to_jsonb(const JsonNode *node)
 {
-	UNREACHABLE("dynamo_encode_attribute_value");
+	UNREACHABLE("json_node_to_jsonb");
+}
+
+/* the JSON reader's jsonb side (json_from_jsonb) and CHECK_FOR_INTERRUPTS */
+Datum
+numeric_out(PG_FUNCTION_ARGS)
+{
+	UNREACHABLE("numeric_out");
+}
+
+Datum
+DirectFunctionCall1Coll(PGFunction func, Oid collation, Datum arg1)
+{
+	UNREACHABLE("DirectFunctionCall1Coll");
+}
+
+volatile sig_atomic_t InterruptPending = false;
+
+void
+ProcessInterrupts(void)
+{
 }
 
 void

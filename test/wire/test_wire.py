@@ -17,6 +17,7 @@ import subprocess
 import time
 import unittest
 import warnings
+import zlib
 
 import boto3
 from botocore.config import Config
@@ -77,14 +78,38 @@ def raw(data, timeout=5):
         return b"".join(chunks)
 
 
-def request(action, payload, **sign_args):
+def signed_request_bytes(action, payload, **sign_args):
+    """The bytes of a SigV4-signed POST of the action."""
     body = json.dumps(payload).encode()
     headers = sign(body, "DynamoDB_20120810." + action, **sign_args)
     head = "POST / HTTP/1.1\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     head += f"Content-Length: {len(body)}\r\n\r\n"
-    response = raw(head.encode() + body)
+    return head.encode() + body
+
+
+def request(action, payload, **sign_args):
+    response = raw(signed_request_bytes(action, payload, **sign_args))
     status = int(response.split(b" ")[1])
     return status, json.loads(response.partition(b"\r\n\r\n")[2] or b"{}")
+
+
+def parse_response(data):
+    """(status, headers with lower-case names, body) of one raw HTTP response."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split(" ")[1]), headers, body
+
+
+def exchange(method, path="/", headers=None, body=b""):
+    """Send one request on a new connection; its (status, headers, body)."""
+    head = f"{method} {path} HTTP/1.1\r\nHost: {HOST}:{PORT}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
+    head += f"Content-Length: {len(body)}\r\n\r\n"
+    return parse_response(raw(head.encode() + body))
 
 
 class Tables(unittest.TestCase):
@@ -108,8 +133,8 @@ class Tables(unittest.TestCase):
             ddb.describe_table(TableName="WireTables")
 
 
-def sql(query):
-    return subprocess.run(["psql", "-X", "-At", "-d", "postgres", "-c", query],
+def sql(query, database="postgres"):
+    return subprocess.run(["psql", "-X", "-At", "-d", database, "-c", query],
                           capture_output=True, text=True, check=True).stdout.strip()
 
 
@@ -413,6 +438,228 @@ class BadInput(unittest.TestCase):
                         b"Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.Nope\r\n"):
             response = raw(b"POST / HTTP/1.1\r\n" + headers + b"Content-Length: 2\r\n\r\n{}")
             self.assertIn(b"UnknownOperationException", response)
+
+
+CORS_HEADERS = ("access-control-allow-origin", "access-control-allow-credentials", "access-control-expose-headers",
+                "access-control-max-age", "access-control-allow-methods", "access-control-allow-headers")
+EXPOSED = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date"
+
+
+class HealthAndCors(unittest.TestCase):
+    """GET / and CORS as DynamoDB answers them."""
+
+    def test_health_check(self):
+        status, headers, body = exchange("GET")
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"healthy: dynamodb.us-east-1.amazonaws.com ")   # DynamoDB's trailing space
+        self.assertEqual(headers["content-length"], "42")
+        self.assertEqual(headers["x-amz-crc32"], str(zlib.crc32(body)))
+        self.assertEqual(len(headers["x-amzn-requestid"]), 52)
+        self.assertNotIn("content-type", headers)
+        self.assertRegex(headers["date"], r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
+        for name in CORS_HEADERS:
+            self.assertNotIn(name, headers)
+
+    def test_head_has_no_body(self):
+        """HEAD / answers GET's headers without the body: the next answer follows at once."""
+        with socket.create_connection((HOST, PORT), timeout=5) as s:
+            s.sendall(b"HEAD / HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while not data.endswith(b"amazonaws.com "):
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, data)
+                data += chunk
+        first, _, second = data.partition(b"\r\n\r\n")
+        self.assertIn(b"Content-Length: 42", first)
+        self.assertTrue(second.startswith(b"HTTP/1.1 200 OK\r\n"), second[:40])
+
+    def test_not_an_operation(self):
+        for method, path in (("GET", "/abc"), ("GET", "/health"), ("GET", "/index.htm"), ("PUT", "/"),
+                             ("DELETE", "/"), ("OPTIONS", "/")):
+            status, headers, body = exchange(method, path)
+            self.assertEqual((method, path, status), (method, path, 404))
+            self.assertEqual(body, b"<UnknownOperationException/>\n")
+            self.assertEqual(headers["x-amz-crc32"], "3552371480")
+            self.assertNotIn("content-type", headers)
+
+    def test_no_cors_headers_without_origin(self):
+        for method in ("GET", "POST", "OPTIONS"):
+            _, headers, _ = exchange(method)
+            for name in CORS_HEADERS:
+                self.assertNotIn(name, headers, method)
+
+    def test_cors_on_every_answer_to_an_origin(self):
+        """Successes and errors alike; only a preflight has Max-Age and the echoes."""
+        asks = {"Origin": "http://example.com", "Access-Control-Request-Method": "dog",
+                "Access-Control-Request-Headers": "cat, meerkat, mouse"}
+        unsigned = {**asks, "Content-Type": "application/x-amz-json-1.0",
+                    "X-Amz-Target": "DynamoDB_20120810.ListTables"}
+        for method, headers_sent, expected_status in (("GET", asks, 200), ("POST", unsigned, 400),
+                                                      ("GET", {"Origin": "null"}, 200)):
+            status, headers, _ = exchange(method, headers=headers_sent, body=b"{}" if method == "POST" else b"")
+            self.assertEqual(status, expected_status)
+            self.assertEqual(headers["access-control-allow-origin"], "*")
+            self.assertEqual(headers["access-control-expose-headers"], EXPOSED)
+            for name in ("access-control-max-age", "access-control-allow-methods", "access-control-allow-headers",
+                         "access-control-allow-credentials"):
+                self.assertNotIn(name, headers)
+        signed = signed_request_bytes("ListTables", {})
+        head, _, body = signed.partition(b"\r\n\r\n")
+        status, headers, body = parse_response(raw(head + b"\r\nOrigin: http://example.com\r\n\r\n" + body))
+        self.assertEqual(status, 200)
+        self.assertIn("TableNames", json.loads(body))
+        self.assertEqual(headers["access-control-allow-origin"], "*")
+
+    def test_preflight(self):
+        status, headers, body = exchange("OPTIONS", headers={
+            "Origin": "https://foo.example", "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type,X-Amz-Target,user-agent,content-length,host,"
+                                              "Authorization,amz-sdk-invocation-id,amz-sdk-request,x-amz-security-token"})
+        self.assertEqual(status, 200)
+        self.assertEqual(body, b"")
+        self.assertEqual(headers["content-length"], "0")
+        self.assertEqual(headers["access-control-allow-origin"], "*")
+        self.assertEqual(headers["access-control-allow-methods"], "POST")
+        self.assertEqual(headers["access-control-allow-headers"],
+                         "Content-Type,X-Amz-Target,user-agent,content-length,host,Authorization,"
+                         "amz-sdk-invocation-id,amz-sdk-request,x-amz-security-token")
+        self.assertEqual(headers["access-control-expose-headers"], EXPOSED)
+        self.assertEqual(headers["access-control-max-age"], "172800")
+        self.assertEqual(len(headers["x-amzn-requestid"]), 52)
+        self.assertNotIn("x-amz-crc32", headers)
+        self.assertNotIn("content-type", headers)
+        # without the Access-Control-Request-* headers, nothing is echoed
+        status, headers, _ = exchange("OPTIONS", "/anything", headers={"Origin": "https://foo.example"})
+        self.assertEqual(status, 200)
+        self.assertNotIn("access-control-allow-methods", headers)
+        self.assertNotIn("access-control-allow-headers", headers)
+        self.assertEqual(headers["access-control-max-age"], "172800")
+
+
+def worker_pids():
+    return sql(f"SELECT string_agg(pid::text, ' ' ORDER BY pid) {WORKERS}").split()
+
+
+def open_descriptors(pids):
+    """Descriptors the workers hold (sockets included); None where /proc does not tell."""
+    try:
+        return sum(len(os.listdir(f"/proc/{pid}/fd")) for pid in pids)
+    except OSError:
+        return None
+
+
+class Disconnects(unittest.TestCase):
+    """A client that goes away in the middle of a request leaves nothing behind."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.ddb = client()
+        cls.ddb.create_table(TableName="WireCut", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                             BillingMode="PAY_PER_REQUEST")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ddb.delete_table(TableName="WireCut")
+
+    def test_close_in_the_middle_of_a_large_request(self):
+        item = {"id": {"S": "cut"}, "v": {"S": "x" * (380 * 1024)}}
+        whole = signed_request_bytes("PutItem", {"TableName": "WireCut", "Item": item})
+        header_end = whole.index(b"\r\n\r\n") + 4
+        pids = worker_pids()
+        before = open_descriptors(pids)
+        for cut in (20, header_end - 2, header_end, header_end + 1000, (header_end + len(whole)) // 2,
+                    len(whole) - 1):
+            for reset in (False, True):
+                s = socket.create_connection((HOST, PORT))
+                if reset:   # close with a RST, not a FIN
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                s.sendall(whole[:cut])
+                time.sleep(0.05)
+                s.close()
+        time.sleep(0.3)
+        # nothing written, no transaction open, the same workers, every connection closed
+        self.assertNotIn("Item", self.ddb.get_item(TableName="WireCut", Key={"id": {"S": "cut"}}, ConsistentRead=True))
+        self.assertEqual(sql("SELECT count(*) FROM dynamo_data.\"WireCut\""), "0")
+        self.assertEqual(sql(f"SELECT count(*) {WORKERS} AND xact_start IS NOT NULL"), "0")
+        self.assertEqual(worker_pids(), pids)
+        if before is not None:
+            for _ in range(50):
+                if open_descriptors(pids) <= before + 1:   # + the client() connection made since
+                    break
+                time.sleep(0.1)
+            self.assertLessEqual(open_descriptors(pids), before + 1)
+        # and the same request whole is served
+        response = raw(whole)
+        self.assertTrue(response.startswith(b"HTTP/1.1 200"), response[:60])
+        got = self.ddb.get_item(TableName="WireCut", Key={"id": {"S": "cut"}}, ConsistentRead=True)["Item"]
+        self.assertEqual(len(got["v"]["S"]), 380 * 1024)
+
+    def test_whole_request_then_shutdown(self):
+        """A client that sends a whole request and shuts down its side still gets the answer."""
+        with socket.create_connection((HOST, PORT), timeout=5) as s:
+            s.sendall(signed_request_bytes("PutItem", {"TableName": "WireCut", "Item": {"id": {"S": "half-closed"}}}))
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        self.assertTrue(data.startswith(b"HTTP/1.1 200"), data[:60])
+        self.assertIn("Item", self.ddb.get_item(TableName="WireCut", Key={"id": {"S": "half-closed"}},
+                                                ConsistentRead=True))
+
+
+NO_EXTENSION_DB = os.environ.get("DYNAMO_WIRE_NO_EXTENSION_DB")
+
+
+def server_log():
+    """The cluster's log (pg_virtualenv's cluster on PGPORT), as text."""
+    for line in subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=True).stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 7 and fields[2] == os.environ.get("PGPORT", "5432"):
+            with open(fields[6], errors="replace") as log:
+                return log.read()
+    raise unittest.SkipTest("no log file found for the cluster")
+
+
+@unittest.skipUnless(NO_EXTENSION_DB, "needs an endpoint on a database without the extension (test/wire/no_extension.sh)")
+class NoExtension(unittest.TestCase):
+    """dynamo.http_database names a database without CREATE EXTENSION dynamo."""
+
+    LOGGED = f'extension "dynamo" is not installed in database "{NO_EXTENSION_DB}"'
+    MESSAGE = (f'The dynamo extension is not installed in database "{NO_EXTENSION_DB}" (dynamo.http_database): '
+               "run CREATE EXTENSION dynamo in it")
+
+    def assert_missing_extension_answers(self):
+        for _ in range(10):
+            status, body = request("ListTables", {})
+            self.assertEqual(status, 500)
+            self.assertEqual(body, {"__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+                                    "message": self.MESSAGE})
+            status, headers, body = exchange("GET")
+            self.assertEqual(status, 500)
+            self.assertEqual(json.loads(body)["message"], self.MESSAGE)
+        with self.assertRaises(ClientError) as failed:
+            client().list_tables()
+        self.assertEqual(failed.exception.response["Error"]["Code"], "InternalServerError")
+        self.assertEqual(failed.exception.response["Error"]["Message"], self.MESSAGE)
+
+    def test_answers_and_log(self):
+        self.assert_missing_extension_answers()
+        self.assertEqual(server_log().count(self.LOGGED), 1)   # at startup, not per request
+        # CREATE EXTENSION takes effect at once, without a restart
+        sql("CREATE EXTENSION dynamo", NO_EXTENSION_DB)
+        sql(f"SELECT dynamo.create_access_key('postgres', '{KEY_ID}', '{SECRET}')", NO_EXTENSION_DB)
+        for _ in range(10):
+            self.assertIn("TableNames", client().list_tables())
+            self.assertEqual(exchange("GET")[0], 200)
+        # and DROP EXTENSION is noticed: logged once more (at most once per worker)
+        sql("DROP EXTENSION dynamo CASCADE", NO_EXTENSION_DB)
+        self.assert_missing_extension_answers()
+        self.assertIn(server_log().count(self.LOGGED), (2, 3))
+        self.assertEqual(sql(f"SELECT count(*) {WORKERS} AND xact_start IS NOT NULL", NO_EXTENSION_DB), "0")
 
 
 if __name__ == "__main__":

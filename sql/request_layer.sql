@@ -1,0 +1,39 @@
+-- request_layer.sql: requests that once crashed the server or slipped past
+-- the request layer; the text door (dynamo.execute_text), lossless; the
+-- account-level actions.
+
+SELECT dynamo.create_table('Layered', 'pk', 'S', 'sk', 'N', partitions => 2) IS NOT NULL AS created;
+SELECT dynamo.execute('PutItem', '{"TableName": "Layered", "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}}');
+
+-- empty and missing key conditions: DynamoDB's errors, never a crash
+SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'Query', r))
+  FROM unnest(ARRAY[
+    '{"TableName": "Layered", "KeyConditions": {}}',
+    '{"TableName": "Layered"}',
+    '{"TableName": "Layered", "KeyConditions": {"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}}',
+    '{"TableName": "Layered", "KeyConditions": {"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "a"}]}, "sk": {"ComparisonOperator": "GT", "AttributeValueList": [{"N": "0"}]}, "x": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "0"}]}}}',
+    '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "Limit": 1.5}',
+    '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "Limit": 99999999999999999999}',
+    '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "ExclusiveStartKey": []}'
+  ]) AS r;
+
+-- the text door: the same actions, JSON text in and out
+SELECT dynamo.execute_text('GetItem', '{"TableName": "Layered", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}');
+SELECT dynamo.execute_text('Query', '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "ReturnConsumedCapacity": "INDEXES"}');
+SELECT r, error_of(format('SELECT dynamo.execute_text(%L, %L)', 'GetItem', r))
+  FROM unnest(ARRAY[
+    '',
+    '[]',
+    '{"TableName": "Layered", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}',
+    '{"TableName": "Layered", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}} x',
+    '{"TableName": "Layered", "ProjectionExpression": "pk\u0000", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}'
+  ]) AS r;
+
+-- a name given twice: the last one counts, as DynamoDB's parser keeps it
+SELECT dynamo.execute_text('GetItem', '{"TableName": "Nope", "TableName": "Layered", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}');
+
+-- the account-level actions
+SELECT dynamo.execute('DescribeLimits', '{}');
+SELECT jsonb_typeof(dynamo.execute('DescribeEndpoints', '{}') -> 'Endpoints') AS endpoints;
+
+SELECT dynamo.delete_table('Layered') IS NOT NULL AS deleted;
