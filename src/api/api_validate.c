@@ -202,7 +202,20 @@ check_kinds(int shape_index, const JsonNode *node, bool as_member)
 			if (java_name == NULL)
 				java_name = "Double";
 			if (node->kind == JSON_NUMBER)
+			{
+				bool		overflow = false;
+				int64		value;
+
+				if (shape->type == API_DOUBLE)
+					return;
+				value = json_number_integer_checked(node->u.text, node->count, &overflow);
+				if (shape->type == API_INTEGER && (value < PG_INT32_MIN || value > PG_INT32_MAX))
+					overflow = true;
+				if (overflow)
+					dynamo_error(DYNAMO_EXC_SERIALIZATION, "Numeric value (%s) out of range of %s",
+								 node->u.text, shape->type == API_INTEGER ? "int" : "long");
 				return;
+			}
 			if (node->kind == JSON_STRING)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "STRING_VALUE cannot be converted to %s",
 							 java_name);

@@ -20,6 +20,7 @@ extern int64 java_string_length(const char *text, uint32 len);
 extern uint32 java_string_hash(const char *text, uint32 len);
 extern bool api_pattern_matches(int pattern, const char *text, uint32 len);
 extern int64 json_number_integer(const char *text, uint32 len);
+extern int64 json_number_integer_checked(const char *text, uint32 len, bool *overflow);
 extern bool json_boolean_value(const JsonNode *node, bool *value);
 extern void append_message_text(StringInfo buf, const char *text, uint32 len);
 extern bool *shadowed_members(const JsonNode *object);

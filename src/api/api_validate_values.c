@@ -228,10 +228,11 @@ api_pattern_matches(int pattern, const char *text, uint32 len)
 
 /*
  * A JSON number as the Java integer DynamoDB's parser makes of it: the
- * fraction dropped (toward zero), beyond the int64 range saturated.
+ * fraction dropped (toward zero), beyond the int64 range saturated (and
+ * *overflow set, when asked).
  */
 int64
-json_number_integer(const char *text, uint32 len)
+json_number_integer_checked(const char *text, uint32 len, bool *overflow)
 {
 	const char *p = text;
 	const char *end = text + len;
@@ -297,6 +298,8 @@ json_number_integer(const char *text, uint32 len)
 		if (value > (limit - digit) / 10)
 		{
 			value = limit;
+			if (overflow)
+				*overflow = true;
 			break;
 		}
 		value = value * 10 + digit;
@@ -304,6 +307,13 @@ json_number_integer(const char *text, uint32 len)
 	if (negative)
 		return value == (uint64) PG_INT64_MAX + 1 ? PG_INT64_MIN : -(int64) value;
 	return (int64) value;
+}
+
+/* the same, saturated without a word */
+int64
+json_number_integer(const char *text, uint32 len)
+{
+	return json_number_integer_checked(text, len, NULL);
 }
 
 /* true/false of a BOOL-like JSON value: true, false, or DynamoDB's string forms */
