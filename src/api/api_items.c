@@ -91,9 +91,7 @@ request_return_values(const JsonNode *request, bool all_allowed)
 	else if (strcmp(text, "UPDATED_NEW") == 0)
 		rv = RETURN_UPDATED_NEW;
 	else
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
-					 text);
+		elog(ERROR, "unexpected ReturnValues \"%s\" past the validator", text);
 	if (!all_allowed && rv != RETURN_ALL_OLD)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "ReturnValues can only be ALL_OLD or NONE");
 	return rv;
@@ -107,12 +105,7 @@ request_return_old_on_failure(const JsonNode *request)
 
 	if (text == NULL || strcmp(text, "NONE") == 0)
 		return false;
-	if (strcmp(text, "ALL_OLD") == 0)
-		return true;
-	dynamo_error(DYNAMO_EXC_VALIDATION,
-				 "1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
-				 text);
-	return false;
+	return strcmp(text, "ALL_OLD") == 0;	/* the validator allows no other */
 }
 
 /*
