@@ -523,7 +523,7 @@ expr_legacy_attribute_updates(const JsonNode *attribute_updates)
 				verb = "DELETE";
 			else if (!is_string(action_name, "PUT"))
 				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "1 validation error detected: Value '%.*s' at 'attributeUpdates.%.*s.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]",
+							 "1 validation error detected: Value '%.*s' at 'attributeUpdates.%.*s.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, DELETE, PUT]",
 							 action_name->kind == JSON_STRING ? (int) action_name->count : 0,
 							 action_name->kind == JSON_STRING ? action_name->u.text : "",
 							 (int) members[i]->namelen, members[i]->name);
