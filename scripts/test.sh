@@ -18,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+test/api_shapes/check.sh
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

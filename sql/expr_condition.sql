@@ -87,9 +87,47 @@ SELECT check_condition(:'item', 'status = = :nope', '{":v": {"N": "5"}}');
 -- size limits: 4 KB of expression
 SELECT check_condition(:'item', 'n = :v' || repeat(' ', 4090), '{":v": {"N": "5"}}');
 SELECT check_condition(:'item', 'n = :v' || repeat(' ', 4091), '{":v": {"N": "5"}}');
--- hostile nesting is bounded by the size limit, never a crash
+-- hostile nesting is bounded by the size limit, never a crash: it ends in
+-- DynamoDB's own answer (redundant parentheses, a syntax error, too many
+-- operators, an operand type)
 SELECT check_condition(:'item', repeat('(', 2000) || 'n = :v' || repeat(')', 2000), '{":v": {"N": "5"}}');
 SELECT check_condition(:'item', repeat('NOT ', 1000) || 'n = :v', '{":v": {"N": "5"}}');
+SELECT check_condition(:'item', repeat('(', 4090), '{":v": {"N": "5"}}');
+SELECT check_condition(:'item', repeat('NOT (', 680) || 'n = :v' || repeat(')', 680), '{":v": {"N": "5"}}');
+SELECT check_condition(:'item', repeat('size(', 680) || 's' || repeat(')', 680) || ' = :v', '{":v": {"N": "5"}}');
+SELECT check_condition(:'item', repeat('contains(', 455), '{":v": {"N": "5"}}');
+SELECT check_condition(:'item', 'n IN (' || repeat('(', 4080), '{":v": {"N": "5"}}');
+SELECT error_of(format('SELECT dynamo.apply_update(%L, %L, NULL, %L)', :'item', 'SET a = ' || repeat('(', 4080), '{":v": {"N": "5"}}'));
+SELECT error_of(format('SELECT dynamo.apply_update(%L, %L)', :'item', 'SET a = ' || repeat('list_append(l, ', 250) || 'l' || repeat(')', 250)));
+-- at most 300 operators and functions (comparisons, BETWEEN, IN, AND, OR,
+-- NOT, functions, + and -) in the expressions of one request
+SELECT check_condition(:'item', repeat('n = :v AND ', 149) || 'n = :v', '{":v": {"N": "5"}}') AS ops_299;
+SELECT check_condition(:'item', repeat('n = :v OR ', 150) || 'n = :v', '{":v": {"N": "5"}}') AS ops_301;
+SELECT check_condition(:'item', repeat('NOT ', 299) || 'n = :v', '{":v": {"N": "5"}}') AS ops_300;
+SELECT check_condition(:'item', repeat('size(s) > :v AND ', 100) || 'n = :v', '{":v": {"N": "0"}}') AS ops_301;
+SELECT length(dynamo.apply_update(:'item', 'SET ' || string_agg(format('a%s=n+n', g), ','))::text) > 0 AS update_ops_300
+  FROM generate_series(1, 300) g;
+SELECT error_of(format('SELECT dynamo.apply_update(%L, %L)', :'item', 'SET ' || string_agg(format('a%s=n+n', g), ',')))
+  FROM generate_series(1, 301) g;
+-- counted across the expressions of one request: UpdateExpression, then ConditionExpression
+SELECT error_of(format($$SELECT dynamo.execute('UpdateItem', %L)$$,
+       jsonb_build_object('TableName', 'nope', 'Key', '{"pk": {"S": "a"}}'::jsonb,
+                          'UpdateExpression', 'SET ' || (SELECT string_agg(format('a%s = n + :v', g), ', ') FROM generate_series(1, 200) g),
+                          'ConditionExpression', repeat('n = :v AND ', 50) || 'n = :v',
+                          'ExpressionAttributeValues', '{":v": {"N": "1"}}'::jsonb)));
+
+-- constant operands are type-checked before any item is read: <, <=, >, >=
+-- and BETWEEN order N, S and B only; =, <>, IN and contains take any type
+SELECT c, check_condition(:'item', c, '{":m": {"M": {}}, ":l": {"L": []}, ":b": {"BOOL": true}, ":z": {"NULL": true}, ":ss": {"SS": ["a"]}, ":ns": {"NS": ["1"]}, ":bs": {"BS": ["AQ=="]}, ":n": {"N": "1"}, ":s": {"S": "a"}, ":bin": {"B": "AQ=="}}')
+  FROM unnest(ARRAY['n < :m', ':l <= n', 'n > :b', 'n >= :z', 'n < :ss', 'n < :ns', 'n > :bs',
+                    'n BETWEEN :b AND :b', 'n BETWEEN :n AND :l', ':m BETWEEN n AND n', 'nope < :m', 'NOT n > :m',
+                    'n < :s', 'b > :bin', 'n BETWEEN :n AND :n', 'size(s) < size(l)', 'n < nope',
+                    'n = :m', 'n <> :l', 'n IN (:m, :b, :z)', 'contains(l, :m)', 'contains(l, :b)', 'contains(:m, n)',
+                    'begins_with(s, :l)', 'begins_with(:n, s)', 'size(:n) > :n', 'size(:m) > :n',
+                    'attribute_type(s, s)', 'attribute_type(s, size(s))', 'attribute_type(s, :n)',
+                    'n < :m AND n = :undefined', 'n = :undefined AND n < :m', 'n < n AND n > :m']) AS c;
+SELECT error_of($$SELECT dynamo.filter_matches('{}', 'a <= :v', NULL, '{":v": {"BOOL": false}}')$$);
+SELECT error_of($$SELECT dynamo.key_condition('pk = :p AND sk > :v', 'pk', 'sk', NULL, '{":p": {"S": "a"}, ":v": {"M": {}}}')$$);
 
 -- FilterExpression errors name their parameter
 SELECT error_of($$SELECT dynamo.filter_matches('{}', 'a = ')$$);
@@ -102,3 +140,15 @@ SELECT count(*) FILTER (WHERE dynamo.condition_matches(i, 'n >= :min', NULL, '{"
 -- size() of a value, contains() on binaries, names starting with "_"
 SELECT check_condition(:'item', 'size(:s) = :three AND contains(b, :b2)', '{":s": {"S": "abc"}, ":three": {"N": "3"}, ":b2": {"B": "AgM="}}');
 SELECT check_condition(:'item', '_x = :v', '{":v": {"N": "5"}}');
+
+-- names and values holding U+0000, through the lossless text door: read with
+-- their lengths, never cut at the NUL
+SELECT dynamo.execute_text('CreateTable', '{"TableName": "expr_nul", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}], "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}') IS NOT NULL AS created;
+SELECT dynamo.execute_text('PutItem', '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}, "a\u0000b": {"S": "x\u0000y"}, "a": {"S": "x"}}}');
+SELECT dynamo.execute_text('UpdateItem', '{"TableName": "expr_nul", "Key": {"pk": {"S": "k"}}, "UpdateExpression": "SET #c = :v", "ConditionExpression": "#n = :v AND #a <> :v", "ExpressionAttributeNames": {"#n": "a\u0000b", "#a": "a", "#c": "c\u0000"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000y"}}, "ReturnValues": "UPDATED_NEW"}');
+SELECT error_of(format($$SELECT dynamo.execute_text('PutItem', %L)$$, '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}}, "ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "a\u0000b"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000z"}}}'));
+SELECT error_of(format($$SELECT dynamo.execute_text('PutItem', %L)$$, '{"TableName": "expr_nul", "Item": {"pk": {"S": "k"}}, "ConditionExpression": "#n = :v", "ExpressionAttributeNames": {"#n": "a"}, "ExpressionAttributeValues": {":v": {"S": "x\u0000"}}}'));
+SELECT dynamo.execute_text('Scan', '{"TableName": "expr_nul", "ScanFilter": {"a\u0000b": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"S": "x\u0000"}]}, "c\u0000": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x\u0000y"}]}}, "AttributesToGet": ["a\u0000b", "c\u0000"]}');
+-- a name given twice keeps its last value
+SELECT dynamo.execute_text('GetItem', '{"TableName": "expr_nul", "Key": {"pk": {"S": "k"}}, "ProjectionExpression": "#n", "ExpressionAttributeNames": {"#n": "a\u0000b", "#n": "a"}}');
+SELECT dynamo.execute_text('DeleteTable', '{"TableName": "expr_nul"}') IS NOT NULL AS deleted;

@@ -62,3 +62,52 @@ SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValu
 SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]}, "sk": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);
 SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "GT", "AttributeValueList": [{"S": "x"}]}}', 'pk', 'sk')$$);
 SELECT error_of($$SELECT dynamo.key_conditions('{"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);
+
+-- EQ and NE compare values of every type, lists, maps, BOOL and NULL
+-- included (by value: map entries in any order, sets as sets)
+\set every '{"s": {"S": "x"}, "n": {"N": "1.0"}, "b": {"B": "AQ=="}, "t": {"BOOL": true}, "z": {"NULL": true}, "l": {"L": [{"S": "a"}, {"N": "2"}]}, "m": {"M": {"k": {"S": "v"}, "j": {"L": []}}}, "ss": {"SS": ["a", "b"]}, "ns": {"NS": ["1", "2"]}, "bs": {"BS": ["AQ=="]}}'
+SELECT attr, v, dynamo.conditions_match(:'every', jsonb_build_object(attr, jsonb_build_object('ComparisonOperator', 'EQ', 'AttributeValueList', jsonb_build_array(v::jsonb)))) AS eq,
+       dynamo.conditions_match(:'every', jsonb_build_object(attr, jsonb_build_object('ComparisonOperator', 'NE', 'AttributeValueList', jsonb_build_array(v::jsonb)))) AS ne,
+       dynamo.expected_matches(:'every', jsonb_build_object(attr, jsonb_build_object('Value', v::jsonb))) AS expected_value
+  FROM (VALUES ('s', '{"S": "x"}'), ('n', '{"N": "1"}'), ('b', '{"B": "AQ=="}'), ('t', '{"BOOL": true}'), ('t', '{"BOOL": false}'),
+               ('z', '{"NULL": true}'), ('l', '{"L": [{"S": "a"}, {"N": "2.00"}]}'), ('l', '{"L": [{"N": "2"}, {"S": "a"}]}'),
+               ('m', '{"M": {"j": {"L": []}, "k": {"S": "v"}}}'), ('m', '{"M": {"k": {"S": "v"}}}'), ('ss', '{"SS": ["b", "a"]}'),
+               ('ns', '{"NS": ["2", "1.0"]}'), ('bs', '{"BS": ["AQ=="]}'), ('s', '{"NULL": true}'), ('nope', '{"NULL": true}'),
+               ('nope', '{"M": {}}')) AS t(attr, v);
+-- CONTAINS and NOT_CONTAINS also take BOOL and NULL (elements of a list);
+-- NOT_CONTAINS, like CONTAINS, is false on a missing attribute
+\set listy '{"l": {"L": [{"BOOL": true}, {"NULL": true}, {"S": "x"}]}, "s": {"S": "hello"}}'
+SELECT op, v, dynamo.conditions_match(:'listy', jsonb_build_object(attr, jsonb_build_object('ComparisonOperator', op, 'AttributeValueList', jsonb_build_array(v::jsonb)))) AS matches
+  FROM (VALUES ('l', 'CONTAINS', '{"BOOL": true}'), ('l', 'CONTAINS', '{"BOOL": false}'), ('l', 'CONTAINS', '{"NULL": true}'),
+               ('l', 'NOT_CONTAINS', '{"BOOL": false}'), ('l', 'NOT_CONTAINS', '{"S": "x"}'), ('s', 'NOT_CONTAINS', '{"S": "z"}'),
+               ('nope', 'NOT_CONTAINS', '{"S": "z"}'), ('nope', 'CONTAINS', '{"S": "z"}'), ('nope', 'NE', '{"S": "z"}')) AS t(attr, op, v);
+SELECT dynamo.expected_matches(:'listy', '{"nope": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"S": "z"}]}}') AS expected_not_contains_missing;
+-- the types each operator refuses, and the checks' order
+SELECT e, error_of(format('SELECT dynamo.conditions_match(%L, %L)', :'listy', e))
+  FROM unnest(ARRAY['{"l": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"L": []}]}}',
+                    '{"l": {"ComparisonOperator": "NOT_CONTAINS", "AttributeValueList": [{"M": {}}]}}',
+                    '{"l": {"ComparisonOperator": "CONTAINS", "AttributeValueList": [{"SS": ["a"]}]}}',
+                    '{"l": {"ComparisonOperator": "LT", "AttributeValueList": [{"NULL": true}]}}',
+                    '{"l": {"ComparisonOperator": "GE", "AttributeValueList": [{"L": []}]}}',
+                    '{"l": {"ComparisonOperator": "IN", "AttributeValueList": [{"M": {}}, {"M": {}}]}}',
+                    '{"l": {"ComparisonOperator": "IN", "AttributeValueList": [{"BOOL": true}, {"N": "1"}]}}',
+                    '{"l": {"ComparisonOperator": "BETWEEN", "AttributeValueList": [{"BOOL": false}, {"BOOL": true}]}}',
+                    '{"l": {"ComparisonOperator": "BEGINS_WITH", "AttributeValueList": [{"BOOL": true}]}}',
+                    '{"l": {"ComparisonOperator": "EQ", "AttributeValueList": [{"L": []}, {"L": []}]}}']) AS e;
+-- Expected: {} is no condition; ConditionalOperator needs two conditions or more
+SELECT dynamo.expected_matches(:'listy', '{}') AS empty_expected, dynamo.expected_matches(NULL, '{}') AS empty_expected_no_item;
+SELECT e, op, error_of(format('SELECT dynamo.expected_matches(%L, %L, %L)', :'listy', e, op))
+  FROM (VALUES ('{}', 'AND'), ('{}', 'OR'), ('{"s": {"Exists": false}}', 'AND'), ('{}', 'XOR')) AS t(e, op);
+SELECT error_of($$SELECT dynamo.conditions_match('{}', '{}', 'OR')$$);
+SELECT error_of($$SELECT dynamo.conditions_match('{}', '{"a": {"ComparisonOperator": "NULL"}}', 'OR')$$);
+SELECT dynamo.conditions_match(:'listy', '{"a": {"ComparisonOperator": "NULL"}, "s": {"ComparisonOperator": "NULL"}}', 'OR') AS two_conditions_or;
+-- any number of conditions (joined as a balanced tree, evaluated in order)
+SELECT dynamo.conditions_match(:'listy', (SELECT jsonb_object_agg('a' || g, '{"ComparisonOperator": "NULL"}'::jsonb) FROM generate_series(1, 20000) g)) AS many_and,
+       dynamo.conditions_match(:'listy', (SELECT jsonb_object_agg('a' || g, '{"ComparisonOperator": "NOT_NULL"}'::jsonb) || '{"s": {"ComparisonOperator": "NOT_NULL"}}' FROM generate_series(1, 20000) g), 'OR') AS many_or;
+-- AttributesToGet: the first repeated name in order, or a non-string before it; any length
+SELECT error_of($$SELECT dynamo.attributes_to_get('{}', '["a", 1, "a"]')$$) AS non_string_first,
+       error_of($$SELECT dynamo.attributes_to_get('{}', '["a", "b", "b", "a", 1]')$$) AS repeat_first;
+SELECT error_of(format('SELECT dynamo.attributes_to_get(%L, %L)', '{}',
+       (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g) || '["a7", "a3"]'));
+SELECT dynamo.attributes_to_get('{"a1": {"N": "1"}, "a49999": {"S": "x"}, "b": {"N": "2"}}',
+       (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g));

@@ -61,9 +61,6 @@ request_items(const JsonNode *request)
 		request_missing("requestItems");
 	if (items->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	if (items->count == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '{}' at 'requestItems' failed to satisfy constraint: Member must have length greater than or equal to 1");
 	return items;
 }
 
@@ -106,9 +103,6 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 			continue;			/* a name given twice: the last one counts */
 		if (list->kind != JSON_ARRAY)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-		if (list->count < 1 || list->count > BATCH_WRITE_MAX)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
 		for (e = 0; e < list->count; e++)
 		{
 			const JsonNode *entry = &list->u.elements[e];
@@ -204,9 +198,6 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 			request_missing("requestItems.member.keys");
 		if (keys->kind != JSON_ARRAY)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-		if (keys->count < 1)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 100, Member must have length greater than or equal to 1]");
 		for (k = 0; k < keys->count; k++)
 		{
 			if (ngets >= BATCH_GET_MAX)

@@ -91,9 +91,7 @@ request_return_values(const JsonNode *request, bool all_allowed)
 	else if (strcmp(text, "UPDATED_NEW") == 0)
 		rv = RETURN_UPDATED_NEW;
 	else
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '%s' at 'returnValues' failed to satisfy constraint: Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
-					 text);
+		elog(ERROR, "unexpected ReturnValues \"%s\" past the validator", text);
 	if (!all_allowed && rv != RETURN_ALL_OLD)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "ReturnValues can only be ALL_OLD or NONE");
 	return rv;
@@ -107,12 +105,7 @@ request_return_old_on_failure(const JsonNode *request)
 
 	if (text == NULL || strcmp(text, "NONE") == 0)
 		return false;
-	if (strcmp(text, "ALL_OLD") == 0)
-		return true;
-	dynamo_error(DYNAMO_EXC_VALIDATION,
-				 "1 validation error detected: Value '%s' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
-				 text);
-	return false;
+	return strcmp(text, "ALL_OLD") == 0;	/* the validator allows no other */
 }
 
 /*
@@ -174,9 +167,8 @@ request_expressions(const JsonNode *request, bool with_update, bool with_project
 
 	if (expected)
 		out->condition = expr_legacy_expected(expected, conditional_operator);
-	else if (conditional_operator && !with_projection)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+	else if (!with_projection)
+		expr_legacy_check_conditional_operator(conditional_operator, NULL);
 	if (attribute_updates)
 		out->update = expr_legacy_attribute_updates(attribute_updates);
 	if (attributes_to_get)

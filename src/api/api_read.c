@@ -79,10 +79,6 @@ parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 	if (limit != NULL)
 	{
 		spec->limit = request_integer(limit);
-		if (spec->limit < 1)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
-						 spec->limit);
 	}
 	if (select != NULL)
 	{
@@ -109,9 +105,7 @@ parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
 		else
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '%s' at 'select' failed to satisfy constraint: Member must satisfy enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
-						 select);
+			elog(ERROR, "unexpected Select \"%s\" past the validator", select);
 	}
 }
 
@@ -182,6 +176,8 @@ parse_read_expressions(const JsonNode *request, ReadPageSpec *spec, bool query,
 							   (filter != NULL) + (key_condition != NULL),
 							   query ? "FilterExpression and KeyConditionExpression are null" :
 							   "FilterExpression is null");
+	if (legacy_filter == NULL)
+		expr_legacy_check_conditional_operator(conditional_operator, NULL);
 	if (query && key_condition == NULL && key_conditions == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
@@ -279,14 +275,6 @@ api_scan(const JsonNode *request, JsonWriter *w)
 						 "The Segment parameter is required but was not present in the request when parameter TotalSegments is present");
 		s = request_integer(segment);
 		t = request_integer(total);
-		if (t < 1 || t > 1000000)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '" INT64_FORMAT "' at 'totalSegments' failed to satisfy constraint: Member must have value %s",
-						 t, t < 1 ? "greater than or equal to 1" : "less than or equal to 1000000");
-		if (s < 0)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '" INT64_FORMAT "' at 'segment' failed to satisfy constraint: Member must have value greater than or equal to 0",
-						 s);
 		if (s >= t)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: " INT64_FORMAT " is not less than TotalSegments: " INT64_FORMAT,

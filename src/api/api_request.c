@@ -16,6 +16,7 @@
 #include "postgres.h"
 
 #include "api/api.h"
+#include "api/api_validate_internal.h"
 #include "errors.h"
 
 /* a member of the request object: present and not null, or NULL */
@@ -114,48 +115,40 @@ request_expression(const JsonNode *request, const char *name)
 	return text;
 }
 
-/* a boolean member */
+/*
+ * A boolean member.  DynamoDB's parser also takes the strings true/false,
+ * yes/no and 1/0; the validator has refused anything else already.
+ */
 bool
 request_bool(const JsonNode *request, const char *name, bool default_value)
 {
 	const JsonNode *v = request_member(request, name);
+	bool		value;
 
 	if (v == NULL)
 		return default_value;
-	if (v->kind != JSON_BOOL)
+	if (!json_boolean_value(v, &value))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
-	return v->u.boolean;
+	return value;
 }
 
 /*
- * An integer JSON number.  A number with a fraction or an exponent, or one
- * beyond a Java long, is the SerializationException DynamoDB's parser gives.
+ * An integer JSON number, its fraction dropped as DynamoDB's parser drops
+ * it; one beyond a Java long is DynamoDB's SerializationException.
  */
 int64
 request_integer(const JsonNode *value)
 {
-	const char *p;
-	int64		result = 0;
-	bool		negative = false;
+	bool		overflow = false;
+	int64		result;
 
 	if (value->kind != JSON_NUMBER)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
-	p = value->u.text;
-	if (*p == '-')
-	{
-		negative = true;
-		p++;
-	}
-	for (; *p; p++)
-	{
-		if (*p < '0' || *p > '9')
-			dynamo_error(DYNAMO_EXC_SERIALIZATION, "DECIMAL_VALUE cannot be converted to Integer");
-		if (result > (PG_INT64_MAX - (*p - '0')) / 10)
-			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Numeric value (%s) out of range of long",
-						 value->u.text);
-		result = result * 10 + (*p - '0');
-	}
-	return negative ? -result : result;
+	result = json_number_integer_checked(value->u.text, value->count, &overflow);
+	if (overflow)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Numeric value (%s) out of range of long",
+					 value->u.text);
+	return result;
 }
 
 /* an optional object member; SerializationException for another kind */

@@ -37,10 +37,6 @@ response_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableIn
 
 	if (mode == NULL || strcmp(mode, "NONE") == 0)
 		return;
-	if (strcmp(mode, "TOTAL") != 0 && strcmp(mode, "INDEXES") != 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '%s' at 'returnConsumedCapacity' failed to satisfy constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
-					 mode);
 	json_write_key(w, "ConsumedCapacity");
 	json_write_object_start(w);
 	json_write_key(w, "TableName");

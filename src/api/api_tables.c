@@ -72,14 +72,6 @@ parse_throughput(const JsonNode *throughput, int64 *read, int64 *write)
 		request_missing("provisionedThroughput.writeCapacityUnits");
 	*read = request_integer(r);
 	*write = request_integer(w);
-	if (*read < 1)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '" INT64_FORMAT "' at 'provisionedThroughput.readCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
-					 *read);
-	if (*write < 1)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '" INT64_FORMAT "' at 'provisionedThroughput.writeCapacityUnits' failed to satisfy constraint: Member must have value greater than or equal to 1",
-					 *write);
 }
 
 /* BillingMode: true for PAY_PER_REQUEST */
@@ -90,9 +82,7 @@ parse_billing_mode(const char *mode)
 		return true;
 	if (strcmp(mode, "PROVISIONED") == 0)
 		return false;
-	dynamo_error(DYNAMO_EXC_VALIDATION,
-				 "1 validation error detected: Value '%s' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
-				 mode);
+	elog(ERROR, "unexpected BillingMode \"%s\" past the validator", mode);
 	return false;
 }
 
@@ -116,7 +106,6 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
-	request_table_name_check(spec.table_name, "tableName");
 	if (key_schema == NULL)
 		request_missing("keySchema");
 	if (definitions == NULL)
@@ -127,12 +116,6 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 					 "Secondary indexes are not supported by this version of dynamo");
 
 	keys = array_elements(key_schema, &nkeys);
-	if (nkeys < 1)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value '[]' at 'keySchema' failed to satisfy constraint: Member must have length greater than or equal to 1");
-	if (nkeys > 2)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member must have length less than or equal to 2");
 	defs = array_elements(definitions, &ndefs);
 	parsed = palloc(sizeof(Definition) * Max(ndefs, 1));
 	for (i = 0; i < ndefs; i++)
@@ -141,11 +124,6 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 										psprintf("attributeDefinitions.%d.member.attributeName", i + 1));
 		parsed[i].type = element_string(&defs[i], "AttributeType",
 										psprintf("attributeDefinitions.%d.member.attributeType", i + 1));
-		if (strcmp(parsed[i].type, "S") != 0 && strcmp(parsed[i].type, "N") != 0 &&
-			strcmp(parsed[i].type, "B") != 0)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '%s' at 'attributeDefinitions.%d.member.attributeType' failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
-						 parsed[i].type, i + 1);
 		for (j = 0; j < i; j++)
 			if (strcmp(parsed[i].name, parsed[j].name) == 0)
 				dynamo_error(DYNAMO_EXC_VALIDATION, "Cannot have two attributes with the same name");
@@ -160,14 +138,6 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 		KeyAttribute *key = (i == 0) ? &spec.partition_key : &spec.sort_key;
 		bool		defined = false;
 
-		if (strcmp(type, "HASH") != 0 && strcmp(type, "RANGE") != 0)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '%s' at 'keySchema.%d.member.keyType' failed to satisfy constraint: Member must satisfy enum value set: [HASH, RANGE]",
-						 type, i + 1);
-		if (strlen(name) < 1 || strlen(name) > 255)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '%s' at 'keySchema.%d.member.attributeName' failed to satisfy constraint: Member must have length %s",
-						 name, i + 1, strlen(name) < 1 ? "greater than or equal to 1" : "less than or equal to 255");
 		if (i == 0 && strcmp(type, "HASH") != 0)
 			dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
 		if (i == 1 && strcmp(type, "RANGE") != 0)
@@ -258,7 +228,6 @@ api_describe_table(const JsonNode *request, JsonWriter *w)
 {
 	const char *table_name = request_string(request, "TableName", "tableName", true);
 
-	request_table_name_check(table_name, "tableName");
 	response_jsonb(w, catalog_describe_table(table_name));
 }
 
@@ -270,19 +239,9 @@ api_list_tables(const JsonNode *request, JsonWriter *w)
 	const JsonNode *limit_value = request_member(request, "Limit");
 	int64		limit = 100;
 
-	if (start != NULL)
-		request_table_name_check(start, "exclusiveStartTableName");
 	if (limit_value != NULL)
 	{
 		limit = request_integer(limit_value);
-		if (limit < 1)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
-						 limit);
-		if (limit > 100)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "1 validation error detected: Value '" INT64_FORMAT "' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 100",
-						 limit);
 	}
 	response_jsonb(w, catalog_list_tables(start, (int) limit));
 }
@@ -297,7 +256,6 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
-	request_table_name_check(spec.table_name, "tableName");
 	if (billing_mode != NULL)
 	{
 		spec.set_billing_mode = true;
@@ -325,6 +283,5 @@ api_delete_table(const JsonNode *request, JsonWriter *w)
 {
 	const char *table_name = request_string(request, "TableName", "tableName", true);
 
-	request_table_name_check(table_name, "tableName");
 	response_jsonb(w, catalog_delete_table(table_name));
 }

@@ -20,6 +20,7 @@
 #include "utils/jsonb.h"
 
 #include "api/api.h"
+#include "api/api_validate.h"
 #include "errors.h"
 
 static const struct
@@ -57,8 +58,9 @@ api_find_action(const char *action)
 }
 
 /*
- * Run one request of an action: the request must be a JSON object; the
- * response object is appended to response.
+ * Run one request of an action: the request must be a JSON object, valid
+ * for the action's input shape in DynamoDB's service model; the response
+ * object is appended to response.
  */
 void
 api_run_action(const char *action, ActionHandler handler, const JsonNode *request,
@@ -68,6 +70,7 @@ api_run_action(const char *action, ActionHandler handler, const JsonNode *reques
 
 	if (request == NULL || request->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+	api_validate_request(action, request);
 	json_writer_init(&writer, response);
 	handler(request, &writer);
 }

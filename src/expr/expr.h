@@ -35,13 +35,12 @@
 
 #include "postgres.h"
 
-#include "utils/jsonb.h"
-
 #include "value/json_node.h"
 #include "value/value.h"
 
 #define EXPR_MAX_LENGTH			4096	/* bytes per expression */
 #define EXPR_MAX_IN_OPERANDS	100
+#define EXPR_MAX_OPERATORS		300 /* operators and functions per request */
 #define EXPR_MAX_PATH_DEPTH		DYNAMO_MAX_NESTING_DEPTH
 
 /* which parameter an expression came in: it names the expression in errors */
@@ -160,6 +159,8 @@ typedef struct ExprParams
 	DynamoValue values;			/* an M of ":v" -> value; len 0 when none */
 	bool		has_values;
 	bool	   *values_used;	/* by entry index of values */
+	int			operators;		/* operators and functions parsed so far in
+								 * the request's expressions */
 } ExprParams;
 
 /* a key schema, for key conditions and for updates that must not touch keys */
@@ -185,6 +186,7 @@ typedef struct ExprKeyRange
 
 /* expr_params.c */
 extern ExprParams *expr_params_create(const JsonNode *names, const JsonNode *values);
+extern const JsonMember **expr_json_members(const JsonNode *object, int *count);
 extern const ExprNameEntry *expr_params_name(ExprParams *params,
 											 const char *placeholder, uint32 len);
 extern bool expr_params_value(ExprParams *params, const char *placeholder, uint32 len,
@@ -212,6 +214,8 @@ extern bool expr_is_reserved_word(const char *word, int len);
 extern ExprNode *expr_legacy_expected(const JsonNode *expected, const char *conditional_operator);
 extern ExprNode *expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator,
 									const char *parameter);
+extern void expr_legacy_check_conditional_operator(const char *conditional_operator,
+												   const JsonNode *conditions);
 extern ExprUpdate *expr_legacy_attribute_updates(const JsonNode *attribute_updates);
 extern ExprProjection *expr_legacy_attributes_to_get(const JsonNode *attributes_to_get);
 extern void expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema,

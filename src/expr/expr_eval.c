@@ -325,21 +325,26 @@ eval_attribute_type(ExprNode *node, DynamoValue item)
 		memcmp(name, type_value.data + 1, type_value.len - 1) == 0;
 }
 
-/* Evaluate a condition against an item (an M value). */
+/*
+ * Evaluate a condition against an item (an M value).  The right operand of
+ * AND and OR is evaluated in the loop, not by recursion.
+ */
 bool
 expr_eval_condition(ExprNode *node, DynamoValue item)
 {
 	DynamoValue ignored;
 
 	check_stack_depth();
+	while (node->type == EXPR_AND || node->type == EXPR_OR)
+	{
+		bool		left = expr_eval_condition(node->args[0], item);
+
+		if (left == (node->type == EXPR_OR))
+			return left;
+		node = node->args[1];
+	}
 	switch (node->type)
 	{
-		case EXPR_AND:
-			return expr_eval_condition(node->args[0], item) &&
-				expr_eval_condition(node->args[1], item);
-		case EXPR_OR:
-			return expr_eval_condition(node->args[0], item) ||
-				expr_eval_condition(node->args[1], item);
 		case EXPR_NOT:
 			return !expr_eval_condition(node->args[0], item);
 		case EXPR_COMPARE:

@@ -37,9 +37,16 @@ typedef enum LegacyOperator
 	OP_BETWEEN
 } LegacyOperator;
 
+/*
+ * The AttributeValue types each operator takes, as DynamoDB checks them: EQ
+ * and NE compare any type (lists, maps, BOOL and NULL by value); the
+ * orderings, IN and BETWEEN take S, N and B; CONTAINS also BOOL and NULL (an
+ * element of a list); BEGINS_WITH S and B.
+ */
 #define TYPES_SNB		((1 << DYNAMO_TYPE_S) | (1 << DYNAMO_TYPE_N) | (1 << DYNAMO_TYPE_B))
 #define TYPES_SB		((1 << DYNAMO_TYPE_S) | (1 << DYNAMO_TYPE_B))
-#define TYPES_SNB_SETS	(TYPES_SNB | (1 << DYNAMO_TYPE_SS) | (1 << DYNAMO_TYPE_NS) | (1 << DYNAMO_TYPE_BS))
+#define TYPES_SCALAR	(TYPES_SNB | (1 << DYNAMO_TYPE_BOOL) | (1 << DYNAMO_TYPE_NULL))
+#define TYPES_ALL		(((1 << (DYNAMO_TYPE_LAST + 1)) - 1) & ~((1 << DYNAMO_TYPE_FIRST) - 1))
 
 static const struct
 {
@@ -48,16 +55,16 @@ static const struct
 	int			max_args;		/* -1: no limit */
 	int			types;			/* allowed AttributeValue types, a bit per type */
 }			LegacyOperators[] = {
-	[OP_EQ] = {"EQ", 1, 1, TYPES_SNB_SETS},
-	[OP_NE] = {"NE", 1, 1, TYPES_SNB_SETS},
+	[OP_EQ] = {"EQ", 1, 1, TYPES_ALL},
+	[OP_NE] = {"NE", 1, 1, TYPES_ALL},
 	[OP_LE] = {"LE", 1, 1, TYPES_SNB},
 	[OP_LT] = {"LT", 1, 1, TYPES_SNB},
 	[OP_GE] = {"GE", 1, 1, TYPES_SNB},
 	[OP_GT] = {"GT", 1, 1, TYPES_SNB},
 	[OP_NOT_NULL] = {"NOT_NULL", 0, 0, 0},
 	[OP_NULL] = {"NULL", 0, 0, 0},
-	[OP_CONTAINS] = {"CONTAINS", 1, 1, TYPES_SNB},
-	[OP_NOT_CONTAINS] = {"NOT_CONTAINS", 1, 1, TYPES_SNB},
+	[OP_CONTAINS] = {"CONTAINS", 1, 1, TYPES_SCALAR},
+	[OP_NOT_CONTAINS] = {"NOT_CONTAINS", 1, 1, TYPES_SCALAR},
 	[OP_BEGINS_WITH] = {"BEGINS_WITH", 1, 1, TYPES_SB},
 	[OP_IN] = {"IN", 1, -1, TYPES_SNB},
 	[OP_BETWEEN] = {"BETWEEN", 2, 2, TYPES_SNB},
@@ -78,54 +85,58 @@ attribute_node(const char *name, int namelen)
 
 /* a value node holding the encoding of a JSON AttributeValue */
 static ExprNode *
-value_node(JsonbValue *attribute_value)
+value_node(const JsonNode *attribute_value)
 {
 	ExprNode   *node = expr_make_node(EXPR_VALUE, 0);
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	dynamo_encode_attribute_value(&buf, json_from_jsonb_value(attribute_value), 1);
+	dynamo_encode_attribute_value(&buf, attribute_value, 1);
 	node->value.data = (const uint8 *) buf.data;
 	node->value.len = buf.len;
 	return node;
 }
 
 /* a member of a JSON object, or NULL when absent or JSON null */
-static JsonbValue *
-member(JsonbContainer *object, const char *name)
+static const JsonNode *
+member(const JsonNode *object, const char *name)
 {
-	JsonbValue *v = getKeyJsonValueFromContainer(object, name, strlen(name), NULL);
-
-	return (v == NULL || v->type == jbvNull) ? NULL : v;
+	return json_member_present(object, name);
 }
 
 static bool
-is_object(const JsonbValue *v)
+is_object(const JsonNode *v)
 {
-	return v != NULL && v->type == jbvBinary && JsonContainerIsObject(v->val.binary.data);
+	return v != NULL && v->kind == JSON_OBJECT;
 }
 
 static bool
-is_array(const JsonbValue *v)
+is_array(const JsonNode *v)
 {
-	return v != NULL && v->type == jbvBinary && JsonContainerIsArray(v->val.binary.data);
+	return v != NULL && v->kind == JSON_ARRAY;
+}
+
+/* is v the JSON string word? */
+static bool
+is_string(const JsonNode *v, const char *word)
+{
+	return v->kind == JSON_STRING && v->count == strlen(word) &&
+		memcmp(v->u.text, word, v->count) == 0;
 }
 
 /* the ComparisonOperator named by a JSON string */
 static LegacyOperator
-legacy_operator(JsonbValue *v, const char *parameter, const char *attribute, int attrlen)
+legacy_operator(const JsonNode *v, const char *parameter, const char *attribute, int attrlen)
 {
 	int			i;
 
-	if (v->type == jbvString)
-		for (i = 0; i < lengthof(LegacyOperators); i++)
-			if ((int) strlen(LegacyOperators[i].name) == v->val.string.len &&
-				memcmp(LegacyOperators[i].name, v->val.string.val, v->val.string.len) == 0)
-				return (LegacyOperator) i;
+	for (i = 0; i < lengthof(LegacyOperators); i++)
+		if (is_string(v, LegacyOperators[i].name))
+			return (LegacyOperator) i;
 	dynamo_error(DYNAMO_EXC_VALIDATION,
 				 "1 validation error detected: Value '%.*s' at '%s.%.*s.member.comparisonOperator' failed to satisfy constraint: Member must satisfy enum value set: [IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]",
-				 v->type == jbvString ? v->val.string.len : 0,
-				 v->type == jbvString ? v->val.string.val : "",
+				 v->kind == JSON_STRING ? (int) v->count : 0,
+				 v->kind == JSON_STRING ? v->u.text : "",
 				 parameter, attrlen, attribute);
 	return OP_EQ;				/* not reached */
 }
@@ -167,10 +178,16 @@ operator_node(LegacyOperator op, ExprNode *attribute, ExprNode **args, int nargs
 			node->args[1] = args[0];
 			if (op == OP_NOT_CONTAINS)
 			{
+				/* false on a missing attribute, as CONTAINS is */
 				ExprNode   *not = expr_make_node(EXPR_NOT, 1);
+				ExprNode   *exists = expr_make_node(EXPR_ATTRIBUTE_EXISTS, 1);
+				ExprNode   *and = expr_make_node(EXPR_AND, 2);
 
 				not->args[0] = node;
-				return not;
+				exists->args[0] = attribute;
+				and->args[0] = exists;
+				and->args[1] = not;
+				return and;
 			}
 			return node;
 		case OP_IN:
@@ -190,7 +207,7 @@ operator_node(LegacyOperator op, ExprNode *attribute, ExprNode **args, int nargs
  */
 static ExprNode *
 comparison_condition(const char *attribute, int attrlen, LegacyOperator op,
-					 JsonbValue *list, JsonbValue *value)
+					 const JsonNode *list, const JsonNode *value)
 {
 	ExprNode   *args[64];
 	ExprNode  **argv = args;
@@ -199,20 +216,13 @@ comparison_condition(const char *attribute, int attrlen, LegacyOperator op,
 
 	if (list != NULL)
 	{
-		JsonbIterator *it;
-		JsonbValue	v;
-		JsonbIteratorToken token;
-
 		if (!is_array(list))
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-		nargs = JsonContainerSize(list->val.binary.data);
+		nargs = list->count;
 		if (nargs > lengthof(args))
 			argv = palloc(sizeof(ExprNode *) * nargs);
-		i = 0;
-		it = JsonbIteratorInit(list->val.binary.data);
-		while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (token == WJB_ELEM)
-				argv[i++] = value_node(&v);
+		for (i = 0; i < nargs; i++)
+			argv[i] = value_node(&list->u.elements[i]);
 	}
 	else if (value != NULL)
 	{
@@ -225,13 +235,14 @@ comparison_condition(const char *attribute, int attrlen, LegacyOperator op,
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 INVALID_PREFIX "Invalid number of argument(s) for the %s ComparisonOperator",
 					 LegacyOperators[op].name);
+	for (i = 1; i < nargs; i++)
+		if (dynamo_value_type(argv[i]->value) != dynamo_value_type(argv[0]->value))
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "AttributeValues inside AttributeValueList must be of same type");
 	for (i = 0; i < nargs; i++)
 	{
 		DynamoType	t = dynamo_value_type(argv[i]->value);
 
-		if (i > 0 && t != dynamo_value_type(argv[0]->value))
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "AttributeValues inside AttributeValueList must be of same type");
 		if ((LegacyOperators[op].types & (1 << t)) == 0)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 INVALID_PREFIX "ComparisonOperator %s is not valid for %s AttributeValue type",
@@ -252,21 +263,21 @@ comparison_condition(const char *attribute, int attrlen, LegacyOperator op,
 
 /* one entry of Expected: the Value/Exists form or the ComparisonOperator form */
 static ExprNode *
-expected_condition(const char *attribute, int attrlen, JsonbValue *entry)
+expected_condition(const char *attribute, int attrlen, const JsonNode *entry)
 {
-	JsonbValue *value;
-	JsonbValue *exists;
-	JsonbValue *comparison;
-	JsonbValue *list;
+	const JsonNode *value;
+	const JsonNode *exists;
+	const JsonNode *comparison;
+	const JsonNode *list;
 
 	if (!is_object(entry))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	value = member(entry->val.binary.data, "Value");
-	exists = member(entry->val.binary.data, "Exists");
-	comparison = member(entry->val.binary.data, "ComparisonOperator");
-	list = member(entry->val.binary.data, "AttributeValueList");
+	value = member(entry, "Value");
+	exists = member(entry, "Exists");
+	comparison = member(entry, "ComparisonOperator");
+	list = member(entry, "AttributeValueList");
 
-	if (exists != NULL && exists->type != jbvBool)
+	if (exists != NULL && exists->kind != JSON_BOOL)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
 	if (value != NULL && list != NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
@@ -292,7 +303,7 @@ expected_condition(const char *attribute, int attrlen, JsonbValue *entry)
 		return comparison_condition(attribute, attrlen, op, list, value);
 	}
 
-	if (exists != NULL && !exists->val.boolean)
+	if (exists != NULL && !exists->u.boolean)
 	{
 		ExprNode   *node;
 
@@ -325,72 +336,107 @@ conditional_is_or(const char *conditional_operator)
 	return false;
 }
 
+/*
+ * n conditions joined by AND or OR as a balanced tree, evaluated left to
+ * right: a map parameter may hold any number of conditions, and no walk of
+ * the tree may recurse once per condition.
+ */
+static ExprNode *
+join_balanced(ExprNode **nodes, int n, ExprNodeType type)
+{
+	ExprNode   *join;
+
+	if (n == 1)
+		return nodes[0];
+	join = expr_make_node(type, 2);
+	join->args[0] = join_balanced(nodes, n / 2, type);
+	join->args[1] = join_balanced(nodes + n / 2, n - n / 2, type);
+	return join;
+}
+
 /* join the conditions of a legacy map parameter with AND or OR */
 static ExprNode *
-join_conditions(Jsonb *map, bool is_or,
-				ExprNode *(*condition) (const char *attribute, int attrlen, JsonbValue *entry,
+join_conditions(const JsonNode *map, bool is_or,
+				ExprNode *(*condition) (const char *attribute, int attrlen, const JsonNode *entry,
 										const char *parameter),
 				const char *parameter)
 {
-	JsonbIterator *it;
-	JsonbValue	key;
-	JsonbValue	entry;
-	JsonbIteratorToken token;
-	ExprNode   *result = NULL;
+	const JsonMember **members;
+	int			nmembers;
+	ExprNode  **nodes;
+	int			i;
 
-	if (!JB_ROOT_IS_OBJECT(map))
+	if (!is_object(map))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	it = JsonbIteratorInit(&map->root);
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
-	{
-		ExprNode   *node;
-
-		if (token != WJB_KEY)
-			continue;
-		token = JsonbIteratorNext(&it, &entry, true);
-		node = condition(key.val.string.val, key.val.string.len, &entry, parameter);
-		if (result == NULL)
-			result = node;
-		else
-		{
-			ExprNode   *join = expr_make_node(is_or ? EXPR_OR : EXPR_AND, 2);
-
-			join->args[0] = result;
-			join->args[1] = node;
-			result = join;
-		}
-	}
-	return result;
+	members = expr_json_members(map, &nmembers);
+	if (nmembers == 0)
+		return NULL;
+	nodes = palloc(sizeof(ExprNode *) * nmembers);
+	for (i = 0; i < nmembers; i++)
+		nodes[i] = condition(members[i]->name, members[i]->namelen,
+							 &members[i]->value, parameter);
+	return join_balanced(nodes, nmembers, is_or ? EXPR_OR : EXPR_AND);
 }
 
 static ExprNode *
-expected_entry(const char *attribute, int attrlen, JsonbValue *entry, const char *parameter)
+expected_entry(const char *attribute, int attrlen, const JsonNode *entry, const char *parameter)
 {
 	return expected_condition(attribute, attrlen, entry);
 }
 
 /* one entry of QueryFilter, ScanFilter or KeyConditions: a Condition */
 static ExprNode *
-filter_entry(const char *attribute, int attrlen, JsonbValue *entry, const char *parameter)
+filter_entry(const char *attribute, int attrlen, const JsonNode *entry, const char *parameter)
 {
-	JsonbValue *comparison;
+	const JsonNode *comparison;
 
 	if (!is_object(entry))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	comparison = member(entry->val.binary.data, "ComparisonOperator");
+	comparison = member(entry, "ComparisonOperator");
 	if (comparison == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "1 validation error detected: Value null at '%s.%.*s.member.comparisonOperator' failed to satisfy constraint: Member must not be null",
 					 parameter, attrlen, attribute);
 	return comparison_condition(attribute, attrlen,
 								legacy_operator(comparison, parameter, attribute, attrlen),
-								member(entry->val.binary.data, "AttributeValueList"), NULL);
+								member(entry, "AttributeValueList"), NULL);
 }
 
-/* Expected (with ConditionalOperator) as a condition; NULL when empty. */
-static ExprNode *
-legacy_expected_jsonb(Jsonb *expected, const char *conditional_operator)
+/*
+ * DynamoDB's rules on ConditionalOperator (given, or NULL) with the map of
+ * conditions it joins (Expected, QueryFilter or ScanFilter; NULL when the
+ * request has none): its value is AND or OR, and it needs two conditions or
+ * more to join.
+ */
+void
+expr_legacy_check_conditional_operator(const char *conditional_operator,
+									   const JsonNode *conditions)
 {
+	int			count = 0;
+
+	if (conditional_operator == NULL)
+		return;
+	(void) conditional_is_or(conditional_operator);
+	if (is_object(conditions))
+		pfree(expr_json_members(conditions, &count));
+	if (count == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ConditionalOperator cannot be used without Filter or Expected");
+	if (count == 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ConditionalOperator can only be used when Filter or Expected has two or more elements");
+}
+
+/*
+ * Expected (with ConditionalOperator) as a condition; NULL when empty (an
+ * empty Expected is no condition, as in DynamoDB).
+ */
+ExprNode *
+expr_legacy_expected(const JsonNode *expected, const char *conditional_operator)
+{
+	if (!is_object(expected))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	expr_legacy_check_conditional_operator(conditional_operator, expected);
 	return join_conditions(expected, conditional_is_or(conditional_operator),
 						   expected_entry, "expected");
 }
@@ -399,33 +445,36 @@ legacy_expected_jsonb(Jsonb *expected, const char *conditional_operator)
  * QueryFilter or ScanFilter (parameter "queryFilter" or "scanFilter", as
  * DynamoDB names them in messages) as a condition; NULL when empty.
  */
-static ExprNode *
-legacy_filter_jsonb(Jsonb *conditions, const char *conditional_operator, const char *parameter)
+ExprNode *
+expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator,
+				   const char *parameter)
 {
+	if (!is_object(conditions))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	expr_legacy_check_conditional_operator(conditional_operator, conditions);
 	return join_conditions(conditions, conditional_is_or(conditional_operator),
 						   filter_entry, parameter);
 }
 
 /* KeyConditions as a key range. */
-static void
-legacy_key_range_jsonb(Jsonb *key_conditions, const ExprKeySchema *schema, ExprKeyRange *range)
+void
+expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema,
+					  ExprKeyRange *range)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
+	uint32		i;
 
 	/* only the indexable operators */
-	if (!JB_ROOT_IS_OBJECT(key_conditions))
+	if (!is_object(key_conditions))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	it = JsonbIteratorInit(&key_conditions->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	for (i = 0; i < key_conditions->count; i++)
 	{
-		JsonbValue *comparison;
+		const JsonNode *entry = &key_conditions->u.members[i].value;
+		const JsonNode *comparison;
 		LegacyOperator op;
 
-		if (token != WJB_VALUE || !is_object(&v))
+		if (!is_object(entry))
 			continue;
-		comparison = member(v.val.binary.data, "ComparisonOperator");
+		comparison = member(entry, "ComparisonOperator");
 		if (comparison == NULL)
 			continue;
 		op = legacy_operator(comparison, "keyConditions", "", 0);
@@ -439,51 +488,45 @@ legacy_key_range_jsonb(Jsonb *key_conditions, const ExprKeySchema *schema, ExprK
 }
 
 /* AttributeUpdates as an update: PUT is SET, DELETE without a value REMOVE */
-static ExprUpdate *
-legacy_attribute_updates_jsonb(Jsonb *attribute_updates)
+ExprUpdate *
+expr_legacy_attribute_updates(const JsonNode *attribute_updates)
 {
 	ExprUpdate *update = palloc0(sizeof(ExprUpdate));
-	JsonbIterator *it;
-	JsonbValue	key;
-	JsonbValue	entry;
-	JsonbIteratorToken token;
+	const JsonMember **members;
+	int			nmembers;
+	int			i;
 
-	if (!JB_ROOT_IS_OBJECT(attribute_updates))
+	if (!is_object(attribute_updates))
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
+	members = expr_json_members(attribute_updates, &nmembers);
 	update->legacy = true;
-	update->actions = palloc0(sizeof(ExprUpdateAction) * Max(JB_ROOT_COUNT(attribute_updates), 1));
-	it = JsonbIteratorInit(&attribute_updates->root);
-	while ((token = JsonbIteratorNext(&it, &key, true)) != WJB_DONE)
+	update->actions = palloc0(sizeof(ExprUpdateAction) * Max(nmembers, 1));
+	for (i = 0; i < nmembers; i++)
 	{
+		const JsonNode *entry = &members[i]->value;
 		ExprUpdateAction *action;
-		JsonbValue *action_name;
-		JsonbValue *value;
+		const JsonNode *action_name;
+		const JsonNode *value;
 		const char *verb = "PUT";
 		ExprNode   *attribute;
 
-		if (token != WJB_KEY)
-			continue;
-		attribute = attribute_node(key.val.string.val, key.val.string.len);
-		token = JsonbIteratorNext(&it, &entry, true);
-		if (!is_object(&entry))
+		attribute = attribute_node(members[i]->name, members[i]->namelen);
+		if (!is_object(entry))
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		action_name = member(entry.val.binary.data, "Action");
-		value = member(entry.val.binary.data, "Value");
+		action_name = member(entry, "Action");
+		value = member(entry, "Value");
 		if (action_name != NULL)
 		{
-			if (action_name->type == jbvString && action_name->val.string.len == 3 &&
-				memcmp(action_name->val.string.val, "ADD", 3) == 0)
+			if (is_string(action_name, "ADD"))
 				verb = "ADD";
-			else if (action_name->type == jbvString && action_name->val.string.len == 6 &&
-					 memcmp(action_name->val.string.val, "DELETE", 6) == 0)
+			else if (is_string(action_name, "DELETE"))
 				verb = "DELETE";
-			else if (!(action_name->type == jbvString && action_name->val.string.len == 3 &&
-					   memcmp(action_name->val.string.val, "PUT", 3) == 0))
+			else if (!is_string(action_name, "PUT"))
 				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "1 validation error detected: Value '%.*s' at 'attributeUpdates.%.*s.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, PUT, DELETE]",
-							 action_name->type == jbvString ? action_name->val.string.len : 0,
-							 action_name->type == jbvString ? action_name->val.string.val : "",
-							 key.val.string.len, key.val.string.val);
+							 "1 validation error detected: Value '%.*s' at 'attributeUpdates.%.*s.member.action' failed to satisfy constraint: Member must satisfy enum value set: [ADD, DELETE, PUT]",
+							 action_name->kind == JSON_STRING ? (int) action_name->count : 0,
+							 action_name->kind == JSON_STRING ? action_name->u.text : "",
+							 (int) members[i]->namelen, members[i]->name);
 		}
 
 		action = &update->actions[update->nactions++];
@@ -524,37 +567,70 @@ legacy_attribute_updates_jsonb(Jsonb *attribute_updates)
 	return update;
 }
 
-/* AttributesToGet as a projection of top-level attributes */
-static ExprProjection *
-legacy_attributes_to_get_jsonb(Jsonb *attributes_to_get)
+/* qsort_arg comparator of AttributesToGet indexes: by name, then position */
+static int
+compare_element_indexes(const void *a, const void *b, void *arg)
+{
+	const JsonNode *elements = (const JsonNode *) arg;
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	int			c = dynamo_name_compare(elements[ia].u.text, elements[ia].count,
+										elements[ib].u.text, elements[ib].count);
+
+	if (c != 0)
+		return c;
+	return (ia > ib) - (ia < ib);
+}
+
+/*
+ * AttributesToGet as a projection of top-level attributes.  The names are
+ * checked as one pass in order would find their errors (a non-string, or
+ * the first name seen before), in O(n log n): the list has no size limit.
+ */
+ExprProjection *
+expr_legacy_attributes_to_get(const JsonNode *attributes_to_get)
 {
 	ExprProjection *projection = palloc0(sizeof(ExprProjection));
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
+	const JsonNode *elements;
+	int			count;
+	int			first_bad;
+	int			duplicate;
+	int		   *order;
 	int			i;
 
-	if (!JB_ROOT_IS_ARRAY(attributes_to_get) || JB_ROOT_IS_SCALAR(attributes_to_get))
+	if (attributes_to_get->kind != JSON_ARRAY)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	if (JB_ROOT_COUNT(attributes_to_get) == 0)
+	if (attributes_to_get->count == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "1 validation error detected: Value '[]' at 'attributesToGet' failed to satisfy constraint: Member must have length greater than or equal to 1");
-	projection->paths = palloc0(sizeof(ExprPath) * JB_ROOT_COUNT(attributes_to_get));
-	it = JsonbIteratorInit(&attributes_to_get->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (token != WJB_ELEM)
-			continue;
-		if (v.type != jbvString)
-			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		for (i = 0; i < projection->npaths; i++)
-			if (projection->paths[i].elements[0].namelen == (uint32) v.val.string.len &&
-				memcmp(projection->paths[i].elements[0].name, v.val.string.val, v.val.string.len) == 0)
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 INVALID_PREFIX "Duplicate value in attribute name: %.*s",
-							 v.val.string.len, v.val.string.val);
-		projection->paths[projection->npaths++] = attribute_node(v.val.string.val, v.val.string.len)->path;
-	}
+	elements = attributes_to_get->u.elements;
+	count = (int) attributes_to_get->count;
+
+	for (first_bad = 0; first_bad < count; first_bad++)
+		if (elements[first_bad].kind != JSON_STRING)
+			break;
+	order = palloc(sizeof(int) * Max(first_bad, 1));
+	for (i = 0; i < first_bad; i++)
+		order[i] = i;
+	qsort_arg(order, first_bad, sizeof(int), compare_element_indexes, (void *) elements);
+	duplicate = first_bad;
+	for (i = 1; i < first_bad; i++)
+		if (dynamo_name_compare(elements[order[i - 1]].u.text, elements[order[i - 1]].count,
+								elements[order[i]].u.text, elements[order[i]].count) == 0 &&
+			order[i] < duplicate)
+			duplicate = order[i];
+	pfree(order);
+	if (duplicate < first_bad)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Duplicate value in attribute name: %.*s",
+					 (int) elements[duplicate].count, elements[duplicate].u.text);
+	if (first_bad < count)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+
+	projection->paths = palloc0(sizeof(ExprPath) * count);
+	for (i = 0; i < count; i++)
+		projection->paths[projection->npaths++] =
+			attribute_node(elements[i].u.text, elements[i].count)->path;
 	return projection;
 }
 
@@ -582,35 +658,4 @@ expr_check_not_mixed(const char *const *legacy_present, int nlegacy,
 	dynamo_error(DYNAMO_EXC_VALIDATION,
 				 "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {%s} Expression parameters: {%s}",
 				 legacy.data, expression.data);
-}
-
-/* INTERIM (replaced by the expr branch): the JsonNode entry points over jsonb */
-ExprNode *
-expr_legacy_expected(const JsonNode *expected, const char *conditional_operator)
-{
-	return legacy_expected_jsonb(json_node_to_jsonb(expected), conditional_operator);
-}
-
-ExprNode *
-expr_legacy_filter(const JsonNode *conditions, const char *conditional_operator, const char *parameter)
-{
-	return legacy_filter_jsonb(json_node_to_jsonb(conditions), conditional_operator, parameter);
-}
-
-void
-expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schema, ExprKeyRange *range)
-{
-	legacy_key_range_jsonb(json_node_to_jsonb(key_conditions), schema, range);
-}
-
-ExprUpdate *
-expr_legacy_attribute_updates(const JsonNode *attribute_updates)
-{
-	return legacy_attribute_updates_jsonb(json_node_to_jsonb(attribute_updates));
-}
-
-ExprProjection *
-expr_legacy_attributes_to_get(const JsonNode *attributes_to_get)
-{
-	return legacy_attributes_to_get_jsonb(json_node_to_jsonb(attributes_to_get));
 }

@@ -62,94 +62,143 @@ compare_name_entries(const void *a, const void *b)
 							   eb->placeholder, eb->placeholder_len);
 }
 
+/* qsort_arg comparator of member indexes: by name, then document order */
+static int
+compare_member_indexes(const void *a, const void *b, void *arg)
+{
+	const JsonMember *members = (const JsonMember *) arg;
+	int			ia = *(const int *) a;
+	int			ib = *(const int *) b;
+	int			c = dynamo_name_compare(members[ia].name, members[ia].namelen,
+										members[ib].name, members[ib].namelen);
+
+	if (c != 0)
+		return c;
+	return (ia > ib) - (ia < ib);
+}
+
+/*
+ * The members of a JSON object, a name that repeats counting once with its
+ * last value (as DynamoDB's parser keeps the last), in document order; a
+ * palloc'd array of *count pointers into the object.
+ */
+const JsonMember **
+expr_json_members(const JsonNode *object, int *count)
+{
+	const JsonMember **result;
+	int			n = (int) object->count;
+	int		   *order;
+	bool	   *keep;
+	int			i;
+
+	Assert(object->kind == JSON_OBJECT);
+	result = palloc(sizeof(JsonMember *) * Max(n, 1));
+	*count = 0;
+	if (n <= 1)
+	{
+		for (i = 0; i < n; i++)
+			result[(*count)++] = &object->u.members[i];
+		return result;
+	}
+
+	order = palloc(sizeof(int) * n);
+	keep = palloc0(sizeof(bool) * n);
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_arg(order, n, sizeof(int), compare_member_indexes, object->u.members);
+	for (i = 0; i < n; i++)
+	{
+		const JsonMember *m = &object->u.members[order[i]];
+		const JsonMember *next = (i + 1 < n) ? &object->u.members[order[i + 1]] : NULL;
+
+		keep[order[i]] = (next == NULL ||
+						  dynamo_name_compare(m->name, m->namelen, next->name, next->namelen) != 0);
+	}
+	for (i = 0; i < n; i++)
+		if (keep[i])
+			result[(*count)++] = &object->u.members[i];
+	pfree(order);
+	pfree(keep);
+	return result;
+}
+
 /* decode ExpressionAttributeNames: {"#a": "name", ...} */
 static void
-decode_names(ExprParams *params, Jsonb *names)
+decode_names(ExprParams *params, const JsonNode *names)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
-	int			n = 0;
+	const JsonMember **members;
+	int			nmembers;
+	int			i;
 
-	if (!JB_ROOT_IS_OBJECT(names))
+	if (names->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	if (JB_ROOT_COUNT(names) == 0)
+	if (names->count == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "ExpressionAttributeNames must not be empty");
 
-	params->names = palloc(sizeof(ExprNameEntry) * JB_ROOT_COUNT(names));
-	it = JsonbIteratorInit(&names->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	members = expr_json_members(names, &nmembers);
+	params->names = palloc(sizeof(ExprNameEntry) * nmembers);
+	for (i = 0; i < nmembers; i++)
 	{
-		ExprNameEntry *entry;
+		const JsonMember *m = members[i];
+		ExprNameEntry *entry = &params->names[i];
 
-		if (token != WJB_KEY)
-			continue;
-		entry = &params->names[n];
-		entry->placeholder = v.val.string.val;
-		entry->placeholder_len = v.val.string.len;
+		entry->placeholder = m->name;
+		entry->placeholder_len = m->namelen;
 		entry->used = false;
 		if (!placeholder_is_valid(entry->placeholder, entry->placeholder_len, '#'))
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "ExpressionAttributeNames contains invalid key: Syntax error; key: \"%.*s\"",
 						 (int) entry->placeholder_len, entry->placeholder);
-		token = JsonbIteratorNext(&it, &v, true);
-		if (v.type != jbvString)
+		if (m->value.kind != JSON_STRING)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-		if (v.val.string.len == 0)
+		if (m->value.count == 0)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "ExpressionAttributeNames contains invalid value: Empty attribute name for key %.*s",
 						 (int) entry->placeholder_len, entry->placeholder);
-		entry->name = v.val.string.val;
-		entry->namelen = v.val.string.len;
-		n++;
+		entry->name = m->value.u.text;
+		entry->namelen = m->value.count;
 	}
-	params->nnames = n;
-	qsort(params->names, n, sizeof(ExprNameEntry), compare_name_entries);
+	params->nnames = nmembers;
+	qsort(params->names, nmembers, sizeof(ExprNameEntry), compare_name_entries);
+	pfree(members);
 }
 
 /* decode ExpressionAttributeValues: {":v": {"S": "x"}, ...} into one map */
 static void
-decode_values(ExprParams *params, Jsonb *values)
+decode_values(ExprParams *params, const JsonNode *values)
 {
-	JsonbIterator *it;
-	JsonbValue	v;
-	JsonbIteratorToken token;
+	const JsonMember **members;
+	int			nmembers;
 	StringInfoData scratch;
 	StringInfoData out;
 	DynamoElement *elements;
-	int			n = 0;
+	int			i;
 
-	if (!JB_ROOT_IS_OBJECT(values))
+	if (values->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected field type");
-	if (JB_ROOT_COUNT(values) == 0)
+	if (values->count == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "ExpressionAttributeValues must not be empty");
 
-	elements = palloc(sizeof(DynamoElement) * JB_ROOT_COUNT(values));
+	members = expr_json_members(values, &nmembers);
+	elements = palloc(sizeof(DynamoElement) * nmembers);
 	initStringInfo(&scratch);
-	it = JsonbIteratorInit(&values->root);
-	while ((token = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	for (i = 0; i < nmembers; i++)
 	{
-		const char *key;
-		int			keylen;
+		const JsonMember *m = members[i];
 		MemoryContext context = CurrentMemoryContext;
 
-		if (token != WJB_KEY)
-			continue;
-		key = v.val.string.val;
-		keylen = v.val.string.len;
-		if (!placeholder_is_valid(key, keylen, ':'))
+		if (!placeholder_is_valid(m->name, m->namelen, ':'))
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "ExpressionAttributeValues contains invalid key: Syntax error; key: \"%.*s\"",
-						 keylen, key);
-		token = JsonbIteratorNext(&it, &v, true);
-		elements[n].name = key;
-		elements[n].namelen = keylen;
-		elements[n].start = scratch.len;
+						 (int) m->namelen, m->name);
+		elements[i].name = m->name;
+		elements[i].namelen = m->namelen;
+		elements[i].start = scratch.len;
 
 		/* a bad value is reported with its placeholder, as DynamoDB does */
 		PG_TRY();
 		{
-			dynamo_encode_attribute_value(&scratch, json_from_jsonb_value(&v), 1);
+			dynamo_encode_attribute_value(&scratch, &m->value, 1);
 		}
 		PG_CATCH();
 		{
@@ -161,29 +210,30 @@ decode_values(ExprParams *params, Jsonb *values)
 			ereport(ERROR,
 					(errcode(error->sqlerrcode),
 					 errmsg_internal("ExpressionAttributeValues contains invalid value: %s for key %.*s",
-									 error->message, keylen, key)));
+									 error->message, (int) m->namelen, m->name)));
 		}
 		PG_END_TRY();
-		elements[n].len = scratch.len - elements[n].start;
-		n++;
+		elements[i].len = scratch.len - elements[i].start;
 	}
 
-	dynamo_sort_map_elements(elements, n);
+	dynamo_sort_map_elements(elements, nmembers);
 	initStringInfo(&out);
-	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, n);
+	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, nmembers);
 	params->values.data = (const uint8 *) out.data;
 	params->values.len = out.len;
-	params->values_used = palloc0(sizeof(bool) * Max(n, 1));
+	params->values_used = palloc0(sizeof(bool) * Max(nmembers, 1));
 	pfree(scratch.data);
 	pfree(elements);
+	pfree(members);
 }
 
 /*
  * Decode a request's ExpressionAttributeNames and ExpressionAttributeValues
- * (either may be NULL when the request has none).
+ * (either may be NULL when the request has none).  Names and values are
+ * read with their lengths: they may hold U+0000.
  */
-static ExprParams *
-params_create_jsonb(Jsonb *names, Jsonb *values)
+ExprParams *
+expr_params_create(const JsonNode *names, const JsonNode *values)
 {
 	ExprParams *params = palloc0(sizeof(ExprParams));
 
@@ -302,12 +352,4 @@ expr_params_check_unused(ExprParams *params)
 						 "Value provided in ExpressionAttributeValues unused in expressions: keys: {%s}",
 						 unused.data);
 	}
-}
-
-/* INTERIM (replaced by the expr branch): the JsonNode entry point over jsonb */
-ExprParams *
-expr_params_create(const JsonNode *names, const JsonNode *values)
-{
-	return params_create_jsonb(names ? json_node_to_jsonb(names) : NULL,
-							   values ? json_node_to_jsonb(values) : NULL);
 }

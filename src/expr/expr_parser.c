@@ -29,8 +29,17 @@
  *	 projection	:= path { ',' path }
  *
  * Precedence is DynamoDB's: comparisons, BETWEEN and IN bind tightest, then
- * NOT, AND, OR.  Recursion is bounded by the 4 KB expression size and
- * guarded by check_stack_depth.
+ * NOT, AND, OR.
+ *
+ * NESTING
+ *
+ * Recursion is bounded by the 4 KB expression size: at most one level per
+ * byte ("((((" or "NOT NOT"), and each level costs a few small frames, far
+ * inside the stack that check_stack_depth guards.  So hostile nesting always
+ * parses to DynamoDB's own answer: a syntax error, redundant parentheses, or
+ * more than the 300 operators and functions DynamoDB allows in a request's
+ * expressions (counted in ExprParams across them).  The trees that reach
+ * evaluation therefore hold at most 300 operators.
  *
  * Validation that needs no item happens here: placeholders, reserved
  * words, function names and arity, operands that must be paths, the types of
@@ -46,6 +55,9 @@
 #include "errors.h"
 #include "expr/expr.h"
 #include "expr/expr_lexer.h"
+
+/* how DynamoDB names "any type" (a path's) in operand type errors */
+#define ANY_TYPE_SYMBOLS "{NS,SS,L,BS,N,M,B,BOOL,NULL,S}"
 
 /*
  * Classes of the errors that DynamoDB reports only after the whole
@@ -239,6 +251,21 @@ expr_make_node(ExprNodeType type, int nargs)
 	return node;
 }
 
+/*
+ * Count one operator or function (comparisons, BETWEEN, IN, AND, OR, NOT,
+ * functions, + and -) against DynamoDB's limit of 300 in the expressions of
+ * one request; counted once its operands have been read, as DynamoDB counts
+ * them in its validation pass.
+ */
+static void
+count_operator(Parser *p)
+{
+	if (++p->params->operators == EXPR_MAX_OPERATORS + 1)
+		defer_error(p, ERROR_OPERAND,
+					"The expression contains too many operators; operator count: %d",
+					p->params->operators);
+}
+
 /* ------------------------------------------------------------------------
  * Paths and operands
  * ------------------------------------------------------------------------
@@ -403,7 +430,7 @@ static ExprNode *
 parse_function(Parser *p, ExprNodeType type, const char *name,
 			   ExprNode *(*parse_argument) (Parser *))
 {
-	ExprNode   *args[EXPR_MAX_IN_OPERANDS + 1];
+	ExprNode   *args[3];		/* beyond 2, only the count matters */
 	int			nargs = 0;
 	int			expected;
 	ExprNode   *node;
@@ -423,6 +450,7 @@ parse_function(Parser *p, ExprNodeType type, const char *name,
 		advance(p);
 	}
 	expect(p, TOKEN_RPAREN);
+	count_operator(p);
 
 	expected = (type == EXPR_ATTRIBUTE_EXISTS || type == EXPR_ATTRIBUTE_NOT_EXISTS ||
 				type == EXPR_SIZE) ? 1 : 2;
@@ -491,6 +519,12 @@ parse_function(Parser *p, ExprNodeType type, const char *name,
 						"Incorrect operand type for operator or function; operator or function: %s, operand type: %s",
 						name, dynamo_type_name(t));
 	}
+	/* attribute_type's type must be a value: a path could be of any type */
+	if (type == EXPR_ATTRIBUTE_TYPE && node->args[1]->type != EXPR_VALUE &&
+		operand_type(node->args[1]) == 0)
+		defer_error(p, ERROR_OPERAND,
+					"Incorrect operand type for operator or function; operator or function: %s, operand type: %s",
+					name, ANY_TYPE_SYMBOLS);
 	if (type == EXPR_ATTRIBUTE_TYPE && node->args[1]->type == EXPR_VALUE &&
 		dynamo_value_type(node->args[1]->value) == DYNAMO_TYPE_S)
 	{
@@ -669,6 +703,31 @@ check_distinct_operands(Parser *p, ExprNode *node, const char *operator_text)
 	}
 }
 
+/*
+ * DynamoDB's rule that <, <=, >, >= and BETWEEN order only N, S and B: an
+ * operand whose type is known before any item is read (a value, size())
+ * must be one of them.  A path may hold anything: on an item, a path of
+ * another type makes the comparison false.
+ */
+static void
+check_ordered_operands(Parser *p, ExprNode *node, const char *operator_text)
+{
+	int			i;
+
+	for (i = 0; i < node->nargs; i++)
+	{
+		DynamoType	t = operand_type(node->args[i]);
+
+		if (t != 0 && !dynamo_type_is_key(t))
+		{
+			defer_error(p, ERROR_OPERAND,
+						"Incorrect operand type for operator or function; operator or function: %s, operand type: %s",
+						operator_text, dynamo_type_name(t));
+			return;
+		}
+	}
+}
+
 /* what follows an operand in a condition: a comparator, BETWEEN or IN */
 static ExprNode *
 parse_predicate(Parser *p, ExprNode *left)
@@ -683,6 +742,9 @@ parse_predicate(Parser *p, ExprNode *left)
 		node->op = op;
 		node->args[0] = left;
 		node->args[1] = parse_operand(p);
+		count_operator(p);
+		if (op != EXPR_CMP_EQ && op != EXPR_CMP_NE)
+			check_ordered_operands(p, node, ComparatorText[op]);
 		check_distinct_operands(p, node, ComparatorText[op]);
 		return node;
 	}
@@ -696,6 +758,8 @@ parse_predicate(Parser *p, ExprNode *left)
 			syntax_error(p);
 		advance(p);
 		node->args[2] = parse_operand(p);
+		count_operator(p);
+		check_ordered_operands(p, node, "BETWEEN");
 		check_distinct_operands(p, node, "BETWEEN");
 		if (node->args[1]->type == EXPR_VALUE && node->args[2]->type == EXPR_VALUE)
 		{
@@ -730,6 +794,7 @@ parse_predicate(Parser *p, ExprNode *left)
 			advance(p);
 		}
 		expect(p, TOKEN_RPAREN);
+		count_operator(p);
 		if (list_length(args) > EXPR_MAX_IN_OPERANDS)
 			defer_error(p, ERROR_OPERAND,
 						"The IN operator is provided with too many operands; number of operands: %d",
@@ -838,6 +903,7 @@ parse_not(Parser *p)
 
 		advance(p);
 		node->args[0] = require_condition(p, parse_not(p));
+		count_operator(p);
 		return node;
 	}
 	return parse_primary(p);
@@ -855,6 +921,7 @@ parse_and(Parser *p)
 		node->args[0] = require_condition(p, left);
 		advance(p);
 		node->args[1] = require_condition(p, parse_not(p));
+		count_operator(p);
 		left = node;
 	}
 	return left;
@@ -874,6 +941,7 @@ parse_condition(Parser *p)
 		node->args[0] = require_condition(p, left);
 		advance(p);
 		node->args[1] = require_condition(p, parse_and(p));
+		count_operator(p);
 		left = node;
 	}
 	return left;
@@ -1082,6 +1150,7 @@ parse_set_value(Parser *p)
 		advance(p);
 		node->args[0] = left;
 		node->args[1] = parse_set_operand(p);
+		count_operator(p);
 		for (i = 0; i < 2; i++)
 		{
 			DynamoType	t = operand_type(node->args[i]);

@@ -10,6 +10,9 @@
  * expression, ExpressionAttributeNames and ExpressionAttributeValues), and
  * reused while they stay the same.
  *
+ * Arguments arrive as jsonb and are read as the extension's JSON tree
+ * (json_from_jsonb), as the request layer reads them.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"

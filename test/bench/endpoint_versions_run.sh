@@ -8,7 +8,7 @@ DYNAMO="http://127.0.0.1:$HTTP_PORT"
 
 restart_with() {   # restart_with DIR: install the build in DIR, restart the cluster
     make -s -C "$1" install >/dev/null
-    pg_ctlcluster 15 regress restart \
+    pg_ctlcluster 15 regress restart 9>&- \
         || { echo "endpoint_versions: cannot restart the cluster" >&2; exit 1; }
     for i in $(seq 1 100); do curl -s -o /dev/null "$DYNAMO/" && return 0; sleep 0.1; done
     echo "endpoint_versions: the endpoint did not come back" >&2; exit 1

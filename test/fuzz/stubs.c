@@ -293,6 +293,7 @@ repalloc(void *pointer, Size size)
 	return p;
 }
 
+/* huge allocations (the JSON reader's stacks): the same blocks, a larger limit */
 void *
 MemoryContextAllocHuge(MemoryContext context, Size size)
 {
@@ -544,14 +545,6 @@ pg_re_throw(void)
 	siglongjmp(*PG_exception_stack, 1);
 }
 
-/* CHECK_FOR_INTERRUPTS(): no interrupt ever arrives */
-volatile sig_atomic_t InterruptPending = false;
-
-void
-ProcessInterrupts(void)
-{
-}
-
 /* the stack base of the current fuzz_run and the server's default limit */
 static char *stack_base;
 #define FUZZ_MAX_STACK_DEPTH	(2 * 1024 * 1024 - 512 * 1024)
@@ -682,6 +675,13 @@ JsonbIteratorNext(JsonbIterator **it, JsonbValue *val, bool skipNested)
 	UNREACHABLE("JsonbIteratorNext");
 }
 
+Jsonb *
+json_node_to_jsonb(const JsonNode *node)
+{
+	UNREACHABLE("json_node_to_jsonb");
+}
+
+/* the JSON reader's jsonb side (json_from_jsonb) and CHECK_FOR_INTERRUPTS */
 Datum
 numeric_out(PG_FUNCTION_ARGS)
 {
@@ -694,10 +694,11 @@ DirectFunctionCall1Coll(PGFunction func, Oid collation, Datum arg1)
 	UNREACHABLE("DirectFunctionCall1Coll");
 }
 
-Jsonb *
-json_node_to_jsonb(const JsonNode *node)
+volatile sig_atomic_t InterruptPending = false;
+
+void
+ProcessInterrupts(void)
 {
-	UNREACHABLE("json_node_to_jsonb");
 }
 
 void

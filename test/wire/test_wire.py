@@ -318,6 +318,36 @@ class Items(unittest.TestCase):
         self.assertEqual(table.get_item(Key={"pk": "doc", "sk": 1})["Item"]["nested"]["list"][2],
                          {"three": True})
 
+    def test_every_string_round_trips(self):
+        """U+0000 and other characters jsonb cannot hold, in names, values, keys and sets."""
+        ddb = self.ddb
+        odd = "a\u0000b\u2028\U0001F600\u00e9"
+        item = {"pk": {"S": "nul" + odd}, "sk": {"N": "1"}, "name" + odd: {"S": odd},
+                "set": {"SS": [odd, "\u0000"]}, "map": {"M": {odd: {"L": [{"S": "\u0000"}]}}}}
+        ddb.put_item(TableName="WireItems", Item=item)
+        got = ddb.get_item(TableName="WireItems", Key={"pk": item["pk"], "sk": item["sk"]},
+                           ConsistentRead=True)["Item"]
+        self.assertEqual(got["name" + odd], {"S": odd})
+        self.assertEqual(sorted(got["set"]["SS"]), sorted([odd, "\u0000"]))
+        self.assertEqual(got["map"], item["map"])
+        self.assertEqual(got["pk"], item["pk"])
+        queried = ddb.query(TableName="WireItems", KeyConditionExpression="pk = :p",
+                            FilterExpression="#n = :v", ExpressionAttributeNames={"#n": "name" + odd},
+                            ExpressionAttributeValues={":p": item["pk"], ":v": {"S": odd}})
+        self.assertEqual(queried["Count"], 1)
+        updated = ddb.update_item(TableName="WireItems", Key={"pk": item["pk"], "sk": item["sk"]},
+                                  UpdateExpression="SET #n = :v", ExpressionAttributeNames={"#n": odd},
+                                  ExpressionAttributeValues={":v": {"S": "\u0000"}},
+                                  ReturnValues="UPDATED_NEW")["Attributes"]
+        self.assertEqual(updated, {odd: {"S": "\u0000"}})
+        ddb.delete_item(TableName="WireItems", Key={"pk": item["pk"], "sk": item["sk"]})
+
+    def test_account_actions(self):
+        limits = self.ddb.describe_limits()
+        self.assertEqual(limits["TableMaxReadCapacityUnits"], 40000)
+        endpoints = self.ddb.describe_endpoints()["Endpoints"]
+        self.assertEqual(endpoints[0]["CachePeriodInMinutes"], 1440)
+
     def test_validation_errors(self):
         ddb = self.ddb
         cases = [
