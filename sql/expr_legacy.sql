@@ -62,3 +62,6 @@ SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValu
 SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]}, "sk": {"ComparisonOperator": "NE", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);
 SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "GT", "AttributeValueList": [{"S": "x"}]}}', 'pk', 'sk')$$);
 SELECT error_of($$SELECT dynamo.key_conditions('{"sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);
+-- empty (it crashed the backend) and more than two conditions
+SELECT error_of($$SELECT dynamo.key_conditions('{}', 'pk', 'sk')$$);
+SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]}, "sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}, "z": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);

@@ -179,6 +179,9 @@ expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *ran
 	int			i;
 
 	memset(range, 0, sizeof(*range));
+	if (root == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Query condition missed key schema element: %s",
+					 schema->partition_key);
 	if (contains_size(root))
 		dynamo_error(DYNAMO_EXC_VALIDATION, "KeyConditionExpressions cannot contain nested operations");
 	collect_conditions(root, conditions, &count);

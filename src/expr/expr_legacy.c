@@ -434,6 +434,9 @@ expr_legacy_key_range(Jsonb *key_conditions, const ExprKeySchema *schema, ExprKe
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Attempted conditional constraint is not an indexable operation");
 	}
+	/* one condition on the partition key, at most one on the sort key */
+	if (JsonContainerSize(&key_conditions->root) < 1 || JsonContainerSize(&key_conditions->root) > 2)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Conditions can be of length 1 or 2 only");
 	expr_key_range_of(join_conditions(key_conditions, false, filter_entry, "keyConditions"),
 					  schema, range);
 }
