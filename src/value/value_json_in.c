@@ -18,6 +18,7 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/numeric.h"
@@ -197,8 +198,14 @@ append_base64_decoded(StringInfo out, const char *text, int len)
 			int			d = base64_digit(text[i + j]);
 
 			if (d < 0)
+			{
+				/* the whole character, not the first byte of its UTF-8 */
+				int			charlen = Min(pg_utf_mblen((const unsigned char *) &text[i + j]),
+										  len - (i + j));
+
 				dynamo_error(DYNAMO_EXC_SERIALIZATION,
-							 "Invalid Base64 character: '%c'", text[i + j]);
+							 "Invalid Base64 character: '%.*s'", charlen, &text[i + j]);
+			}
 			bits |= (uint32) d << (18 - 6 * j);
 		}
 		if (digits < 2 || (digits == 2 && (bits & 0xFFFF)) || (digits == 3 && (bits & 0xFF)))
