@@ -23,6 +23,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/builtins.h"
@@ -130,7 +131,12 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		{
 			SetUserIdAndSecContext(role, saved_context | SECURITY_LOCAL_USERID_CHANGE);
 
-			/* the body: JSON, else DynamoDB's SerializationException */
+			/*
+			 * the body: UTF-8 JSON, else DynamoDB's SerializationException
+			 * (jsonb_in trusts its input to be in the server's encoding, so
+			 * invalid UTF-8 and NUL bytes are refused here first)
+			 */
+			(void) pg_verify_mbstr(PG_UTF8, request->body, request->body_len, false);
 			text = pnstrdup(request->body, request->body_len);
 			body = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
 			result = handler(body);
