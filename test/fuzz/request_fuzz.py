@@ -684,6 +684,20 @@ class Server:
         for item in self.fixtures["items"]:
             self.execute("PutItem", json.dumps(item))
         self.digest = self.current_digest()
+        self.check_same_server()
+
+    def check_same_server(self):
+        """The endpoint must be this cluster's: another cluster started on the
+        same port shares it (SO_REUSEPORT) and would answer some requests."""
+        name = self.fixtures["tables"][0]["TableName"]
+        table_id = self.sql("SELECT table_id::text FROM dynamo.tables WHERE table_name = %s", (name,))[0][0]
+        for _ in range(4):
+            status, _, data = self.send_http("DescribeTable", json.dumps({"TableName": name}).encode())
+            got = json.loads(data).get("Table", {}).get("TableId") if status == 200 else None
+            if got != table_id:
+                sys.exit("request fuzz: the endpoint %s is not this database's (%s has TableId %s there, %s here): "
+                         "is another cluster listening on its port?" % (self.args.endpoint, name, got, table_id))
+            self.http.close()     # a new connection each time: SO_REUSEPORT spreads connections
 
     def current_digest(self):
         return self.sql("SELECT request_fuzz.digest()")[0][0]

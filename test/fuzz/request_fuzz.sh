@@ -14,6 +14,11 @@ cd "$(dirname "$0")/../.."
 
 PORT=${DYNAMO_FUZZ_PORT:-8421}
 if [ -z "${REQUEST_FUZZ_CLUSTER:-}" ]; then
+    # endpoint workers of another cluster on the port would share it (SO_REUSEPORT)
+    if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+        echo "request fuzz: port $PORT is in use; set DYNAMO_FUZZ_PORT" >&2
+        exit 1
+    fi
     exec pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="$PORT" \
         -o dynamo.http_auth=off -- env REQUEST_FUZZ_CLUSTER=1 "$0" "$@"
 fi
