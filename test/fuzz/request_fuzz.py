@@ -74,8 +74,10 @@ def _is_object(value):
 
 
 KNOWN_CRASHES = [
+    # None today. An entry looks like this (the request shape that reaches the
+    # crash, as narrow as the cause allows; the reason says where and who knows):
     # {"id": "query-empty-key-conditions",
-    #  "reason": "src/api/api_read.c:257 passes an empty KeyConditions on; SIGSEGV (reported)",
+    #  "reason": "SIGSEGV in src/api/<file>.c:<line>: <cause>; reported to the lead, <date>",
     #  "match": lambda action, r: action == "Query" and _is_object(r) and r.get("KeyConditions") == {}},
 ]
 
