@@ -237,7 +237,8 @@ UNKNOWN_MEMBERS = [
     "AttributeUpdates", "ScanFilter", "RequestItems", "ConsistentRead", "ReturnConsumedCapacity",
     "LocalSecondaryIndexes", "GlobalSecondaryIndexes", "StreamSpecification", "DynamoOptions",
     "ScanIndexForward", "Key", "Item", "Keys", "AttributeValueList", "ComparisonOperator",
-    "Value", "Exists", "Action", "PutRequest", "DeleteRequest",
+    "Value", "Exists", "Action", "PutRequest", "DeleteRequest", "GlobalSecondaryIndexUpdates",
+    "ReturnItemCollectionMetrics", "ExclusiveStartTableName", "ReturnValuesOnConditionCheckFailure",
 ]
 ODD_ATTRIBUTE_VALUES = [
     {}, {"S": "a", "N": "1"}, {"S": "a", "S ": "b"}, {"Q": "x"}, {"s": "x"}, {"S": 1}, {"S": None},
