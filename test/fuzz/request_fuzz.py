@@ -218,6 +218,10 @@ ODD_STRINGS = [
     "FuzzHash", "FuzzRange", "FuzzBin", "FuzzVersioned", "FuzzScratch", "dynamo", "pg_class",
     "a" * 255, "a" * 256, "a" * 1025, "a" * 2049, "é" * 1000, "x" * 70000,
     "\U0001F600" * 20000, "%s%n%d", "'; DROP TABLE x; --", "a" * 65536,
+    # the other values of DynamoDB's enums, so that valid-but-different choices are tried
+    "NONE", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "TOTAL", "INDEXES", "SIZE", "COUNT",
+    "SPECIFIC_ATTRIBUTES", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "PROVISIONED", "OR",
+    "PUT", "ADD", "DELETE", "EQ", "BETWEEN", "BEGINS_WITH", "NOT_NULL", "IN", "CONTAINS",
 ]
 EXPRESSION_TOKENS = [
     " ", "(", ")", ",", ".", "[", "]", "[0]", "[9999999999]", "[-1]", "=", "<>", "<", "<=", ">",
