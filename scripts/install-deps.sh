@@ -17,6 +17,7 @@ PACKAGES=(
     clang libclang-rt-14-dev                 # libFuzzer targets (test/fuzz)
     bc                                       # benchmark ratios (test/bench)
     python3-boto3 awscli curl                # wire tests with the real AWS clients (test/wire)
+    python3-psycopg2                         # the request fuzzer (test/fuzz/request_fuzz.py)
 )
 
 missing=()

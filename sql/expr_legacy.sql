@@ -111,3 +111,6 @@ SELECT error_of(format('SELECT dynamo.attributes_to_get(%L, %L)', '{}',
        (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g) || '["a7", "a3"]'));
 SELECT dynamo.attributes_to_get('{"a1": {"N": "1"}, "a49999": {"S": "x"}, "b": {"N": "2"}}',
        (SELECT jsonb_agg('a' || g) FROM generate_series(1, 50000) g));
+-- empty (it crashed the backend) and more than two conditions
+SELECT error_of($$SELECT dynamo.key_conditions('{}', 'pk', 'sk')$$);
+SELECT error_of($$SELECT dynamo.key_conditions('{"pk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"S": "x"}]}, "sk": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}, "z": {"ComparisonOperator": "EQ", "AttributeValueList": [{"N": "1"}]}}', 'pk', 'sk')$$);

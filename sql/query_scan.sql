@@ -51,7 +51,8 @@ SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'Query', r))
     '{"TableName": "Events", "KeyConditionExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "stream"}, "ExpressionAttributeValues": {":s": {"S": "s1"}}, "Limit": 0}',
     '{"TableName": "Events", "KeyConditionExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "stream"}, "ExpressionAttributeValues": {":s": {"S": "s1"}}, "ExclusiveStartKey": {"stream": {"S": "s1"}}}',
     '{"TableName": "Events", "KeyConditionExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "stream"}, "ExpressionAttributeValues": {":s": {"S": "s1"}}, "IndexName": "byKind"}',
-    '{"TableName": "Events", "KeyConditionExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "stream"}, "ExpressionAttributeValues": {":s": {"S": "s1"}}, "Select": "COUNT", "ProjectionExpression": "seq"}'
+    '{"TableName": "Events", "KeyConditionExpression": "#s = :s", "ExpressionAttributeNames": {"#s": "stream"}, "ExpressionAttributeValues": {":s": {"S": "s1"}}, "Select": "COUNT", "ProjectionExpression": "seq"}',
+    '{"TableName": "Events", "KeyConditions": {}}'
   ]) AS r;
 SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'Scan', r))
   FROM unnest(ARRAY[

@@ -39,6 +39,7 @@ SELECT item_error('{"a": {"B": "AAE"}}');
 SELECT item_error('{"a": {"B": "23456"}}');
 SELECT item_error('{"a": {"B": "!!!!"}}');
 SELECT item_error('{"a": {"B": "=+/="}}');
+SELECT item_error('{"a": {"B": "AAé"}}');    -- the whole character, not one byte of it
 SELECT item_error('{"a": {"B": "AB=="}}');
 SELECT item_error('{"a": {"BS": ["AA==", "AAE"]}}');
 

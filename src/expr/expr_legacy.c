@@ -483,6 +483,9 @@ expr_legacy_key_range(const JsonNode *key_conditions, const ExprKeySchema *schem
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Attempted conditional constraint is not an indexable operation");
 	}
+	/* one condition on the partition key, at most one on the sort key */
+	if (key_conditions->count < 1 || key_conditions->count > 2)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Conditions can be of length 1 or 2 only");
 	expr_key_range_of(join_conditions(key_conditions, false, filter_entry, "keyConditions"),
 					  schema, range);
 }

@@ -34,6 +34,7 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "utils/memutils.h"
@@ -337,8 +338,14 @@ append_base64_decoded(StringInfo out, const char *text, uint32 textlen)
 			int			d = base64_digit(text[i + j]);
 
 			if (d < 0)
+			{
+				/* the whole character, not the first byte of its UTF-8 */
+				int			charlen = Min(pg_utf_mblen((const unsigned char *) &text[i + j]),
+										  len - (i + j));
+
 				dynamo_error(DYNAMO_EXC_SERIALIZATION,
-							 "Invalid Base64 character: '%c'", text[i + j]);
+							 "Invalid Base64 character: '%.*s'", charlen, &text[i + j]);
+			}
 			bits |= (uint32) d << (18 - 6 * j);
 		}
 		if (digits < 2 || (digits == 2 && (bits & 0xFFFF)) || (digits == 3 && (bits & 0xFF)))
