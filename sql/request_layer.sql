@@ -37,3 +37,12 @@ SELECT dynamo.execute('DescribeLimits', '{}');
 SELECT jsonb_typeof(dynamo.execute('DescribeEndpoints', '{}') -> 'Endpoints') AS endpoints;
 
 SELECT dynamo.delete_table('Layered') IS NOT NULL AS deleted;
+
+-- U+0000 through the text door; the jsonb door cannot return it and says which door can
+SELECT dynamo.create_table('Nul', 'pk', 'S', partitions => 1) IS NOT NULL AS created;
+SELECT dynamo.execute_text('PutItem', '{"TableName": "Nul", "Item": {"pk": {"S": "a\u0000b"}, "n\u0000": {"SS": ["\u0000", "x"]}}}');
+SELECT dynamo.execute_text('GetItem', '{"TableName": "Nul", "Key": {"pk": {"S": "a\u0000b"}}}');
+SELECT dynamo.execute_text('Scan', '{"TableName": "Nul", "ProjectionExpression": "#n", "ExpressionAttributeNames": {"#n": "n\u0000"}}');
+SELECT error_of($$SELECT dynamo.execute('Scan', '{"TableName": "Nul"}')$$);
+SELECT octet_length(pk::text) FROM dynamo_data."Nul";
+SELECT dynamo.delete_table('Nul') IS NOT NULL AS deleted;

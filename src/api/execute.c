@@ -90,6 +90,39 @@ action_argument(FunctionCallInfo fcinfo, char **action)
 	return handler;
 }
 
+/*
+ * A response as jsonb.  jsonb cannot hold U+0000: a response that carries it
+ * (an item stored through the endpoint or dynamo.execute_text) is refused
+ * with Postgres' error and a hint to the door that can return it.
+ */
+static Jsonb *
+response_to_jsonb(const char *text)
+{
+	MemoryContext context = CurrentMemoryContext;
+	Jsonb	   *result = NULL;
+
+	PG_TRY();
+	{
+		result = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	}
+	PG_CATCH();
+	{
+		ErrorData  *error;
+
+		MemoryContextSwitchTo(context);
+		error = CopyErrorData();
+		if (error->sqlerrcode != ERRCODE_UNTRANSLATABLE_CHARACTER)
+			PG_RE_THROW();
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("the response holds the character U+0000, which jsonb cannot hold"),
+				 errhint("dynamo.execute_text(action, request) returns it as JSON text.")));
+	}
+	PG_END_TRY();
+	return result;
+}
+
 PG_FUNCTION_INFO_V1(dynamo_execute);
 PG_FUNCTION_INFO_V1(dynamo_execute_text);
 
@@ -110,7 +143,7 @@ dynamo_execute(PG_FUNCTION_ARGS)
 	request = json_from_jsonb(PG_GETARG_JSONB_P(1));
 	initStringInfo(&response);
 	api_run_action(action, handler, request, &response);
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(response.data)));
+	PG_RETURN_JSONB_P(response_to_jsonb(response.data));
 }
 
 /*
