@@ -17,6 +17,27 @@ SELECT r, error_of(format('SELECT dynamo.execute(%L, %L)', 'Query', r))
     '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "ExclusiveStartKey": []}'
   ]) AS r;
 
+-- Select with a projection, each combination in DynamoDB's words
+SELECT a, r, error_of(format('SELECT dynamo.execute(%L, %L)', a, r))
+  FROM (VALUES
+    ('Scan', '{"TableName": "Layered", "Select": "COUNT", "AttributesToGet": ["sk"]}'),
+    ('Scan', '{"TableName": "Layered", "Select": "COUNT", "ProjectionExpression": "sk"}'),
+    ('Query', '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "Select": "ALL_ATTRIBUTES", "ProjectionExpression": "sk"}'),
+    ('Scan', '{"TableName": "Layered", "Select": "ALL_ATTRIBUTES", "AttributesToGet": ["sk"]}'),
+    ('Query', '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "Select": "SPECIFIC_ATTRIBUTES"}'),
+    ('Scan', '{"TableName": "Layered", "Select": "SPECIFIC_ATTRIBUTES"}'),
+    ('Scan', '{"TableName": "Layered", "Select": "SPECIFIC_ATTRIBUTES", "AttributesToGet": ["sk"]}'),
+    ('Scan', '{"TableName": "Layered", "Select": "ALL_PROJECTED_ATTRIBUTES"}')
+  ) AS t(a, r);
+
+-- a Scan segment's ExclusiveStartKey must be a key of that segment
+WITH seg AS (SELECT ((dynamo.key_hash('{"S": "a"}') & 2147483647) % 2)::int AS own)
+SELECT s = own AS own_segment,
+       error_of(format('SELECT dynamo.execute(%L, %L)', 'Scan', jsonb_build_object(
+           'TableName', 'Layered', 'Segment', s, 'TotalSegments', 2,
+           'ExclusiveStartKey', '{"pk": {"S": "a"}, "sk": {"N": "1"}}'::jsonb)))
+  FROM seg, generate_series(0, 1) s ORDER BY 1;
+
 -- the text door: the same actions, JSON text in and out
 SELECT dynamo.execute_text('GetItem', '{"TableName": "Layered", "Key": {"pk": {"S": "a"}, "sk": {"N": "1"}}}');
 SELECT dynamo.execute_text('Query', '{"TableName": "Layered", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}, "ReturnConsumedCapacity": "INDEXES"}');

@@ -42,7 +42,11 @@ key_attribute_in(const ExprNode *node, const TableInfo *table)
 	return NULL;
 }
 
-/* ExclusiveStartKey: exactly the table's key attributes */
+/*
+ * ExclusiveStartKey: exactly the table's key attributes; in a Query, of the
+ * queried partition; in a Scan segment, a key of that segment (the segment
+ * of a key is its hash modulo TotalSegments, as ops_read.c selects them).
+ */
 static void
 parse_start_key(const JsonNode *request, const TableInfo *table, ReadPageSpec *spec)
 {
@@ -66,47 +70,57 @@ parse_start_key(const JsonNode *request, const TableInfo *table, ReadPageSpec *s
 							memcmp(spec->start.partition.data, spec->range.partition_value.data,
 								   spec->start.partition.len) == 0))
 		dynamo_error(DYNAMO_EXC_VALIDATION, "The provided starting key is outside query range");
+	if (spec->total_segments > 1 &&
+		(int) (((uint64) dynamo_value_hash64(spec->start.partition, 0) & 0x7FFFFFFF) %
+			   (uint64) spec->total_segments) != spec->segment)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d",
+					 spec->total_segments, spec->segment);
 	spec->has_start = true;
 }
 
-/* Limit and Select; count_only for Select COUNT */
+/*
+ * Limit and Select; count_only for Select COUNT.  Select's messages name the
+ * projection parameter the request used, as DynamoDB's do; Query wraps the
+ * SPECIFIC_ATTRIBUTES one in the validation envelope and Scan does not.
+ */
 static void
 parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 {
 	const JsonNode *limit = request_member(request, "Limit");
 	const char *select = request_string(request, "Select", "select", false);
+	const char *projection_name = request_member(request, "ProjectionExpression") != NULL ?
+		"ProjectionExpression" : "AttributesToGet";
 
 	if (limit != NULL)
-	{
 		spec->limit = request_integer(limit);
-	}
-	if (select != NULL)
+	if (select == NULL)
+		return;
+	if (strcmp(select, "COUNT") == 0)
 	{
-		if (strcmp(select, "COUNT") == 0)
-		{
-			if (spec->projection != NULL)
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "Cannot specify the ProjectionExpression when choosing to get only the Count");
-			spec->count_only = true;
-		}
-		else if (strcmp(select, "SPECIFIC_ATTRIBUTES") == 0)
-		{
-			if (spec->projection == NULL)
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "SPECIFIC_ATTRIBUTES requires a ProjectionExpression or AttributesToGet");
-		}
-		else if (strcmp(select, "ALL_ATTRIBUTES") == 0)
-		{
-			if (spec->projection != NULL)
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "Cannot specify the ProjectionExpression when choosing to get ALL_ATTRIBUTES");
-		}
-		else if (strcmp(select, "ALL_PROJECTED_ATTRIBUTES") == 0)
+		if (spec->projection != NULL)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
-		else
-			elog(ERROR, "unexpected Select \"%s\" past the validator", select);
+						 "Cannot specify the %s when choosing to get only the Count", projection_name);
+		spec->count_only = true;
 	}
+	else if (strcmp(select, "SPECIFIC_ATTRIBUTES") == 0)
+	{
+		if (spec->projection == NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "%sMust specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES",
+						 spec->is_query ? "1 validation error detected: " : "");
+	}
+	else if (strcmp(select, "ALL_ATTRIBUTES") == 0)
+	{
+		if (spec->projection != NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "Cannot specify the %s when choosing to get ALL_ATTRIBUTES", projection_name);
+	}
+	else if (strcmp(select, "ALL_PROJECTED_ATTRIBUTES") == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+	else
+		elog(ERROR, "unexpected Select \"%s\" past the validator", select);
 }
 
 /* the response of a page */
