@@ -370,6 +370,45 @@ class Items(unittest.TestCase):
             self.assertEqual(failed.exception.response["Error"]["Message"], message)
 
 
+class RequestValidation(unittest.TestCase):
+    """The service-model validator over the wire: all violations of a request in one answer, in
+    DynamoDB's order and wording, before any table is looked up; wrong JSON kinds first."""
+
+    def test_several_errors_before_the_table(self):
+        status, body = request("Query", {"TableName": "no", "Select": "EVERYTHING", "Limit": 0,
+                                         "KeyConditionExpression": "pk = :p"})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["__type"], "com.amazon.coral.validate#ValidationException")
+        self.assertTrue(body["message"].startswith("3 validation errors detected: "), body["message"])
+        self.assertIn("Value 'no' at 'tableName' failed to satisfy constraint: Member must have length greater "
+                      "than or equal to 3", body["message"])
+        self.assertIn("Value 'EVERYTHING' at 'select' failed to satisfy constraint: Member must satisfy "
+                      "enum value set: [SPECIFIC_ATTRIBUTES, COUNT, ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES]",
+                      body["message"])
+        self.assertIn("Value '0' at 'limit' failed to satisfy constraint: Member must have value greater "
+                      "than or equal to 1", body["message"])
+
+    def test_missing_required_member(self):
+        status, body = request("PutItem", {"TableName": "WireNowhere"})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["message"], "1 validation error detected: Value null at 'item' failed to "
+                                          "satisfy constraint: Member must not be null")
+
+    def test_wrong_json_kind_is_serialization(self):
+        status, body = request("GetItem", {"TableName": "WireNowhere", "Key": {"pk": {"S": "a"}},
+                                           "ConsistentRead": 12})
+        self.assertEqual(status, 400)
+        self.assertEqual(body["__type"], "com.amazon.coral.service#SerializationException")
+
+    def test_crash_shapes_of_the_past(self):
+        """Requests that once killed the backend get DynamoDB's errors, and the worker serves on."""
+        for payload in ({"TableName": "WireNowhere", "KeyConditions": {}}, {"TableName": "WireNowhere"}):
+            status, body = request("Query", payload)
+            self.assertEqual(status, 400, body)
+        status, body = request("ListTables", {})
+        self.assertEqual(status, 200)
+
+
 class Authentication(unittest.TestCase):
     def test_unknown_key(self):
         with self.assertRaises(ClientError) as failed:
