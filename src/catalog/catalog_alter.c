@@ -78,18 +78,25 @@ catalog_delete_table(const char *table_name)
 		catalog_raise_not_found(table_name, true);
 	drop = psprintf("DROP TABLE %s", quote_qualified_identifier("dynamo_data", table->relation_name));
 
+	/*
+	 * The catalog row goes first, under its row lock: a concurrent DeleteTable
+	 * of the same table waits for it, then finds no row and answers
+	 * ResourceNotFoundException instead of failing on the relation.
+	 */
 	SPI_connect();
-	if (SPI_execute_with_args("SELECT jsonb_build_object('TableDescription', "
-							  "                          dynamo.table_description(t, 'DELETING'))"
-							  " FROM dynamo.tables t WHERE table_name = $1",
-							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
-		elog(ERROR, "DeleteTable could not describe the table");
+	if (SPI_execute_with_args("DELETE FROM dynamo.tables t WHERE table_name = $1"
+							  " RETURNING jsonb_build_object('TableDescription', "
+							  "                              dynamo.table_description(t, 'DELETING'))",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE_RETURNING)
+		elog(ERROR, "DeleteTable could not delete the catalog row");
+	if (SPI_processed != 1)
+	{
+		SPI_finish();
+		catalog_raise_not_found(table_name, true);
+	}
 	result = catalog_copy_jsonb_result(1);
 	if (SPI_execute(drop, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "DeleteTable could not drop the relation");
-	if (SPI_execute_with_args("DELETE FROM dynamo.tables WHERE table_name = $1",
-							  1, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "DeleteTable could not delete the catalog row");
 	SPI_finish();
 	return result;
 }
