@@ -42,7 +42,6 @@
 #include "utils/tuplestore.h"
 
 #include "fuzz.h"
-#include "value/json_node.h"
 
 /* ------------------------------------------------------------------------
  * Harness failures
@@ -673,12 +672,6 @@ JsonbIteratorToken
 JsonbIteratorNext(JsonbIterator **it, JsonbValue *val, bool skipNested)
 {
 	UNREACHABLE("JsonbIteratorNext");
-}
-
-Jsonb *
-json_node_to_jsonb(const JsonNode *node)
-{
-	UNREACHABLE("json_node_to_jsonb");
 }
 
 /* the JSON reader's jsonb side (json_from_jsonb) and CHECK_FOR_INTERRUPTS */
