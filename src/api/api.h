@@ -35,7 +35,6 @@ extern const JsonNode *request_member(const JsonNode *request, const char *name)
 extern bool request_is_object(const JsonNode *value);
 extern bool request_is_array(const JsonNode *value);
 extern void request_missing(const char *parameter) pg_attribute_noreturn();
-extern const char *request_number_token(const JsonNode *value);
 extern const char *request_string_in(const JsonNode *value);
 extern const char *request_string(const JsonNode *request, const char *name, const char *parameter,
 								  bool required);

@@ -47,13 +47,6 @@ request_missing(const char *parameter)
 				 parameter);
 }
 
-/* "NUMBER_VALUE" or "DECIMAL_VALUE": how DynamoDB's parser names a JSON number */
-const char *
-request_number_token(const JsonNode *value)
-{
-	return strpbrk(value->u.text, ".eE") ? "DECIMAL_VALUE" : "NUMBER_VALUE";
-}
-
 /* the string a JSON value holds; SerializationException for other kinds */
 const char *
 request_string_in(const JsonNode *value)
@@ -63,12 +56,9 @@ request_string_in(const JsonNode *value)
 		case JSON_STRING:
 			return value->u.text;
 		case JSON_NUMBER:
-			dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
-						 request_number_token(value));
-			break;
 		case JSON_BOOL:
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
-						 value->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE");
+						 json_token_name(value));
 			break;
 		case JSON_ARRAY:
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unrecognized collection type class java.lang.String");

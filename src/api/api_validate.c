@@ -137,22 +137,6 @@ find_member(const ApiShape *shape, const char *name, uint32 namelen)
 	return -1;
 }
 
-/* "NUMBER_VALUE" or "DECIMAL_VALUE": how DynamoDB's parser names a JSON number */
-static const char *
-number_token(const JsonNode *node)
-{
-	return memchr(node->u.text, '.', node->count) ||
-		memchr(node->u.text, 'e', node->count) ||
-		memchr(node->u.text, 'E', node->count) ? "DECIMAL_VALUE" : "NUMBER_VALUE";
-}
-
-/* "TRUE_VALUE" or "FALSE_VALUE" */
-static const char *
-boolean_token(const JsonNode *node)
-{
-	return node->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE";
-}
-
 static void
 serialization_error(const char *message)
 {
@@ -182,10 +166,10 @@ check_kinds(int shape_index, const JsonNode *node, bool as_member)
 				return;
 			if (node->kind == JSON_BOOL)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
-							 boolean_token(node));
+							 json_token_name(node));
 			if (node->kind == JSON_NUMBER)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to String",
-							 number_token(node));
+							 json_token_name(node));
 			if (node->kind == JSON_ARRAY)
 				serialization_error("Unrecognized collection type class java.lang.String");
 			serialization_error("Start of structure or map found where not expected");
@@ -221,7 +205,7 @@ check_kinds(int shape_index, const JsonNode *node, bool as_member)
 							 java_name);
 			if (node->kind == JSON_BOOL)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to %s",
-							 boolean_token(node), java_name);
+							 json_token_name(node), java_name);
 			if (node->kind == JSON_ARRAY)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION,
 							 "Unrecognized collection type class java.lang.%s", java_name);
@@ -236,7 +220,7 @@ check_kinds(int shape_index, const JsonNode *node, bool as_member)
 					return;
 				if (node->kind == JSON_NUMBER)
 					dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to Boolean",
-								 number_token(node));
+								 json_token_name(node));
 				if (node->kind == JSON_ARRAY)
 					serialization_error("Unrecognized collection type class java.lang.Boolean");
 				if (node->kind == JSON_OBJECT)
@@ -260,7 +244,7 @@ check_kinds(int shape_index, const JsonNode *node, bool as_member)
 				return;
 			if (node->kind == JSON_BOOL)
 				dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to Date",
-							 boolean_token(node));
+							 json_token_name(node));
 			if (node->kind == JSON_ARRAY)
 				serialization_error("Unrecognized collection type class java.util.Date");
 			serialization_error("Start of structure or map found where not expected");

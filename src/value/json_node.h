@@ -84,6 +84,7 @@ extern JsonNode *json_from_jsonb_value(JsonbValue *value);
 extern const JsonNode *json_member(const JsonNode *object, const char *name);
 extern const JsonNode *json_member_n(const JsonNode *object, const char *name, uint32 namelen);
 extern const char *json_kind_name(JsonKind kind);
+extern const char *json_token_name(const JsonNode *node);
 
 /* a member that is present and not JSON null, or NULL */
 static inline const JsonNode *

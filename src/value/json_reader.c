@@ -891,3 +891,32 @@ json_kind_name(JsonKind kind)
 
 	return names[kind];
 }
+
+/*
+ * The name DynamoDB's (Jackson) parser gives a scalar JSON token in its
+ * SerializationException messages: NUMBER_VALUE, or DECIMAL_VALUE for a
+ * number written with a fraction or an exponent; TRUE_VALUE, FALSE_VALUE;
+ * STRING_VALUE; NULL_VALUE.
+ */
+const char *
+json_token_name(const JsonNode *node)
+{
+	switch (node->kind)
+	{
+		case JSON_NUMBER:
+			return memchr(node->u.text, '.', node->count) ||
+				memchr(node->u.text, 'e', node->count) ||
+				memchr(node->u.text, 'E', node->count) ? "DECIMAL_VALUE" : "NUMBER_VALUE";
+		case JSON_BOOL:
+			return node->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE";
+		case JSON_STRING:
+			return "STRING_VALUE";
+		case JSON_NULL:
+			return "NULL_VALUE";
+		case JSON_ARRAY:
+			return "START_ARRAY";
+		case JSON_OBJECT:
+			return "START_OBJECT";
+	}
+	return "UNKNOWN";
+}

@@ -197,26 +197,6 @@ typedef enum JsonTarget
 } JsonTarget;
 
 /*
- * "NUMBER_VALUE" or "DECIMAL_VALUE": how DynamoDB's parser names a JSON
- * number, by the text it was written in (a fraction or an exponent makes it
- * a decimal).
- */
-static const char *
-json_number_token(const JsonNode *v)
-{
-	uint32		i;
-
-	for (i = 0; i < v->count; i++)
-	{
-		char		c = v->u.text[i];
-
-		if (c == '.' || c == 'e' || c == 'E')
-			return "DECIMAL_VALUE";
-	}
-	return "NUMBER_VALUE";
-}
-
-/*
  * Raise DynamoDB's SerializationException for a JSON value of the wrong type
  * where a member of the given target type was expected.
  */
@@ -239,10 +219,10 @@ wrong_json_type(const JsonNode *v, JsonTarget target)
 					 "only base-64-encoded strings are convertible to bytes");
 	if (v->kind == JSON_BOOL)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to %s",
-					 v->u.boolean ? "TRUE_VALUE" : "FALSE_VALUE", target_class[target]);
+					 json_token_name(v), target_class[target]);
 	if (v->kind == JSON_NUMBER)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "%s cannot be converted to %s",
-					 json_number_token(v), target_class[target]);
+					 json_token_name(v), target_class[target]);
 	dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected token received from parser");
 }
 
