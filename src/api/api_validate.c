@@ -313,7 +313,7 @@ append_path(StringInfo buf, const Validation *v)
 			appendStringInfo(buf, "%u.member", step->index);
 		else
 		{
-			append_message_text(buf, step->name, step->namelen);
+			dynamo_append_message_text(buf, step->name, step->namelen);
 			if (step->entry)
 				appendStringInfoString(buf, ".member");
 		}

@@ -14,6 +14,7 @@
 #include "lib/stringinfo.h"
 
 #include "value/json_node.h"
+#include "value/value.h"
 
 /* api_validate_values.c */
 extern int64 java_string_length(const char *text, uint32 len);
@@ -22,7 +23,6 @@ extern bool api_pattern_matches(int pattern, const char *text, uint32 len);
 extern int64 json_number_integer(const char *text, uint32 len);
 extern int64 json_number_integer_checked(const char *text, uint32 len, bool *overflow);
 extern bool json_boolean_value(const JsonNode *node, bool *value);
-extern void append_message_text(StringInfo buf, const char *text, uint32 len);
 extern bool *shadowed_members(const JsonNode *object);
 extern uint32 java_hash_code(int shape_index, const JsonNode *node);
 extern void append_java_value(StringInfo buf, int shape_index, const JsonNode *node);

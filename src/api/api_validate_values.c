@@ -349,28 +349,6 @@ json_boolean_value(const JsonNode *node, bool *value)
 	return false;
 }
 
-/* text into a message, U+0000 as \u0000 */
-void
-append_message_text(StringInfo buf, const char *text, uint32 len)
-{
-	const char *p = text;
-	const char *end = text + len;
-
-	while (p < end)
-	{
-		const char *nul = memchr(p, '\0', end - p);
-
-		if (nul == NULL)
-		{
-			appendBinaryStringInfo(buf, p, end - p);
-			break;
-		}
-		appendBinaryStringInfo(buf, p, nul - p);
-		appendStringInfoString(buf, "\\u0000");
-		p = nul + 1;
-	}
-}
-
 /* the bytes of base64 text, leniently (the value encoder checks it) */
 static uint32
 base64_decode_lenient(const char *text, uint32 len, unsigned char *out)
@@ -663,7 +641,7 @@ append_java_value(StringInfo buf, int shape_index, const JsonNode *node)
 					if (!first)
 						appendStringInfoString(buf, ", ");
 					first = false;
-					append_message_text(buf, m->name, m->namelen);
+					dynamo_append_message_text(buf, m->name, m->namelen);
 					appendStringInfoChar(buf, '=');
 					append_java_value(buf, shape->value, &m->value);
 				}
@@ -685,7 +663,7 @@ append_java_value(StringInfo buf, int shape_index, const JsonNode *node)
 	}
 	/* strings, and numbers as written */
 	if (node->kind == JSON_STRING || node->kind == JSON_NUMBER)
-		append_message_text(buf, node->u.text, node->count);
+		dynamo_append_message_text(buf, node->u.text, node->count);
 	else if (node->kind == JSON_BOOL)
 		appendStringInfoString(buf, node->u.boolean ? "true" : "false");
 }
