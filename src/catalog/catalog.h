@@ -17,12 +17,54 @@
 
 #include "postgres.h"
 
+#include "nodes/pg_list.h"
 #include "utils/jsonb.h"
 
 #include "value/value.h"
 
 #define DYNAMO_TABLE_NAME_MAX		255
 #define DYNAMO_DEFAULT_PARTITIONS	8
+
+#define DYNAMO_INDEX_NAME_MAX		255
+#define DYNAMO_INDEX_KEY_ATTRIBUTES	4	/* per part (HASH or RANGE) of a GSI key */
+#define DYNAMO_MAX_LSIS				5
+
+typedef enum IndexProjection
+{
+	PROJECTION_KEYS_ONLY,
+	PROJECTION_INCLUDE,
+	PROJECTION_ALL
+} IndexProjection;
+
+/*
+ * A secondary index of a table, as the data plane needs it.
+ *
+ * A local secondary index is a partial btree index of the table's own
+ * relation on (pk, the index's sort key attribute, sk); a global secondary
+ * index is a partitioned relation of its own in dynamo_data (see
+ * catalog_indexes.c).  A GSI key may combine up to four HASH and four RANGE
+ * attributes; an LSI has the table's partition key and one RANGE attribute.
+ */
+typedef struct TableIndex
+{
+	char	   *name;
+	bool		global;
+	char	   *status;			/* CREATING, ACTIVE, UPDATING, DELETING */
+	bool		backfilling;	/* CREATING and not yet filled */
+	int			npartition_keys;	/* 1..4; an LSI: 1, the table's */
+	char	   *partition_keys[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	DynamoType	partition_key_types[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	int			nsort_keys;		/* 0..4; an LSI: 1 */
+	char	   *sort_keys[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	DynamoType	sort_key_types[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	IndexProjection projection;
+	int			nnon_key_attributes;	/* INCLUDE */
+	char	  **non_key_attributes;
+	char	   *relation_name;	/* GSI: its relation in dynamo_data; LSI: the btree index's */
+	Oid			relid;			/* GSI: the partitioned relation; LSI: the partitioned index */
+	int			partition_count;	/* GSI */
+	Oid		   *partition_relids;	/* GSI: by hash remainder: "<relation>#<i>" */
+} TableIndex;
 
 /* a table's metadata, as the data plane needs it */
 typedef struct TableInfo
@@ -37,6 +79,10 @@ typedef struct TableInfo
 	char	   *version_attribute;	/* NULL unless optimistic locking is on */
 	int			partition_count;
 	Oid		   *partition_relids;	/* by hash remainder: "<relation>#<i>" */
+	int			nindexes;		/* LSIs and GSIs, in creation order */
+	TableIndex *indexes;
+	bool		has_lsi;
+	bool		has_gsi;
 	MemoryContext context;		/* holds this TableInfo and its strings */
 } TableInfo;
 
@@ -46,6 +92,25 @@ typedef struct KeyAttribute
 	char	   *name;
 	DynamoType	type;
 } KeyAttribute;
+
+/* one LocalSecondaryIndex or GlobalSecondaryIndex of CreateTable or UpdateTable */
+typedef struct IndexSpec
+{
+	char	   *index_name;
+	bool		global;
+	int			npartition_keys;
+	KeyAttribute partition_keys[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	int			nsort_keys;
+	KeyAttribute sort_keys[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	IndexProjection projection;
+	int			nnon_key_attributes;
+	char	  **non_key_attributes;
+	bool		has_throughput; /* GSI in a PROVISIONED table */
+	int64		read_capacity_units;
+	int64		write_capacity_units;
+	int64		max_read_request_units; /* OnDemandThroughput; -1 when not given */
+	int64		max_write_request_units;
+} IndexSpec;
 
 /* CreateTable, parsed and validated by the API layer */
 typedef struct CreateTableSpec
@@ -59,6 +124,7 @@ typedef struct CreateTableSpec
 	int64		write_capacity_units;
 	int			partition_count;
 	char	   *version_attribute;
+	List	   *indexes;		/* IndexSpec *: the LSIs, then the GSIs */
 } CreateTableSpec;
 
 /* UpdateTable's billing and throughput changes */
@@ -70,7 +136,22 @@ typedef struct UpdateTableSpec
 	bool		set_throughput;
 	int64		read_capacity_units;
 	int64		write_capacity_units;
+	Jsonb	   *attribute_definitions;	/* NULL unless given (needed by a GSI Create) */
+	IndexSpec  *create_index;	/* GlobalSecondaryIndexUpdates: at most one Create ... */
+	char	   *delete_index;	/* ... or one Delete */
+	List	   *update_indexes; /* IndexThroughputUpdate *: the Updates */
 } UpdateTableSpec;
+
+/* an Update of GlobalSecondaryIndexUpdates: a GSI's throughput */
+typedef struct IndexThroughputUpdate
+{
+	char	   *index_name;
+	bool		has_throughput;
+	int64		read_capacity_units;
+	int64		write_capacity_units;
+	int64		max_read_request_units; /* OnDemandThroughput; -1 when not given */
+	int64		max_write_request_units;
+} IndexThroughputUpdate;
 
 /* catalog_lookup.c */
 extern TableInfo *catalog_lookup_table(const char *table_name, bool missing_ok);
