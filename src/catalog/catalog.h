@@ -174,6 +174,8 @@ extern Jsonb *catalog_delete_table(const char *table_name);
 extern char *dynamo_region;
 extern char *dynamo_account_id;
 extern int	dynamo_default_partitions;
+extern int	dynamo_max_global_secondary_indexes;
+extern int	dynamo_item_collection_size_limit_mb;
 extern void catalog_define_settings(void);
 
 #endif							/* DYNAMO_CATALOG_H */

@@ -2,7 +2,8 @@
  *
  * catalog_settings.c
  *	  The settings of the catalog: the region and account that table ARNs
- *	  name, and the number of partitions of new tables.
+ *	  name, the number of partitions of new tables, and the limits of
+ *	  secondary indexes that DynamoDB lets an account raise.
  *
  *-------------------------------------------------------------------------
  */
@@ -15,6 +16,8 @@
 char	   *dynamo_region = NULL;
 char	   *dynamo_account_id = NULL;
 int			dynamo_default_partitions = DYNAMO_DEFAULT_PARTITIONS;
+int			dynamo_max_global_secondary_indexes = 20;
+int			dynamo_item_collection_size_limit_mb = 10 * 1024;
 
 /* Define the dynamo.* settings of the catalog (from _PG_init). */
 void
@@ -33,4 +36,15 @@ catalog_define_settings(void)
 							"A table keeps the count it was created with.",
 							&dynamo_default_partitions, DYNAMO_DEFAULT_PARTITIONS, 1, 1024,
 							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.max_global_secondary_indexes",
+							"Most global secondary indexes a table may have.",
+							"DynamoDB's default quota is 20 per table.",
+							&dynamo_max_global_secondary_indexes, 20, 1, 1000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.item_collection_size_limit",
+							"Largest item collection of a table with local secondary indexes.",
+							"The items of one partition key value and their local index entries; "
+							"DynamoDB's limit is 10 GB.",
+							&dynamo_item_collection_size_limit_mb, 10 * 1024, 1, INT_MAX,
+							PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
 }
