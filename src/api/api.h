@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "catalog/catalog.h"
+#include "storage/storage.h"
 #include "value/json_node.h"
 
 /* an action: reads the request, writes the response object */
@@ -54,6 +55,14 @@ extern JsonNode request_string_node(const char *text, uint32 len);
 extern void response_item(JsonWriter *w, const char *member, struct varlena *item);
 extern void response_consumed_capacity(JsonWriter *w, const JsonNode *request,
 									   const TableInfo *table, double units);
+extern void response_consumed_capacity_indexes(JsonWriter *w, const JsonNode *request,
+											   const TableInfo *table, double table_units,
+											   const IndexUnits *indexes, int nindexes);
+extern void response_item_collection_metrics(JsonWriter *w, const JsonNode *request,
+											 const TableInfo *table, const ItemKey *key,
+											 int64 collection_size);
+extern void response_item_collection_metrics_value(JsonWriter *w, const TableInfo *table,
+												   const ItemKey *key, int64 collection_size);
 extern void response_jsonb(JsonWriter *w, Jsonb *object);
 
 /* api_account.c: actions that read no table */

@@ -25,32 +25,113 @@ response_item(JsonWriter *w, const char *member, struct varlena *item)
 	dynamo_append_item_json(json_write_begin_value(w), dynamo_value_from_varlena(item));
 }
 
+/* the units of the indexes of one kind, as {"name": {"CapacityUnits": u}, ...} */
+static void
+write_index_units(JsonWriter *w, const char *member, const IndexUnits *indexes, int nindexes,
+				  bool global)
+{
+	int			i;
+	bool		any = false;
+
+	for (i = 0; i < nindexes; i++)
+		any |= (indexes[i].global == global);
+	if (!any)
+		return;
+	json_write_key(w, member);
+	json_write_object_start(w);
+	for (i = 0; i < nindexes; i++)
+	{
+		if (indexes[i].global != global)
+			continue;
+		json_write_key(w, indexes[i].name);
+		json_write_object_start(w);
+		json_write_key(w, "CapacityUnits");
+		json_write_double(w, indexes[i].units);
+		json_write_object_end(w);
+	}
+	json_write_object_end(w);
+}
+
 /*
  * ConsumedCapacity, when the request's ReturnConsumedCapacity asks for it:
- * TOTAL gives the table and its units, INDEXES adds the table's own share.
+ * TOTAL gives the table and the units of the table and its indexes
+ * together; INDEXES adds the table's own units and each index's, as
+ * DynamoDB reports them (LocalSecondaryIndexes, GlobalSecondaryIndexes).
  */
 void
-response_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo *table,
-						   double units)
+response_consumed_capacity_indexes(JsonWriter *w, const JsonNode *request, const TableInfo *table,
+								   double table_units, const IndexUnits *indexes, int nindexes)
 {
 	const char *mode = request_string(request, "ReturnConsumedCapacity", "returnConsumedCapacity", false);
+	double		total = table_units;
+	int			i;
 
 	if (mode == NULL || strcmp(mode, "NONE") == 0)
 		return;
+	for (i = 0; i < nindexes; i++)
+		total += indexes[i].units;
 	json_write_key(w, "ConsumedCapacity");
 	json_write_object_start(w);
 	json_write_key(w, "TableName");
 	json_write_string(w, table->table_name);
 	json_write_key(w, "CapacityUnits");
-	json_write_double(w, units);
+	json_write_double(w, total);
 	if (strcmp(mode, "INDEXES") == 0)
 	{
 		json_write_key(w, "Table");
 		json_write_object_start(w);
 		json_write_key(w, "CapacityUnits");
-		json_write_double(w, units);
+		json_write_double(w, table_units);
 		json_write_object_end(w);
+		write_index_units(w, "LocalSecondaryIndexes", indexes, nindexes, false);
+		write_index_units(w, "GlobalSecondaryIndexes", indexes, nindexes, true);
 	}
+	json_write_object_end(w);
+}
+
+/* ConsumedCapacity of an operation on the table alone */
+void
+response_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo *table,
+						   double units)
+{
+	response_consumed_capacity_indexes(w, request, table, units, NULL, 0);
+}
+
+/*
+ * ItemCollectionMetrics, when the request asks for SIZE and the table has
+ * local secondary indexes (collection_size >= 0): the item's partition key
+ * and DynamoDB's estimate of the collection's size, a range of whole GB.
+ */
+void
+response_item_collection_metrics(JsonWriter *w, const JsonNode *request, const TableInfo *table,
+								 const ItemKey *key, int64 collection_size)
+{
+	const char *mode = request_string(request, "ReturnItemCollectionMetrics", "returnItemCollectionMetrics", false);
+
+	if (mode == NULL || strcmp(mode, "SIZE") != 0 || !table->has_lsi || collection_size < 0)
+		return;
+	json_write_key(w, "ItemCollectionMetrics");
+	response_item_collection_metrics_value(w, table, key, collection_size);
+}
+
+/* {"ItemCollectionKey": {...}, "SizeEstimateRangeGB": [low, high]} */
+void
+response_item_collection_metrics_value(JsonWriter *w, const TableInfo *table, const ItemKey *key,
+									   int64 collection_size)
+{
+	double		low = (double) (collection_size / (INT64CONST(1024) * 1024 * 1024));
+
+	json_write_object_start(w);
+	json_write_key(w, "ItemCollectionKey");
+	json_write_object_start(w);
+	json_write_key(w, table->partition_key);
+	dynamo_append_json(json_write_begin_value(w), key->partition);
+	json_write_object_end(w);
+	json_write_key(w, "SizeEstimateRangeGB");
+	json_write_array_start(w);
+	json_write_double(w, low);
+	json_write_double(w, low + 1);
+	json_write_array_end(w);
 	json_write_object_end(w);
 }
 

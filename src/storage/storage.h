@@ -56,6 +56,13 @@ extern void storage_replace_item(const TableInfo *table, const ItemKey *key, str
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
 
 /* storage_indexes.c */
+typedef struct IndexUnits
+{
+	char		name[DYNAMO_INDEX_NAME_MAX + 1];
+	bool		global;
+	double		units;			/* write capacity units */
+} IndexUnits;
+
 typedef enum BackfillOutcome
 {
 	BACKFILL_NOT_IN_INDEX,		/* an index key attribute is missing */
@@ -75,6 +82,8 @@ extern void storage_index_insert_entry(const TableInfo *table, const TableIndex 
 									   const DynamoValue *sort);
 extern void storage_maintain_indexes(const TableInfo *table, DynamoValue old_item,
 									 DynamoValue new_item);
+extern void storage_index_meter_reset(void);
+extern const IndexUnits *storage_index_meter(int *count);
 extern BackfillOutcome storage_index_backfill_item(const TableInfo *table, const TableIndex *index,
 												   DynamoValue item);
 

@@ -128,7 +128,7 @@ maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 	DynamoValue old_item = {NULL, 0};
 	DynamoValue new_item = {NULL, 0};
 
-	if (table == NULL || !table->has_gsi)
+	if (table == NULL)
 		return;
 	context = AllocSetContextCreate(CurrentMemoryContext, "dynamo index maintenance",
 									ALLOCSET_DEFAULT_SIZES);

@@ -60,6 +60,15 @@
 #define INVALID_PREFIX "One or more parameter values were invalid: "
 #define GSI_MAX_COLUMNS (2 * DYNAMO_INDEX_KEY_ATTRIBUTES + 3)
 
+/*
+ * The index writes of the current operation, in write capacity units, by
+ * index (see storage_index_meter_reset); sized for the most indexes a table
+ * can have.
+ */
+#define METER_MAX 1024
+static IndexUnits Meter[METER_MAX];
+static int	MeterCount = 0;
+
 /* an item's entry in an index: its key values in column order */
 typedef struct IndexEntryKey
 {
@@ -454,10 +463,63 @@ storage_index_insert_entry(const TableInfo *table, const TableIndex *index, Dyna
 	gsi_insert_row(storage_index_partition(index, partition), values, nulls, n);
 }
 
+/* Start metering the index writes of an operation. */
+void
+storage_index_meter_reset(void)
+{
+	MeterCount = 0;
+}
+
+/* The index writes metered since the reset: *count entries. */
+const IndexUnits *
+storage_index_meter(int *count)
+{
+	*count = MeterCount;
+	return Meter;
+}
+
 /*
- * Keep the GSIs of a table in step with a write of one item: old_item is
- * the row's item before (data NULL for an insert), new_item after (data
- * NULL for a delete).
+ * Meter one write of an index entry of this size, as DynamoDB charges it:
+ * one write capacity unit per KB, rounded up, per entry put or deleted.
+ */
+static void
+meter_entry(const TableIndex *index, int64 size)
+{
+	double		units = (double) Max((size + 1023) / 1024, 1);
+	int			i;
+
+	for (i = 0; i < MeterCount; i++)
+		if (strcmp(Meter[i].name, index->name) == 0)
+		{
+			Meter[i].units += units;
+			return;
+		}
+	if (MeterCount >= METER_MAX)
+		return;
+	strlcpy(Meter[MeterCount].name, index->name, sizeof(Meter[MeterCount].name));
+	Meter[MeterCount].global = index->global;
+	Meter[MeterCount].units = units;
+	MeterCount++;
+}
+
+/* the size DynamoDB gives an index entry: its attributes, and 100 bytes */
+static int64
+entry_size(const TableInfo *table, const TableIndex *index, DynamoValue item)
+{
+	struct varlena *projected = storage_index_projection(table, index, item);
+	int64		size = dynamo_item_size(dynamo_value_from_varlena(projected)) + 100;
+
+	pfree(projected);
+	return size;
+}
+
+/*
+ * Keep the GSIs of a table in step with a write of one item, and meter the
+ * writes of every index (an LSI's are metered only: Postgres maintains
+ * it): old_item is the row's item before (data NULL for an insert),
+ * new_item after (data NULL for a delete).  An entry whose key changes is
+ * deleted and put (two writes), one whose projected attributes change is
+ * rewritten (one write), as DynamoDB charges them.
  */
 void
 storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoValue new_item)
@@ -472,8 +534,6 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 		bool		in_old;
 		bool		in_new;
 
-		if (!index->global)
-			continue;
 		in_old = storage_index_entry_key(index, old_item, old_key.partition, old_key.sort);
 		in_new = storage_index_entry_key(index, new_item, new_key.partition, new_key.sort);
 		if (in_old && in_new)
@@ -487,7 +547,23 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 				same = values_equal(old_key.sort[k], new_key.sort[k]);
 			if (same && same_projection(index, old_item, new_item))
 				continue;
+			if (same)
+			{
+				/* the entry changes in place: one write */
+				meter_entry(index, Max(entry_size(table, index, old_item), entry_size(table, index, new_item)));
+				if (!index->global)
+					continue;
+				in_old = in_new = true;
+				goto rewrite;
+			}
 		}
+		if (in_old)
+			meter_entry(index, entry_size(table, index, old_item));
+		if (in_new)
+			meter_entry(index, entry_size(table, index, new_item));
+		if (!index->global)
+			continue;			/* Postgres maintains an LSI: it is only metered */
+rewrite:
 		if (in_old)
 		{
 			ItemKey		table_key;
