@@ -174,10 +174,12 @@ parse_local_key_schema(const JsonNode *key_schema, IndexSpec *index, const Creat
  * The KeySchema of a GSI: one to four HASH attributes, then up to four
  * RANGE attributes (DynamoDB's multi-attribute keys, November 2025).
  *
- * The two-element checks are dynalite's (the same name twice; a RANGE
- * first).  The multi-attribute messages are quoted by the 2026 catalogue
- * (DDB-TABLE-442); their order among themselves is inferred: the order of
- * the elements first, then the counts, then repeated names.
+ * The messages are quoted by the 2026 catalogue (DDB-TABLE-123, 124, 442):
+ * a RANGE first (as for a table's key), HASH after RANGE, more than four of
+ * either, a name repeated (for a GSI also when the key has two elements,
+ * where dynalite's older captures had "Both the Hash Key and the Range Key
+ * element in the KeySchema have the same name").  Their order among
+ * themselves is inferred.
  */
 static void
 parse_global_key_schema(const JsonNode *key_schema, IndexSpec *index, const ApiDefinitions *definitions)
@@ -189,9 +191,6 @@ parse_global_key_schema(const JsonNode *key_schema, IndexSpec *index, const ApiD
 	int			i,
 				j;
 
-	if (nkeys == 2 && strcmp(keys[0].name, keys[1].name) == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "Both the Hash Key and the Range Key element in the KeySchema have the same name");
 	if (!keys[0].hash)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
 	for (i = 0; i < nkeys; i++)
