@@ -185,6 +185,12 @@ SELECT update_error('{"GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "
 SELECT update_error(jsonb_build_object('AttributeDefinitions', defs('g', 'unused', 'h'), 'GlobalSecondaryIndexUpdates',
                                        jsonb_build_array(jsonb_build_object('Create', ix('gsi2', keys('g:H', 'h:H'))))));
 
+-- null elements pass the validator and are refused as a table's null KeySchemaElement is
+SELECT create_error('{"GlobalSecondaryIndexes": [null]}');
+SELECT create_error(jsonb_build_object('AttributeDefinitions', defs('pk', 'sk', 'x'),
+                                       'LocalSecondaryIndexes', jsonb_build_array(ix('lsi', '[{"AttributeName": "pk", "KeyType": "HASH"}, null]'))));
+SELECT update_error('{"GlobalSecondaryIndexUpdates": [null]}');
+
 -- a failed CreateTable leaves nothing behind
 SELECT count(*) FROM dynamo.tables WHERE table_name = 'IndexRequests';
 
