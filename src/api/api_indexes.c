@@ -44,6 +44,20 @@ typedef struct KeyElement
 	bool		hash;
 } KeyElement;
 
+/*
+ * Element i of a list of structures.  The validator lets a null element
+ * through; it is refused as a null table KeySchemaElement is (api_tables.c).
+ */
+static const JsonNode *
+object_element(const JsonNode *list, int i)
+{
+	const JsonNode *element = &list->u.elements[i];
+
+	if (!request_is_object(element))
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	return element;
+}
+
 /* the KeySchemaElements of a KeySchema member */
 static KeyElement *
 key_elements(const JsonNode *key_schema, int *count)
@@ -55,7 +69,7 @@ key_elements(const JsonNode *key_schema, int *count)
 	elements = palloc(sizeof(KeyElement) * Max(*count, 1));
 	for (i = 0; i < *count; i++)
 	{
-		const JsonNode *element = &key_schema->u.elements[i];
+		const JsonNode *element = object_element(key_schema, i);
 
 		elements[i].name = request_string_in(request_member(element, "AttributeName"));
 		elements[i].hash = strcmp(request_string_in(request_member(element, "KeyType")), "HASH") == 0;
@@ -174,10 +188,12 @@ parse_local_key_schema(const JsonNode *key_schema, IndexSpec *index, const Creat
  * The KeySchema of a GSI: one to four HASH attributes, then up to four
  * RANGE attributes (DynamoDB's multi-attribute keys, November 2025).
  *
- * The two-element checks are dynalite's (the same name twice; a RANGE
- * first).  The multi-attribute messages are quoted by the 2026 catalogue
- * (DDB-TABLE-442); their order among themselves is inferred: the order of
- * the elements first, then the counts, then repeated names.
+ * The messages are quoted by the 2026 catalogue (DDB-TABLE-123, 124, 442):
+ * a RANGE first (as for a table's key), HASH after RANGE, more than four of
+ * either, a name repeated (for a GSI also when the key has two elements,
+ * where dynalite's older captures had "Both the Hash Key and the Range Key
+ * element in the KeySchema have the same name").  Their order among
+ * themselves is inferred.
  */
 static void
 parse_global_key_schema(const JsonNode *key_schema, IndexSpec *index, const ApiDefinitions *definitions)
@@ -189,9 +205,6 @@ parse_global_key_schema(const JsonNode *key_schema, IndexSpec *index, const ApiD
 	int			i,
 				j;
 
-	if (nkeys == 2 && strcmp(keys[0].name, keys[1].name) == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "Both the Hash Key and the Range Key element in the KeySchema have the same name");
 	if (!keys[0].hash)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
 	for (i = 0; i < nkeys; i++)
@@ -415,13 +428,20 @@ api_parse_create_indexes(const JsonNode *request, CreateTableSpec *spec, const A
 		dynamo_error(DYNAMO_EXC_VALIDATION, INVALID_PREFIX "List of GlobalSecondaryIndexes is empty");
 
 	/* 3: every key attribute defined; collect the keys used */
-	used = palloc(sizeof(char *) * (2 + (nlsis + ngsis) * 2 * DYNAMO_INDEX_KEY_ATTRIBUTES));
+	for (i = 0; i < nlsis + ngsis; i++)
+	{
+		const JsonNode *index_node = i < nlsis ? object_element(lsis, i) : object_element(gsis, i - nlsis);
+
+		nused += (int) request_member(index_node, "KeySchema")->count;
+	}
+	used = palloc(sizeof(char *) * (2 + nused));
+	nused = 0;
 	add_key_name(used, &nused, spec->partition_key.name);
 	if (spec->sort_key.name != NULL)
 		add_key_name(used, &nused, spec->sort_key.name);
 	for (i = 0; i < nlsis + ngsis; i++)
 	{
-		const JsonNode *index_node = i < nlsis ? &lsis->u.elements[i] : &gsis->u.elements[i - nlsis];
+		const JsonNode *index_node = i < nlsis ? object_element(lsis, i) : object_element(gsis, i - nlsis);
 		int			nkeys,
 					k;
 		KeyElement *keys = key_elements(request_member(index_node, "KeySchema"), &nkeys);
@@ -441,7 +461,7 @@ api_parse_create_indexes(const JsonNode *request, CreateTableSpec *spec, const A
 	for (i = 0; i < nlsis + ngsis; i++)
 	{
 		bool		global = i >= nlsis;
-		const JsonNode *index_node = global ? &gsis->u.elements[i - nlsis] : &lsis->u.elements[i];
+		const JsonNode *index_node = global ? object_element(gsis, i - nlsis) : object_element(lsis, i);
 		IndexSpec  *index = palloc0(sizeof(IndexSpec));
 
 		index->index_name = index_name_of(index_node);
@@ -632,7 +652,7 @@ api_parse_index_updates(const JsonNode *request, UpdateTableSpec *spec, const Ap
 	names = palloc(sizeof(char *) * updates->count);
 	for (i = 0; i < (int) updates->count; i++)
 	{
-		const JsonNode *element = &updates->u.elements[i];
+		const JsonNode *element = object_element(updates, i);
 		const JsonNode *create = request_member(element, "Create");
 		const JsonNode *update = request_member(element, "Update");
 		const JsonNode *delete = request_member(element, "Delete");
