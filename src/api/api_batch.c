@@ -81,6 +81,70 @@ typedef struct BatchWrite
 	DeleteItemSpec delete;
 } BatchWrite;
 
+/* the table a batch write goes to */
+static const TableInfo *
+write_table(const BatchWrite *write)
+{
+	return write->is_put ? write->put.table : write->delete.table;
+}
+
+/*
+ * ItemCollectionMetrics of BatchWriteItem, when asked for: by table (those
+ * with local secondary indexes), one entry per item collection written.
+ */
+static void
+write_collection_metrics(JsonWriter *w, const JsonNode *request, const BatchWrite *writes,
+						 const WriteResult *results, int nwrites)
+{
+	const char *mode = request_string(request, "ReturnItemCollectionMetrics", "returnItemCollectionMetrics", false);
+	bool		any = false;
+	int			i,
+				j;
+
+	if (mode == NULL || strcmp(mode, "SIZE") != 0)
+		return;
+	for (i = 0; i < nwrites; i++)
+	{
+		const TableInfo *table = write_table(&writes[i]);
+		bool		first_of_table = true;
+
+		if (results[i].collection_size < 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (write_table(&writes[j]) == table && results[j].collection_size >= 0)
+				first_of_table = false;
+		if (!first_of_table)
+			continue;
+		if (!any)
+		{
+			json_write_key(w, "ItemCollectionMetrics");
+			json_write_object_start(w);
+			any = true;
+		}
+		json_write_key(w, table->table_name);
+		json_write_array_start(w);
+		for (j = i; j < nwrites; j++)
+		{
+			int			k;
+			bool		later = false;
+
+			if (write_table(&writes[j]) != table || results[j].collection_size < 0)
+				continue;
+			/* one entry per collection: its last write's */
+			for (k = j + 1; k < nwrites; k++)
+				later |= (write_table(&writes[k]) == table && results[k].collection_size >= 0 &&
+						  results[k].key.partition.len == results[j].key.partition.len &&
+						  memcmp(results[k].key.partition.data, results[j].key.partition.data,
+								 results[j].key.partition.len) == 0);
+			if (!later)
+				response_item_collection_metrics_value(w, table, &results[j].key, results[j].collection_size);
+		}
+		json_write_array_end(w);
+	}
+	if (any)
+		json_write_object_end(w);
+}
+
 /* BatchWriteItem */
 void
 api_batch_write_item(const JsonNode *request, JsonWriter *w)
@@ -88,6 +152,7 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 	const JsonNode *items = request_items(request);
 	BatchWrite	writes[BATCH_WRITE_MAX];
 	int			nwrites = 0;
+	WriteResult *results;
 	uint32		t;
 	int			i,
 				j;
@@ -152,20 +217,20 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 					dynamo_error(DYNAMO_EXC_VALIDATION, "Provided list of item keys contains duplicates");
 	}
 
+	results = palloc0(sizeof(WriteResult) * Max(nwrites, 1));
 	for (i = 0; i < nwrites; i++)
 	{
-		WriteResult result;
-
 		if (writes[i].is_put)
-			ops_put_item(&writes[i].put, &result);
+			ops_put_item(&writes[i].put, &results[i]);
 		else
-			ops_delete_item(&writes[i].delete, &result);
+			ops_delete_item(&writes[i].delete, &results[i]);
 	}
 
 	json_write_object_start(w);
 	json_write_key(w, "UnprocessedItems");
 	json_write_object_start(w);
 	json_write_object_end(w);
+	write_collection_metrics(w, request, writes, results, nwrites);
 	json_write_object_end(w);
 }
 

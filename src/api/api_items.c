@@ -192,17 +192,28 @@ capacity_units(int64 size, bool write, bool consistent)
 
 /*
  * A response object: the attributes under member (omitted when NULL or,
- * for writes, empty), and ConsumedCapacity when the request asked for it.
+ * for writes, empty), ConsumedCapacity when the request asked for it (a
+ * write's: with the index writes metered since storage_index_meter_reset),
+ * and a write's ItemCollectionMetrics.
  */
 static void
 write_response(JsonWriter *w, const JsonNode *request, const TableInfo *table, const char *member,
-			   struct varlena *attributes, bool omit_empty, double units)
+			   struct varlena *attributes, bool omit_empty, double units, const WriteResult *write)
 {
 	json_write_object_start(w);
 	if (attributes != NULL &&
 		!(omit_empty && dynamo_container_count(dynamo_value_from_varlena(attributes)) == 0))
 		response_item(w, member, attributes);
-	response_consumed_capacity(w, request, table, units);
+	if (write != NULL)
+	{
+		int			nindexes;
+		const IndexUnits *indexes = storage_index_meter(&nindexes);
+
+		response_consumed_capacity_indexes(w, request, table, units, indexes, nindexes);
+		response_item_collection_metrics(w, request, table, &write->key, write->collection_size);
+	}
+	else
+		response_consumed_capacity(w, request, table, units);
 	json_write_object_end(w);
 }
 
@@ -237,9 +248,10 @@ api_put_item(const JsonNode *request, JsonWriter *w)
 	WriteResult result;
 
 	api_parse_put_item(request, &spec);
+	storage_index_meter_reset();
 	ops_put_item(&spec, &result);
 	write_response(w, request, spec.table, "Attributes", result.attributes, true,
-					capacity_units(result.item_size, true, true));
+				   capacity_units(result.item_size, true, true), &result);
 }
 
 /* Parse and validate a GetItem request into its spec. */
@@ -266,7 +278,7 @@ api_get_item(const JsonNode *request, JsonWriter *w)
 	api_parse_get_item(request, &spec);
 	item = ops_get_item(&spec, &size);
 	write_response(w, request, spec.table, "Item", item, false,
-					capacity_units(size, false, spec.consistent_read));
+				   capacity_units(size, false, spec.consistent_read), NULL);
 }
 
 /* Parse and validate a DeleteItem request into its spec. */
@@ -291,9 +303,10 @@ api_delete_item(const JsonNode *request, JsonWriter *w)
 	WriteResult result;
 
 	api_parse_delete_item(request, &spec);
+	storage_index_meter_reset();
 	ops_delete_item(&spec, &result);
 	write_response(w, request, spec.table, "Attributes", result.attributes, true,
-					capacity_units(result.item_size, true, true));
+				   capacity_units(result.item_size, true, true), &result);
 }
 
 void
@@ -312,7 +325,8 @@ api_update_item(const JsonNode *request, JsonWriter *w)
 	spec.return_values = request_return_values(request, true);
 	spec.return_old_on_failure = request_return_old_on_failure(request);
 
+	storage_index_meter_reset();
 	ops_update_item(&spec, &result);
 	write_response(w, request, spec.table, "Attributes", result.attributes, true,
-					capacity_units(result.item_size, true, true));
+				   capacity_units(result.item_size, true, true), &result);
 }

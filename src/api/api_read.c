@@ -207,6 +207,53 @@ parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 		elog(ERROR, "unexpected Select \"%s\" past the validator", select);
 }
 
+/* whether an index (a GSI whose projection is not ALL) holds a top-level attribute */
+static bool
+index_projects(const ReadPageSpec *spec, const char *name, uint32 len)
+{
+	const TableIndex *index = spec->index;
+	const char *names[2 + 2 * DYNAMO_INDEX_KEY_ATTRIBUTES];
+	int			n = read_key_attributes(spec, names);
+	int			i;
+
+	names[n++] = spec->table->partition_key;
+	if (spec->table->sort_key != NULL)
+		names[n++] = spec->table->sort_key;
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], name, len) == 0)
+			return true;
+	for (i = 0; index->projection == PROJECTION_INCLUDE && i < index->nnon_key_attributes; i++)
+		if (strlen(index->non_key_attributes[i]) == len &&
+			memcmp(index->non_key_attributes[i], name, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A projection that asks a GSI for attributes it does not hold would read
+ * the table, which DynamoDB does not do for a GSI: it answers as it answers
+ * Select ALL_ATTRIBUTES there.
+ */
+static void
+check_index_projection(const ReadPageSpec *spec)
+{
+	int			i;
+
+	if (spec->index == NULL || !spec->index->global || spec->index->projection == PROJECTION_ALL ||
+		spec->projection == NULL)
+		return;
+	for (i = 0; i < spec->projection->npaths; i++)
+	{
+		const ExprPath *path = &spec->projection->paths[i];
+
+		if (path->length > 0 && path->elements[0].name != NULL &&
+			!index_projects(spec, path->elements[0].name, path->elements[0].namelen))
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL",
+						 spec->index->name);
+	}
+}
+
 /* the response of a page */
 static void
 write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, const ReadPageResult *page)
@@ -230,7 +277,21 @@ write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, con
 	json_write_int64(w, page->scanned_count);
 	if (page->has_last_key)
 		response_item(w, "LastEvaluatedKey", page->last_key);
-	response_consumed_capacity(w, request, spec->table, consistent ? units : units / 2);
+	if (!consistent)
+		units /= 2;
+	if (spec->index != NULL)
+	{
+		/* read from the index: its units (an LSI's fetches are in them too) */
+		IndexUnits	index_units;
+
+		memset(&index_units, 0, sizeof(index_units));
+		strlcpy(index_units.name, spec->index->name, sizeof(index_units.name));
+		index_units.global = spec->index->global;
+		index_units.units = units;
+		response_consumed_capacity_indexes(w, request, spec->table, 0, &index_units, 1);
+	}
+	else
+		response_consumed_capacity(w, request, spec->table, units);
 	json_write_object_end(w);
 }
 
@@ -373,6 +434,7 @@ api_query(const JsonNode *request, JsonWriter *w)
 	parse_read_expressions(request, &spec, true, &schema);
 	spec.forward = request_bool(request, "ScanIndexForward", true);
 	parse_limit_and_select(request, &spec);
+	check_index_projection(&spec);
 	parse_start_key(request, spec.table, &spec);
 
 	ops_read_page(&spec, &page);
@@ -393,6 +455,7 @@ api_scan(const JsonNode *request, JsonWriter *w)
 	spec.forward = true;
 	parse_read_expressions(request, &spec, false, NULL);
 	parse_limit_and_select(request, &spec);
+	check_index_projection(&spec);
 	if (segment != NULL || total != NULL)
 	{
 		int64		s,

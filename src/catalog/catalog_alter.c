@@ -112,6 +112,10 @@ catalog_delete_table(const char *table_name)
 
 	if (table == NULL)
 		catalog_raise_not_found(table_name, true);
+	for (i = 0; i < table->nindexes; i++)
+		if (strcmp(table->indexes[i].status, "ACTIVE") != 0)
+			dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
+						 "Attempt to change a resource which is still in use: Cannot delete table while indexes are being created, updated, or deleted.");
 	drop = psprintf("DROP TABLE %s", quote_qualified_identifier("dynamo_data", table->relation_name));
 
 	/*

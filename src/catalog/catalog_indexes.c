@@ -307,6 +307,20 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 	*backfill_relation = NULL;
 	*deleted_index = NULL;
 	table_index_state(table->table_name, &pay_per_request, &busy, &gsis);
+	if (spec->delete_index != NULL)
+	{
+		const TableIndex *index = catalog_find_index(table, spec->delete_index);
+
+		/* a CREATING index may be deleted once its backfill runs, as in DynamoDB */
+		if (index != NULL && strcmp(index->status, "CREATING") == 0)
+		{
+			if (!index->backfilling)
+				dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
+							 "Attempt to change a resource which is still in use: Index creation is in resource allocation phase. Retry deletion during backfilling phase or when the index is active. Table: %s Index: %s",
+							 table->table_name, index->name);
+			busy--;
+		}
+	}
 	if ((spec->create_index != NULL || spec->delete_index != NULL) && busy > 0)
 		dynamo_error(DYNAMO_EXC_LIMIT_EXCEEDED,
 					 "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
@@ -317,13 +331,23 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 		const TableIndex *index = catalog_find_index(table, update->index_name);
 		StringInfoData sql;
 
-		if (index == NULL || !index->global)
+		if (index == NULL)
 			dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
-						 "Requested resource not found: Index: %s not found", update->index_name);	/* inferred */
+						 "Requested resource not found: Index %s for table %s", update->index_name,
+						 table->table_name);
+		if (!index->global)
+			/* wording inferred from the Delete variant */
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "Cannot update an index that is not a GlobalSecondaryIndex: %s", update->index_name);
 		if (update->has_throughput && pay_per_request)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST",
+						 INVALID_PREFIX "The only Updates for index: %s when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput",
 						 update->index_name);
+		if (index->status != NULL && strcmp(index->status, "ACTIVE") != 0)
+			dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
+						 "Attempt to change a resource which is still in use: Index is being %s. Table: %s Index: %s",
+						 strcmp(index->status, "CREATING") == 0 ? "created" : "updated",
+						 table->table_name, update->index_name);
 		initStringInfo(&sql);
 		appendStringInfo(&sql, "UPDATE dynamo.indexes SET index_name = index_name");
 		if (update->has_throughput)
@@ -345,20 +369,19 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 		IndexSpec  *index = spec->create_index;
 
 		if (catalog_find_index(table, index->index_name) != NULL)
-			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "Global Secondary Index already exists: %s", index->index_name);
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Attempting to create an index which already exists");
 		if (gsis >= dynamo_max_global_secondary_indexes)
-			/* inferred wording */
 			dynamo_error(DYNAMO_EXC_LIMIT_EXCEEDED,
-						 "Subscriber limit exceeded: The number of global secondary indexes of table %s cannot exceed %d",
-						 table->table_name, dynamo_max_global_secondary_indexes);
+						 "Subscriber limit exceeded: Number of global secondary indexes exceeds per-table limit of %d",
+						 dynamo_max_global_secondary_indexes);
 		if (pay_per_request && index->has_throughput)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST",
+						 INVALID_PREFIX "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: %s when BillingMode is PAY_PER_REQUEST",
 						 index->index_name);
 		if (!pay_per_request && !index->has_throughput)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
-						 INVALID_PREFIX "ProvisionedThroughput is not specified for index: %s", index->index_name);
+						 INVALID_PREFIX "Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: %s",
+						 index->index_name);
 		merge_attribute_definitions(table->table_name, index);
 		catalog_run_sql(psprintf("LOCK TABLE %s IN SHARE MODE",
 								 quote_qualified_identifier("dynamo_data", table->relation_name)));
@@ -371,12 +394,24 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 	{
 		const TableIndex *index = catalog_find_index(table, spec->delete_index);
 
-		if (index == NULL || !index->global)
+		if (index == NULL)
 			dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
-						 "Requested resource not found: Index: %s not found", spec->delete_index);	/* inferred */
+						 "Requested resource not found: Index %s for table %s", spec->delete_index,
+						 table->table_name);
+		if (!index->global)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "Cannot delete an index that is not a GlobalSecondaryIndex: %s", spec->delete_index);
 		catalog_run_sql(psprintf("DELETE FROM dynamo.indexes WHERE table_name = %s AND index_name = %s",
 								 quote_literal_cstr(table->table_name), quote_literal_cstr(index->name)));
 		catalog_drop_index_storage(index->relation_name, true);
 		*deleted_index = pstrdup(index->name);
+		/* AttributeDefinitions keeps only what a key still uses, as DynamoDB's does */
+		catalog_run_sql(psprintf("UPDATE dynamo.tables t SET attribute_definitions = ("
+								 "  SELECT coalesce(jsonb_agg(d ORDER BY n), '[]') FROM jsonb_array_elements(t.attribute_definitions)"
+								 "    WITH ORDINALITY AS e(d, n)"
+								 "   WHERE d->>'AttributeName' IN (t.partition_key, t.sort_key)"
+								 "      OR EXISTS (SELECT FROM dynamo.indexes i WHERE i.table_name = t.table_name"
+								 "                    AND d->>'AttributeName' = ANY (i.partition_keys || i.sort_keys)))"
+								 " WHERE table_name = %s", quote_literal_cstr(table->table_name)));
 	}
 }

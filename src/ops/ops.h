@@ -41,6 +41,8 @@ typedef struct WriteResult
 {
 	struct varlena *attributes; /* per ReturnValues; NULL when none */
 	int64		item_size;		/* of the item written (or deleted), for capacity */
+	int64		collection_size;	/* of its item collection (tables with LSIs); -1: none */
+	ItemKey		key;			/* the item's key */
 } WriteResult;
 
 typedef struct PutItemSpec

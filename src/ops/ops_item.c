@@ -54,6 +54,28 @@ condition_failed(struct varlena *old, bool return_old)
 	dynamo_error(DYNAMO_EXC_CONDITIONAL_CHECK, "The conditional request failed");
 }
 
+/*
+ * The item collection of a write to a table with local secondary indexes:
+ * its size into result, and DynamoDB's ItemCollectionSizeLimitExceeded
+ * when the write made the item bigger (or new) and the collection is over
+ * the limit (dynamo.item_collection_size_limit).  Connected to SPI.
+ */
+static void
+check_item_collection(const TableInfo *table, const ItemKey *key, int64 old_size, int64 new_size,
+					  WriteResult *result)
+{
+	result->key = *key;
+	result->collection_size = -1;
+	if (!table->has_lsi)
+		return;
+	result->collection_size = storage_item_collection_size(table, key);
+	if (new_size > old_size &&
+		result->collection_size > (int64) dynamo_item_collection_size_limit_mb * 1024 * 1024)
+		/* wording inferred: the service model's description of the exception */
+		dynamo_error(DYNAMO_EXC_ITEM_COLLECTION_SIZE,
+					 "Item collection size limit exceeded: an item collection is too large");
+}
+
 /* copy a result out of SPI's memory into the caller's */
 static struct varlena *
 copy_out(struct varlena *datum)
@@ -149,6 +171,7 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	struct varlena *item = spec->item;
 
 	memset(result, 0, sizeof(*result));
+	result->collection_size = -1;
 	SPI_connect();
 	if (spec->condition == NULL && spec->return_values == RETURN_NONE &&
 		spec->table->version_attribute == NULL)
@@ -156,6 +179,7 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 		/* nothing to check or return: one statement, no read */
 		storage_upsert_item(spec->table, &spec->key, item);
 		result->item_size = spec->item_size;
+		check_item_collection(spec->table, &spec->key, 0, spec->item_size, result);
 		SPI_finish();
 		return;
 	}
@@ -177,11 +201,12 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	result->item_size = dynamo_item_size(as_value(item));
 	if (spec->return_values == RETURN_ALL_OLD && old != NULL)
 		result->attributes = copy_out(old);
-	if (old != NULL)
 	{
-		int64		old_size = dynamo_item_size(as_value(old));
+		int64		old_size = old != NULL ? dynamo_item_size(as_value(old)) : 0;
+		int64		new_size = result->item_size;
 
 		result->item_size = Max(result->item_size, old_size);
+		check_item_collection(spec->table, &spec->key, old_size, new_size, result);
 	}
 	SPI_finish();
 }
@@ -213,6 +238,7 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 	struct varlena *old;
 
 	memset(result, 0, sizeof(*result));
+	result->collection_size = -1;
 	SPI_connect();
 	old = storage_read_item(spec->table, &spec->key, true);
 	if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
@@ -224,6 +250,7 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 		if (spec->return_values == RETURN_ALL_OLD)
 			result->attributes = copy_out(old);
 	}
+	check_item_collection(spec->table, &spec->key, 1, 0, result);
 	SPI_finish();
 }
 
@@ -277,6 +304,7 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 								spec->return_values == RETURN_UPDATED_NEW);
 
 	memset(result, 0, sizeof(*result));
+	result->collection_size = -1;
 	memset(&schema, 0, sizeof(schema));
 	schema.partition_key = spec->table->partition_key;
 	schema.sort_key = spec->table->sort_key;
@@ -324,11 +352,15 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		if (storage_insert_item(spec->table, &spec->key, new_item))
 			break;
 	}
-	if (old != NULL)
 	{
-		int64		old_size = dynamo_item_size(as_value(old));
+		int64		old_size = old != NULL ? dynamo_item_size(as_value(old)) : 0;
+		int64		new_size = result->item_size;
 
 		result->item_size = Max(result->item_size, old_size);
+		if (new_item != NULL)
+			check_item_collection(spec->table, &spec->key, old_size, new_size, result);
+		else
+			result->collection_size = -1;
 	}
 	if (new_item == NULL)
 	{

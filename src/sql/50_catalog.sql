@@ -104,7 +104,8 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                               UNION ALL
                               SELECT name, 'RANGE', 4 + n FROM unnest(i.sort_keys) WITH ORDINALITY AS u(name, n)) k),
         'Projection', jsonb_build_object('ProjectionType', i.projection_type,
-                                         'NonKeyAttributes', to_jsonb(i.non_key_attributes)),
+                                         'NonKeyAttributes', (SELECT jsonb_agg(a ORDER BY a COLLATE "C")
+                                                                FROM unnest(i.non_key_attributes) a)),
         'IndexStatus', CASE WHEN i.is_global THEN i.status END,
         'Backfilling', CASE WHEN i.is_global AND i.added_later AND i.status = 'CREATING' THEN i.backfilling END,
         'ProvisionedThroughput', CASE WHEN i.is_global THEN jsonb_build_object(

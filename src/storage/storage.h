@@ -54,6 +54,7 @@ extern bool storage_insert_item(const TableInfo *table, const ItemKey *key, stru
 extern void storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern void storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
+extern int64 storage_item_collection_size(const TableInfo *table, const ItemKey *key);
 
 /* storage_indexes.c */
 typedef struct IndexUnits

@@ -53,6 +53,7 @@ typedef enum RowStatement
 	ROW_UPSERT,
 	ROW_REPLACE,
 	ROW_DELETE,
+	ROW_COLLECTION,
 	ROW_STATEMENTS
 } RowStatement;
 
@@ -181,6 +182,9 @@ row_plan(const TableInfo *table, Oid partition, RowStatement statement)
 		case ROW_REPLACE:
 			sql = psprintf("UPDATE %s SET item = $3 WHERE %s", relation, key_match);
 			break;
+		case ROW_COLLECTION:
+			sql = psprintf("SELECT item FROM %s WHERE pk OPERATOR(dynamo.=) $1", relation);
+			break;
 		default:
 			sql = psprintf("DELETE FROM %s WHERE %s", relation, key_match);
 			break;
@@ -216,7 +220,8 @@ run_row_statement(const TableInfo *table, RowStatement statement, const ItemKey 
 
 	ret = SPI_execute_plan(row_plan(table, partition_for(table, key->partition), statement),
 						   values, nulls,
-						   statement == ROW_READ, statement == ROW_READ ? 1 : 0);
+						   statement == ROW_READ || statement == ROW_COLLECTION,
+						   statement == ROW_READ ? 1 : 0);
 	if (ret < 0)
 		elog(ERROR, "row statement failed: %s", SPI_result_code_string(ret));
 	return ret;
@@ -412,4 +417,45 @@ storage_delete_item(const TableInfo *table, const ItemKey *key)
 {
 	run_row_statement(table, ROW_DELETE, key, NULL);
 	return SPI_processed == 1;
+}
+
+/*
+ * The size of the item collection of a key's partition key value, as
+ * DynamoDB counts it for a table with local secondary indexes: the sizes of
+ * its items and of their entries in every LSI.  Reads the whole collection.
+ */
+int64
+storage_item_collection_size(const TableInfo *table, const ItemKey *key)
+{
+	int64		size = 0;
+	uint64		n;
+	int			i;
+
+	run_row_statement(table, ROW_COLLECTION, key, NULL);
+	for (n = 0; n < SPI_processed; n++)
+	{
+		bool		isnull;
+		Datum		datum = SPI_getbinval(SPI_tuptable->vals[n], SPI_tuptable->tupdesc, 1, &isnull);
+		struct varlena *stored = PG_DETOAST_DATUM(datum);
+		DynamoValue item = dynamo_value_from_varlena(stored);
+
+		size += dynamo_item_size(item);
+		for (i = 0; i < table->nindexes; i++)
+		{
+			const TableIndex *index = &table->indexes[i];
+			DynamoValue partition[DYNAMO_INDEX_KEY_ATTRIBUTES];
+			DynamoValue sort[DYNAMO_INDEX_KEY_ATTRIBUTES];
+
+			if (!index->global && storage_index_entry_key(index, item, partition, sort))
+			{
+				struct varlena *entry = storage_index_projection(table, index, item);
+
+				size += dynamo_item_size(dynamo_value_from_varlena(entry)) + 100;
+				pfree(entry);
+			}
+		}
+		if ((Pointer) stored != DatumGetPointer(datum))
+			pfree(stored);
+	}
+	return size;
 }
