@@ -19,13 +19,15 @@ notes; "(users)" are quoted from DynamoDB answers in application bug reports;
 Environment: DYNAMO_ENDPOINT, DYNAMO_KEY_ID, DYNAMO_SECRET, as test_wire.py.
 Run with Debian's python3 (python3-boto3).
 """
+import sys
 import time
 import unittest
 import warnings
 
 from botocore.exceptions import ClientError
 
-from test_wire import client, sql
+sys.dont_write_bytecode = True      # no __pycache__ in the tree for the helpers below
+from test_wire import client, sql   # noqa: E402
 
 # DynamoDB's messages
 NO_INDEX = "The table does not have the specified index: {}"                      # (dynalite)
