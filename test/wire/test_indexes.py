@@ -356,6 +356,13 @@ class TableWithIndexes(IndexCase):
                                 Segment=segment, TotalSegments=3, Limit=2)
             segments += part
         self.assertEqual(keys_of(segments, "pk", "sk"), keys_of(in_gsi, "pk", "sk"))   # each once
+        page = self.ddb.scan(TableName=self.TABLE, IndexName="by_owner", Limit=1)
+        self.assertEqual(set(page["LastEvaluatedKey"]), {"owner", "created", "pk", "sk"})
+        page = self.ddb.scan(TableName=self.TABLE, IndexName="by_rank", Limit=1)
+        self.assertEqual(set(page["LastEvaluatedKey"]), {"pk", "sk", "rank"})
+        rest, _ = query_all(self.ddb, _op="scan", TableName=self.TABLE, IndexName="by_rank",
+                            ExclusiveStartKey=page["LastEvaluatedKey"])
+        self.assertEqual(len(page["Items"]) + len(rest), len(self.items))
         lsi, _ = query_all(self.ddb, _op="scan", TableName=self.TABLE, IndexName="by_rank",
                            FilterExpression="#r > :r", ExpressionAttributeNames={"#r": "rank"},
                            ExpressionAttributeValues={":r": N(95)})
