@@ -59,11 +59,25 @@ PATTERNS = {
 # regular expression pattern: [a-zA-Z0-9_.-]+]" (dynalite's tests, run against
 # DynamoDB).  This project has no table ARNs, so an ARN fails the pattern.
 #
-# KeySchema: the model gives no maximum, DynamoDB answers three elements with
-# "Member must have length less than or equal to 2".
+# KeySchema: the model gives no maximum, DynamoDB answers three elements of a
+# table's KeySchema with "Member must have length less than or equal to 2"
+# (2026 captures).  The model's KeySchema lost its maximum of 2 when GSI keys
+# grew to four HASH and four RANGE attributes (November 2025); a GSI's key
+# (GlobalSecondaryIndex, CreateGlobalSecondaryIndexAction) keeps the model's
+# bounds, and CreateTable answers a fifth HASH or RANGE attribute itself
+# ("The KeySchema exceeds the maximum allowed number of HASH key
+# attributes").  A table's key and an LSI's (a table's partition key and one
+# sort key; dynalite's tests against DynamoDB give the LSI the same maximum)
+# get a copy of KeySchema named TableKeySchema with the maximum of 2.
 MEMBER_SHAPE_OVERRIDES = {('TableName', 'TableArn'): 'TableName'}
+PARENT_MEMBER_SHAPE_OVERRIDES = {
+    ('CreateTableInput', 'KeySchema'): 'TableKeySchema',
+    ('LocalSecondaryIndex', 'KeySchema'): 'TableKeySchema',
+    ('TableCreationParameters', 'KeySchema'): 'TableKeySchema',
+}
+SYNTHETIC_SHAPES = {'TableKeySchema': ('KeySchema', {'max': 2})}
 MAP_KEY_OVERRIDES = {'BatchGetRequestMap': 'TableName', 'BatchWriteItemRequestMap': 'TableName'}
-SHAPE_BOUND_OVERRIDES = {'KeySchema': {'max': 2}}
+SHAPE_BOUND_OVERRIDES = {}
 
 TYPE_ENUM = {
     'string': 'API_STRING', 'integer': 'API_INTEGER', 'long': 'API_LONG',
@@ -163,7 +177,9 @@ def c_string(text):
 class Generator:
     def __init__(self, model):
         self.model = model
-        self.shapes = model['shapes']
+        self.shapes = dict(model['shapes'])
+        for name, (base, bounds) in SYNTHETIC_SHAPES.items():
+            self.shapes[name] = dict(self.shapes[base], **bounds)
         self.order = []            # shape names in emission order
         self.index = {}            # shape name -> index
 
@@ -180,7 +196,7 @@ class Generator:
         kind = shape['type']
         if kind == 'structure':
             for member_name, member in shape['members'].items():
-                self.reach(self.member_shape(member_name, member))
+                self.reach(self.member_shape(member_name, member, name))
         elif kind == 'list':
             self.reach(shape['member']['shape'])
         elif kind == 'map':
@@ -189,7 +205,9 @@ class Generator:
         elif kind not in TYPE_ENUM:
             sys.exit('gen_api_shapes: shape %s has unsupported type %s' % (name, kind))
 
-    def member_shape(self, member_name, member):
+    def member_shape(self, member_name, member, parent):
+        if (parent, member_name) in PARENT_MEMBER_SHAPE_OVERRIDES:
+            return PARENT_MEMBER_SHAPE_OVERRIDES[(parent, member_name)]
         return MEMBER_SHAPE_OVERRIDES.get((member_name, member['shape']), member['shape'])
 
     def map_key_shape(self, name):
@@ -256,7 +274,7 @@ class Generator:
                 row['count'] = len(ordered)
                 max_members = max(max_members, len(ordered))
                 for member_name in ordered:
-                    member_shape = self.member_shape(member_name, shape['members'][member_name])
+                    member_shape = self.member_shape(member_name, shape['members'][member_name], name)
                     members.append((member_name, lower_first(member_name),
                                     self.index[member_shape], member_name in required,
                                     names.index(member_name)))

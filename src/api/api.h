@@ -60,6 +60,20 @@ extern void response_jsonb(JsonWriter *w, Jsonb *object);
 extern void api_describe_endpoints(const JsonNode *request, JsonWriter *response);
 extern void api_describe_limits(const JsonNode *request, JsonWriter *response);
 
+/* a request's AttributeDefinitions, in request order */
+typedef struct ApiDefinitions
+{
+	int			count;
+	KeyAttribute *attributes;
+} ApiDefinitions;
+
+/* api_indexes.c: the secondary indexes of CreateTable and UpdateTable */
+extern void api_parse_create_indexes(const JsonNode *request, CreateTableSpec *spec,
+									 const ApiDefinitions *definitions);
+extern void api_check_create_index_throughput(const CreateTableSpec *spec);
+extern void api_parse_index_updates(const JsonNode *request, UpdateTableSpec *spec,
+									const ApiDefinitions *definitions);
+
 /* api_tables.c: the control plane */
 extern void api_create_table(const JsonNode *request, JsonWriter *response);
 extern void api_describe_table(const JsonNode *request, JsonWriter *response);

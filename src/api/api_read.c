@@ -15,9 +15,31 @@
 #include "errors.h"
 #include "ops/ops.h"
 
-/* does a condition name a key attribute (at the top of a path)? */
+/* the key attributes of what a read reads: the table's, or an index's */
+static int
+read_key_attributes(const ReadPageSpec *spec, const char **names)
+{
+	const TableIndex *index = spec->index;
+	int			n = 0;
+	int			k;
+
+	if (index == NULL)
+	{
+		names[n++] = spec->table->partition_key;
+		if (spec->table->sort_key != NULL)
+			names[n++] = spec->table->sort_key;
+		return n;
+	}
+	for (k = 0; k < index->npartition_keys; k++)
+		names[n++] = index->partition_keys[k];
+	for (k = 0; k < index->nsort_keys; k++)
+		names[n++] = index->sort_keys[k];
+	return n;
+}
+
+/* does a condition name one of these key attributes (at the top of a path)? */
 static const char *
-key_attribute_in(const ExprNode *node, const TableInfo *table)
+key_attribute_in(const ExprNode *node, const char **names, int nnames)
 {
 	int			i;
 
@@ -25,16 +47,13 @@ key_attribute_in(const ExprNode *node, const TableInfo *table)
 	{
 		const ExprPathElement *e = &node->path.elements[0];
 
-		if (strlen(table->partition_key) == e->namelen &&
-			memcmp(table->partition_key, e->name, e->namelen) == 0)
-			return table->partition_key;
-		if (table->sort_key && strlen(table->sort_key) == e->namelen &&
-			memcmp(table->sort_key, e->name, e->namelen) == 0)
-			return table->sort_key;
+		for (i = 0; i < nnames; i++)
+			if (strlen(names[i]) == e->namelen && memcmp(names[i], e->name, e->namelen) == 0)
+				return names[i];
 	}
 	for (i = 0; i < node->nargs; i++)
 	{
-		const char *found = key_attribute_in(node->args[i], table);
+		const char *found = key_attribute_in(node->args[i], names, nnames);
 
 		if (found)
 			return found;
@@ -42,36 +61,90 @@ key_attribute_in(const ExprNode *node, const TableInfo *table)
 	return NULL;
 }
 
+/* the type of a key attribute of the table or of an index */
+static DynamoType
+key_attribute_type(const ReadPageSpec *spec, const char *name)
+{
+	const TableInfo *table = spec->table;
+	const TableIndex *index = spec->index;
+	int			k;
+
+	if (strcmp(name, table->partition_key) == 0)
+		return table->partition_key_type;
+	if (table->sort_key != NULL && strcmp(name, table->sort_key) == 0)
+		return table->sort_key_type;
+	for (k = 0; index != NULL && k < index->npartition_keys; k++)
+		if (strcmp(name, index->partition_keys[k]) == 0)
+			return index->partition_key_types[k];
+	for (k = 0; index != NULL && k < index->nsort_keys; k++)
+		if (strcmp(name, index->sort_keys[k]) == 0)
+			return index->sort_key_types[k];
+	return (DynamoType) 0;
+}
+
 /*
- * ExclusiveStartKey: exactly the table's key attributes; in a Query, of the
- * queried partition; in a Scan segment, a key of that segment (the segment
- * of a key is its hash modulo TotalSegments, as ops_read.c selects them).
+ * ExclusiveStartKey: exactly the table's key attributes, and an index's
+ * when reading one; in a Query, of the queried partition; in a Scan
+ * segment, a key of that segment (the segment of a key is the hash of its
+ * first partition key attribute modulo TotalSegments, as ops_read.c
+ * selects them).
  */
 static void
 parse_start_key(const JsonNode *request, const TableInfo *table, ReadPageSpec *spec)
 {
 	const JsonNode *v = request_member(request, "ExclusiveStartKey");
 	DynamoValue map;
-	uint32		expected = table->sort_key ? 2 : 1;
+	const char *names[2 + 2 * DYNAMO_INDEX_KEY_ATTRIBUTES];
+	int			nnames = 0;
+	int			nkeys;
+	int			i,
+				j;
+	DynamoValue first_partition = {NULL, 0};
 
 	if (v == NULL)
 		return;
 	if (v->kind != JSON_OBJECT)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
-	map = dynamo_value_from_varlena(dynamo_item_from_node(v));
-	if (dynamo_container_count(map) != expected ||
-		!dynamo_map_lookup(map, table->partition_key, strlen(table->partition_key), &spec->start.partition) ||
-		(table->sort_key && !dynamo_map_lookup(map, table->sort_key, strlen(table->sort_key), &spec->start.sort)) ||
-		dynamo_value_type(spec->start.partition) != table->partition_key_type ||
-		(table->sort_key && dynamo_value_type(spec->start.sort) != table->sort_key_type))
+	spec->start_item = dynamo_item_from_node(v);
+	map = dynamo_value_from_varlena(spec->start_item);
+
+	/* the table's keys and the index's, each once */
+	nkeys = read_key_attributes(spec, names);
+	names[nkeys++] = table->partition_key;
+	if (table->sort_key != NULL)
+		names[nkeys++] = table->sort_key;
+	for (i = 0; i < nkeys; i++)
+	{
+		bool		seen = false;
+
+		for (j = 0; j < nnames; j++)
+			seen |= strcmp(names[j], names[i]) == 0;
+		if (!seen)
+			names[nnames++] = names[i];
+	}
+	if (dynamo_container_count(map) != (uint32) nnames)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "The provided starting key is invalid: The provided key element does not match the schema");
-	if (spec->is_query && !(spec->start.partition.len == spec->range.partition_value.len &&
-							memcmp(spec->start.partition.data, spec->range.partition_value.data,
-								   spec->start.partition.len) == 0))
+	for (i = 0; i < nnames; i++)
+	{
+		DynamoValue value;
+
+		if (!dynamo_map_lookup(map, names[i], strlen(names[i]), &value) ||
+			dynamo_value_type(value) != key_attribute_type(spec, names[i]))
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "The provided starting key is invalid: The provided key element does not match the schema");
+		if (i == 0)
+			first_partition = value;
+	}
+	dynamo_map_lookup(map, table->partition_key, strlen(table->partition_key), &spec->start.partition);
+	if (table->sort_key)
+		dynamo_map_lookup(map, table->sort_key, strlen(table->sort_key), &spec->start.sort);
+	if (spec->is_query && !(first_partition.len == spec->range.partition_value.len &&
+							memcmp(first_partition.data, spec->range.partition_value.data,
+								   first_partition.len) == 0))
 		dynamo_error(DYNAMO_EXC_VALIDATION, "The provided starting key is outside query range");
 	if (spec->total_segments > 1 &&
-		(int) (((uint64) dynamo_value_hash64(spec->start.partition, 0) & 0x7FFFFFFF) %
+		(int) (((uint64) dynamo_value_hash64(first_partition, 0) & 0x7FFFFFFF) %
 			   (uint64) spec->total_segments) != spec->segment)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with correct Segment. TotalSegments: %d Segment: %d",
@@ -115,10 +188,21 @@ parse_limit_and_select(const JsonNode *request, ReadPageSpec *spec)
 		if (spec->projection != NULL)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Cannot specify the %s when choosing to get ALL_ATTRIBUTES", projection_name);
+		if (spec->index != NULL && spec->index->global && spec->index->projection != PROJECTION_ALL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index %s because its projection type is not ALL",
+						 spec->index->name);
+		spec->all_attributes = true;
 	}
 	else if (strcmp(select, "ALL_PROJECTED_ATTRIBUTES") == 0)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+	{
+		if (spec->index == NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
+		if (spec->projection != NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 "Cannot specify the %s when choosing to get ALL_PROJECTED_ATTRIBUTES", projection_name);
+	}
 	else
 		elog(ERROR, "unexpected Select \"%s\" past the validator", select);
 }
@@ -215,7 +299,8 @@ parse_read_expressions(const JsonNode *request, ReadPageSpec *spec, bool query,
 
 	if (query && spec->filter != NULL)
 	{
-		const char *key = key_attribute_in(spec->filter, spec->table);
+		const char *names[2 * DYNAMO_INDEX_KEY_ATTRIBUTES];
+		const char *key = key_attribute_in(spec->filter, names, read_key_attributes(spec, names));
 
 		if (key != NULL)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
@@ -224,17 +309,53 @@ parse_read_expressions(const JsonNode *request, ReadPageSpec *spec, bool query,
 	}
 }
 
-/* the table of a read request; indexes are not supported yet */
+/*
+ * The table of a read request, and its index when it names one: an index
+ * that exists and may be read (a GSI: ACTIVE, and not read consistently).
+ */
 static TableInfo *
-read_table(const JsonNode *request)
+read_table(const JsonNode *request, ReadPageSpec *spec)
 {
 	const char *name = request_string(request, "TableName", "tableName", true);
-	const char *index = request_string(request, "IndexName", "indexName", false);
+	const char *index_name = request_string(request, "IndexName", "indexName", false);
 	TableInfo  *table = request_table_named(name);
+	const TableIndex *index;
 
-	if (index != NULL)
-		dynamo_error(DYNAMO_EXC_VALIDATION, "The table does not have the specified index: %s", index);
+	spec->table = table;
+	if (index_name == NULL)
+		return table;
+	index = catalog_find_index(table, index_name);
+	if (index == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "The table does not have the specified index: %s", index_name);
+	if (index->global && request_bool(request, "ConsistentRead", false))
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Consistent reads are not supported on global secondary indexes");
+	if (index->global && strcmp(index->status, "CREATING") == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Cannot read from backfilling global secondary index: %s", index_name);
+	spec->index = index;
 	return table;
+}
+
+/* the key schema a Query's key condition is on: the table's or the index's */
+static void
+query_key_schema(const ReadPageSpec *spec, ExprKeySchema *schema)
+{
+	memset(schema, 0, sizeof(*schema));
+	if (spec->index == NULL)
+	{
+		schema->partition_key = spec->table->partition_key;
+		schema->sort_key = spec->table->sort_key;
+		schema->partition_key_type = spec->table->partition_key_type;
+		schema->sort_key_type = spec->table->sort_key_type;
+		return;
+	}
+	schema->partition_key = spec->index->partition_keys[0];
+	schema->partition_key_type = spec->index->partition_key_types[0];
+	if (spec->index->nsort_keys > 0)
+	{
+		schema->sort_key = spec->index->sort_keys[0];
+		schema->sort_key_type = spec->index->sort_key_types[0];
+	}
 }
 
 /* Query */
@@ -247,12 +368,8 @@ api_query(const JsonNode *request, JsonWriter *w)
 
 	memset(&spec, 0, sizeof(spec));
 	spec.is_query = true;
-	spec.table = read_table(request);
-	memset(&schema, 0, sizeof(schema));
-	schema.partition_key = spec.table->partition_key;
-	schema.sort_key = spec.table->sort_key;
-	schema.partition_key_type = spec.table->partition_key_type;
-	schema.sort_key_type = spec.table->sort_key_type;
+	read_table(request, &spec);
+	query_key_schema(&spec, &schema);
 	parse_read_expressions(request, &spec, true, &schema);
 	spec.forward = request_bool(request, "ScanIndexForward", true);
 	parse_limit_and_select(request, &spec);
@@ -272,7 +389,7 @@ api_scan(const JsonNode *request, JsonWriter *w)
 	const JsonNode *total = request_member(request, "TotalSegments");
 
 	memset(&spec, 0, sizeof(spec));
-	spec.table = read_table(request);
+	read_table(request, &spec);
 	spec.forward = true;
 	parse_read_expressions(request, &spec, false, NULL);
 	parse_limit_and_select(request, &spec);

@@ -17,7 +17,7 @@
 #include "postgres.h"
 
 /* number of shapes, and the most members any structure has */
-#define API_SHAPE_COUNT 278
+#define API_SHAPE_COUNT 279
 #define API_MAX_MEMBERS 18
 
 typedef enum ApiShapeType

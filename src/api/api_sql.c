@@ -33,6 +33,7 @@ typedef struct CallSiteExpressions
 	ExprProjection *projection;
 	ExprKeyRange range;
 	char	   *range_table;	/* the table the key range was checked against */
+	char	   *range_index;	/* and its index, or "" */
 } CallSiteExpressions;
 
 enum
@@ -62,7 +63,8 @@ jsonb_arg(FunctionCallInfo fcinfo, int n)
  */
 static CallSiteExpressions *
 call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_key_condition,
-					  const int text_args[4], int names_arg, int values_arg)
+					  const int text_args[4], int names_arg, int values_arg,
+					  const TableIndex *index)
 {
 	CallSiteExpressions *cache = (CallSiteExpressions *) fcinfo->flinfo->fn_extra;
 	text	   *texts[4];
@@ -76,7 +78,8 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 	for (i = 0; i < 4; i++)
 		texts[i] = text_arg(fcinfo, text_args[i]);
 	same = cache != NULL && expr_same_datum(cache->names, names) && expr_same_datum(cache->values, values) &&
-		(!is_key_condition || strcmp(cache->range_table, table->table_name) == 0);
+		(!is_key_condition || (strcmp(cache->range_table, table->table_name) == 0 &&
+							   strcmp(cache->range_index, index ? index->name : "") == 0));
 	for (i = 0; same && i < 4; i++)
 		same = expr_same_datum(cache->texts[i], texts[i]);
 	if (same)
@@ -102,12 +105,13 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 			ExprKeySchema schema;
 
 			memset(&schema, 0, sizeof(schema));
-			schema.partition_key = table->partition_key;
-			schema.sort_key = table->sort_key;
-			schema.partition_key_type = table->partition_key_type;
-			schema.sort_key_type = table->sort_key_type;
+			schema.partition_key = index ? index->partition_keys[0] : table->partition_key;
+			schema.sort_key = index ? (index->nsort_keys > 0 ? index->sort_keys[0] : NULL) : table->sort_key;
+			schema.partition_key_type = index ? index->partition_key_types[0] : table->partition_key_type;
+			schema.sort_key_type = index ? index->sort_key_types[0] : table->sort_key_type;
 			expr_key_range(source, params, &schema, &cache->range);
 			cache->range_table = pstrdup(table->table_name);
+			cache->range_index = pstrdup(index ? index->name : "");
 		}
 		else
 			cache->condition = expr_parse_condition(source, EXPR_KIND_CONDITION, params);
@@ -127,6 +131,25 @@ static TableInfo *
 table_arg(FunctionCallInfo fcinfo)
 {
 	return request_table_named(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+}
+
+/* the index named by argument n (NULL: none), one a read may use */
+static const TableIndex *
+index_arg(FunctionCallInfo fcinfo, const TableInfo *table, int n)
+{
+	char	   *name;
+	const TableIndex *index;
+
+	if (PG_NARGS() <= n || PG_ARGISNULL(n))
+		return NULL;
+	name = text_to_cstring(PG_GETARG_TEXT_PP(n));
+	index = catalog_find_index(table, name);
+	if (index == NULL)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "The table does not have the specified index: %s", name);
+	if (index->global && strcmp(index->status, "CREATING") == 0)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Cannot read from backfilling global secondary index: %s", name);
+	return index;
 }
 
 #define ITEM_ARG(n) dynamo_value_from_varlena(PG_GETARG_DYNAMO_VARLENA(n))
@@ -153,7 +176,7 @@ dynamo_sql_get_item(PG_FUNCTION_ARGS)
 	spec.table = table_arg(fcinfo);
 	api_key_from_map(spec.table, ITEM_ARG(1), &spec.key);
 	spec.projection = PG_ARGISNULL(2) ? NULL :
-		call_site_expressions(fcinfo, spec.table, false, texts, 3, -1)->projection;
+		call_site_expressions(fcinfo, spec.table, false, texts, 3, -1, NULL)->projection;
 	spec.consistent_read = true;
 	item = ops_get_item(&spec, &size);
 	if (item == NULL)
@@ -182,7 +205,7 @@ dynamo_sql_put_item(PG_FUNCTION_ARGS)
 	if (spec.item_size > DYNAMO_MAX_ITEM_SIZE)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
 	if (!PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
-		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4)->condition;
+		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4, NULL)->condition;
 	spec.return_values = (!PG_ARGISNULL(5) && PG_GETARG_BOOL(5)) ? RETURN_ALL_OLD : RETURN_NONE;
 	ops_put_item(&spec, &result);
 	if (result.attributes == NULL)
@@ -204,7 +227,7 @@ dynamo_sql_delete_item(PG_FUNCTION_ARGS)
 	spec.table = table_arg(fcinfo);
 	api_key_from_map(spec.table, ITEM_ARG(1), &spec.key);
 	if (!PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
-		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4)->condition;
+		spec.condition = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4, NULL)->condition;
 	spec.return_values = RETURN_ALL_OLD;
 	ops_delete_item(&spec, &result);
 	if (result.attributes == NULL)
@@ -226,7 +249,7 @@ dynamo_sql_update_item(PG_FUNCTION_ARGS)
 	memset(&spec, 0, sizeof(spec));
 	spec.table = table_arg(fcinfo);
 	api_key_from_map(spec.table, ITEM_ARG(1), &spec.key);
-	expressions = call_site_expressions(fcinfo, spec.table, false, texts, 4, 5);
+	expressions = call_site_expressions(fcinfo, spec.table, false, texts, 4, 5, NULL);
 	spec.update = expressions->update;
 	spec.condition = expressions->condition;
 	spec.return_values = RETURN_ALL_NEW;
@@ -261,7 +284,7 @@ read_all_pages(FunctionCallInfo fcinfo, ReadPageSpec *spec, int64 max_items)
 		if (!page.has_last_key || (max_items > 0 && returned >= max_items))
 			return;
 		spec->has_start = true;
-		api_key_from_map(spec->table, dynamo_value_from_varlena(page.last_key), &spec->start);
+		spec->start_item = page.last_key;
 	}
 }
 
@@ -281,8 +304,9 @@ dynamo_sql_query(PG_FUNCTION_ARGS)
 						errmsg("dynamo.query needs a table and a key condition")));
 	memset(&spec, 0, sizeof(spec));
 	spec.table = table_arg(fcinfo);
+	spec.index = index_arg(fcinfo, spec.table, 8);
 	spec.is_query = true;
-	expressions = call_site_expressions(fcinfo, spec.table, true, texts, 2, 3);
+	expressions = call_site_expressions(fcinfo, spec.table, true, texts, 2, 3, spec.index);
 	spec.range = expressions->range;
 	spec.filter = expressions->filter;
 	spec.projection = expressions->projection;
@@ -304,10 +328,11 @@ dynamo_sql_scan(PG_FUNCTION_ARGS)
 						errmsg("dynamo.scan needs a table")));
 	memset(&spec, 0, sizeof(spec));
 	spec.table = table_arg(fcinfo);
+	spec.index = index_arg(fcinfo, spec.table, 5);
 	spec.forward = true;
 	if (!PG_ARGISNULL(1) || !PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
 	{
-		expressions = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4);
+		expressions = call_site_expressions(fcinfo, spec.table, false, texts, 3, 4, spec.index);
 		spec.filter = expressions->filter;
 		spec.projection = expressions->projection;
 	}

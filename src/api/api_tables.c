@@ -19,12 +19,6 @@
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
 
-typedef struct Definition
-{
-	const char *name;
-	const char *type;
-} Definition;
-
 /* the elements of an array member, or a DynamoDB error */
 static const JsonNode *
 array_elements(const JsonNode *array, int *count)
@@ -86,7 +80,39 @@ parse_billing_mode(const char *mode)
 	return false;
 }
 
-/* CreateTable */
+/*
+ * AttributeDefinitions: each name once.  2026: "Attribute Name is
+ * duplicated: pk", also when the two differ in type (ack-api-quirks
+ * DDB-TABLE-127).
+ */
+static void
+parse_definitions(const JsonNode *definitions, ApiDefinitions *parsed)
+{
+	const JsonNode *defs;
+	int			i,
+				j;
+
+	defs = array_elements(definitions, &parsed->count);
+	parsed->attributes = palloc(sizeof(KeyAttribute) * Max(parsed->count, 1));
+	for (i = 0; i < parsed->count; i++)
+	{
+		KeyAttribute *attribute = &parsed->attributes[i];
+
+		attribute->name = (char *) element_string(&defs[i], "AttributeName",
+												  psprintf("attributeDefinitions.%d.member.attributeName", i + 1));
+		attribute->type = attribute_type_of(element_string(&defs[i], "AttributeType",
+														   psprintf("attributeDefinitions.%d.member.attributeType", i + 1)));
+		for (j = 0; j < i; j++)
+			if (strcmp(attribute->name, parsed->attributes[j].name) == 0)
+				dynamo_error(DYNAMO_EXC_VALIDATION, "Attribute Name is duplicated: %s", attribute->name);
+	}
+}
+
+/*
+ * CreateTable.  The order of the checks is DynamoDB's: the table's
+ * AttributeDefinitions and KeySchema, the secondary indexes (api_indexes.c),
+ * the table's billing mode and throughput, then the throughput of the GSIs.
+ */
 void
 api_create_table(const JsonNode *request, JsonWriter *w)
 {
@@ -97,10 +123,10 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 	const JsonNode *options = request_member(request, "DynamoOptions");
 	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
 	const JsonNode *keys;
-	const JsonNode *defs;
-	Definition *parsed;
+	ApiDefinitions defs;
+	bool		has_indexes = request_member(request, "LocalSecondaryIndexes") != NULL ||
+		request_member(request, "GlobalSecondaryIndexes") != NULL;
 	int			nkeys,
-				ndefs,
 				i,
 				j;
 
@@ -110,24 +136,9 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 		request_missing("keySchema");
 	if (definitions == NULL)
 		request_missing("attributeDefinitions");
-	if (request_member(request, "LocalSecondaryIndexes") != NULL ||
-		request_member(request, "GlobalSecondaryIndexes") != NULL)
-		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "Secondary indexes are not supported by this version of dynamo");
 
 	keys = array_elements(key_schema, &nkeys);
-	defs = array_elements(definitions, &ndefs);
-	parsed = palloc(sizeof(Definition) * Max(ndefs, 1));
-	for (i = 0; i < ndefs; i++)
-	{
-		parsed[i].name = element_string(&defs[i], "AttributeName",
-										psprintf("attributeDefinitions.%d.member.attributeName", i + 1));
-		parsed[i].type = element_string(&defs[i], "AttributeType",
-										psprintf("attributeDefinitions.%d.member.attributeType", i + 1));
-		for (j = 0; j < i; j++)
-			if (strcmp(parsed[i].name, parsed[j].name) == 0)
-				dynamo_error(DYNAMO_EXC_VALIDATION, "Cannot have two attributes with the same name");
-	}
+	parse_definitions(definitions, &defs);
 
 	for (i = 0; i < nkeys; i++)
 	{
@@ -146,10 +157,10 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Both the Hash Key and the Range Key element in the KeySchema have the same name");
 		key->name = (char *) name;
-		for (j = 0; j < ndefs; j++)
-			if (strcmp(parsed[j].name, name) == 0)
+		for (j = 0; j < defs.count; j++)
+			if (strcmp(defs.attributes[j].name, name) == 0)
 			{
-				key->type = attribute_type_of(parsed[j].type);
+				key->type = defs.attributes[j].type;
 				defined = true;
 			}
 		if (!defined)
@@ -162,16 +173,17 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 			for (j = 0; j < nkeys; j++)
 				appendStringInfo(&keys_text, "%s%s", j ? ", " : "",
 								 element_string(&keys[j], "AttributeName", "keySchema"));
-			for (j = 0; j < ndefs; j++)
-				appendStringInfo(&defs_text, "%s%s", j ? ", " : "", parsed[j].name);
+			for (j = 0; j < defs.count; j++)
+				appendStringInfo(&defs_text, "%s%s", j ? ", " : "", defs.attributes[j].name);
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 INVALID_PREFIX "Some index key attributes are not defined in AttributeDefinitions. Keys: [%s], AttributeDefinitions: [%s]",
 						 keys_text.data, defs_text.data);
 		}
 	}
-	if (ndefs != nkeys)
+	if (!has_indexes && defs.count != nkeys)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 INVALID_PREFIX "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions");
+	api_parse_create_indexes(request, &spec, &defs);
 	spec.attribute_definitions = json_node_to_jsonb(definitions);
 
 	spec.pay_per_request = billing_mode ? parse_billing_mode(billing_mode) : false;
@@ -185,6 +197,7 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 						 INVALID_PREFIX "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
 		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
 	}
+	api_check_create_index_throughput(&spec);
 
 	spec.partition_count = dynamo_default_partitions;
 	if (options != NULL)
@@ -246,13 +259,21 @@ api_list_tables(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, catalog_list_tables(start, (int) limit));
 }
 
-/* UpdateTable: billing mode and provisioned throughput */
+/*
+ * UpdateTable: billing mode, provisioned throughput and the GSI updates.
+ * AttributeDefinitions only serve a GSI Create; they are not checked
+ * against the table's keys (DDB-TABLE-162: unused or conflicting entries
+ * are ignored).
+ */
 void
 api_update_table(const JsonNode *request, JsonWriter *w)
 {
 	UpdateTableSpec spec;
 	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
 	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
+	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
+	const JsonNode *index_updates = request_member(request, "GlobalSecondaryIndexUpdates");
+	ApiDefinitions defs;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
@@ -269,11 +290,18 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 		spec.set_throughput = true;
 		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
 	}
+	/* an empty GlobalSecondaryIndexUpdates alone is no change (DDB-TABLE-359) */
 	if (!spec.set_billing_mode && !spec.set_throughput &&
-		request_member(request, "GlobalSecondaryIndexUpdates") == NULL &&
+		(index_updates == NULL || index_updates->count == 0) &&
 		request_member(request, "StreamSpecification") == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+	if (definitions != NULL)
+	{
+		parse_definitions(definitions, &defs);
+		spec.attribute_definitions = json_node_to_jsonb(definitions);
+	}
+	api_parse_index_updates(request, &spec, definitions != NULL ? &defs : NULL);
 	response_jsonb(w, catalog_update_table(&spec));
 }
 

@@ -161,6 +161,16 @@ extern void catalog_invalidate_table(Oid relid);
 /* catalog_create.c */
 extern void catalog_create_table(const CreateTableSpec *spec);
 
+/* catalog_indexes.c */
+extern char *catalog_relation_name_for(const char *name);
+extern void catalog_run_sql(const char *sql);
+extern char *catalog_index_column(bool partition, int position);
+extern void catalog_create_index(const char *table_name, const char *table_relation,
+								 bool table_has_sort_key, int partition_count, bool pay_per_request,
+								 const IndexSpec *index, bool added_later);
+extern void catalog_drop_index_storage(const char *relation_name, bool global);
+extern TableIndex *catalog_find_index(const TableInfo *table, const char *index_name);
+
 /* catalog_describe.c */
 extern Jsonb *catalog_describe_table(const char *table_name);
 extern Jsonb *catalog_list_tables(const char *exclusive_start, int limit);

@@ -73,6 +73,7 @@ catalog_delete_table(const char *table_name)
 	Datum		args[1] = {CStringGetTextDatum(table_name)};
 	Jsonb	   *result;
 	char	   *drop;
+	int			i;
 
 	if (table == NULL)
 		catalog_raise_not_found(table_name, true);
@@ -97,6 +98,10 @@ catalog_delete_table(const char *table_name)
 	result = catalog_copy_jsonb_result(1);
 	if (SPI_execute(drop, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "DeleteTable could not drop the relation");
+	/* its GSIs' relations (its LSIs were indexes of the relation just dropped) */
+	for (i = 0; i < table->nindexes; i++)
+		if (table->indexes[i].global)
+			catalog_drop_index_storage(table->indexes[i].relation_name, true);
 	SPI_finish();
 	return result;
 }

@@ -15,6 +15,7 @@
  *	   FOR VALUES WITH (MODULUS n, REMAINDER 0) USING dynamo; ...
  *
  * A table without a sort key has PRIMARY KEY (pk) and sk always NULL.
+ * Its secondary indexes are created with it (catalog_indexes.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -28,26 +29,6 @@
 #include "catalog/catalog.h"
 #include "errors.h"
 
-/* the name of the relation that holds a table's items */
-static char *
-relation_name_for(const char *table_name)
-{
-	if (strlen(table_name) <= NAMEDATALEN - 6)	/* room for "#1023" */
-		return pstrdup(table_name);
-	return psprintf("%.40s_%016llx", table_name,
-					(unsigned long long) hash_bytes_extended((const unsigned char *) table_name,
-															 strlen(table_name), 0));
-}
-
-static void
-run_sql(const char *sql)
-{
-	int			ret = SPI_execute(sql, false, 0);
-
-	if (ret < 0)
-		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
-}
-
 static const char *
 type_letter(DynamoType type)
 {
@@ -58,7 +39,8 @@ type_letter(DynamoType type)
 void
 catalog_create_table(const CreateTableSpec *spec)
 {
-	char	   *relation = relation_name_for(spec->table_name);
+	char	   *relation = catalog_relation_name_for(spec->table_name);
+	ListCell   *cell;
 	const char *qualified;
 	StringInfoData sql;
 	int			i;
@@ -86,7 +68,7 @@ catalog_create_table(const CreateTableSpec *spec)
 					 spec->pay_per_request ? "now()" : "NULL",	/* = creation_time */
 					 spec->partition_count,
 					 spec->version_attribute ? quote_literal_cstr(spec->version_attribute) : "NULL");
-	run_sql(sql.data);
+	catalog_run_sql(sql.data);
 
 	qualified = quote_qualified_identifier("dynamo_data", relation);
 	resetStringInfo(&sql);
@@ -96,7 +78,7 @@ catalog_create_table(const CreateTableSpec *spec)
 					 "PARTITION BY HASH (pk dynamo.dynamo_hash_ops)",
 					 qualified, spec->sort_key.name ? " NOT NULL" : "",
 					 spec->sort_key.name ? ", sk" : "");
-	run_sql(sql.data);
+	catalog_run_sql(sql.data);
 	for (i = 0; i < spec->partition_count; i++)
 	{
 		resetStringInfo(&sql);
@@ -104,11 +86,14 @@ catalog_create_table(const CreateTableSpec *spec)
 						 "CREATE TABLE %s PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d) USING dynamo",
 						 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", relation, i)),
 						 qualified, spec->partition_count, i);
-		run_sql(sql.data);
+		catalog_run_sql(sql.data);
 	}
+	foreach(cell, spec->indexes)
+		catalog_create_index(spec->table_name, relation, spec->sort_key.name != NULL,
+							 spec->partition_count, spec->pay_per_request, lfirst(cell), false);
 	resetStringInfo(&sql);
 	appendStringInfo(&sql, "COMMENT ON TABLE %s IS %s", qualified,
 					 quote_literal_cstr(psprintf("items of DynamoDB table %s", spec->table_name)));
-	run_sql(sql.data);
+	catalog_run_sql(sql.data);
 	SPI_finish();
 }

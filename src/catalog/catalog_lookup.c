@@ -3,7 +3,8 @@
  * catalog_lookup.c
  *	  Finding a DynamoDB table's metadata by name, with a per-backend cache.
  *
- * The cache maps table name to TableInfo.  An entry is dropped when its
+ * The cache maps table name to TableInfo, with the table's secondary
+ * indexes (dynamo.indexes).  An entry is dropped when its
  * relation gets a relcache invalidation (DROP TABLE by DeleteTable, or the
  * explicit invalidation UpdateTable sends), so a backend never acts on a
  * table that is gone; a table created after a miss is found on the next
@@ -21,6 +22,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
@@ -40,6 +42,7 @@ typedef struct TableCacheEntry
 static HTAB *TableCache = NULL;
 static MemoryContext TableCacheContext = NULL;
 static SPIPlanPtr LookupPlan = NULL;
+static SPIPlanPtr IndexesPlan = NULL;
 
 static void
 free_table_info(void *info)
@@ -112,6 +115,141 @@ cache_string(MemoryContext context, SPITupleTable *tuptable, int column)
 	return value ? MemoryContextStrdup(context, value) : NULL;
 }
 
+/* the elements of a text[] column of the current SPI row, copied into context */
+static int
+cache_text_array(MemoryContext context, HeapTuple tuple, TupleDesc desc, int column, char ***result)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(tuple, desc, column, &isnull);
+	Datum	   *elements;
+	int			count;
+	int			i;
+
+	*result = NULL;
+	if (isnull)
+		return 0;
+	deconstruct_array(DatumGetArrayTypeP(value), TEXTOID, -1, false, TYPALIGN_INT,
+					  &elements, NULL, &count);
+	*result = MemoryContextAlloc(context, sizeof(char *) * Max(count, 1));
+	for (i = 0; i < count; i++)
+		(*result)[i] = MemoryContextStrdup(context, TextDatumGetCString(elements[i]));
+	return count;
+}
+
+/* the OIDs of the partitions "<relation>#<i>" of a relation in dynamo_data */
+static Oid *
+partition_oids(MemoryContext context, const char *relation_name, int count, Oid namespace,
+			   const char *table_name)
+{
+	Oid		   *oids = MemoryContextAlloc(context, sizeof(Oid) * count);
+	int			i;
+
+	for (i = 0; i < count; i++)
+	{
+		char	   *partition = psprintf("%s#%d", relation_name, i);
+
+		oids[i] = get_relname_relid(partition, namespace);
+		if (!OidIsValid(oids[i]))
+			elog(ERROR, "partition dynamo_data.\"%s\" of table \"%s\" is missing", partition, table_name);
+	}
+	return oids;
+}
+
+/*
+ * The secondary indexes of a table, from dynamo.indexes, into info (whose
+ * context holds them).  Indexes being deleted are left out: no write
+ * maintains them and no read may use them.  The caller is connected to SPI.
+ */
+static void
+load_indexes(TableInfo *info, Oid namespace)
+{
+	MemoryContext context = info->context;
+	Datum		argument = CStringGetTextDatum(info->table_name);
+	uint64		n;
+	int			ret;
+
+	if (IndexesPlan == NULL)
+	{
+		Oid			argtypes[1] = {TEXTOID};
+
+		IndexesPlan = SPI_prepare("SELECT index_name, is_global, status, backfilling, partition_keys, "
+								  "partition_key_types, sort_keys, sort_key_types, projection_type, "
+								  "non_key_attributes, relation_name "
+								  "FROM dynamo.indexes WHERE table_name = $1 AND status <> 'DELETING' "
+								  "ORDER BY ordinal", 1, argtypes);
+		if (IndexesPlan == NULL)
+			elog(ERROR, "could not prepare the index lookup: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(IndexesPlan);
+	}
+	ret = SPI_execute_plan(IndexesPlan, &argument, NULL, false, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "index lookup failed: %s", SPI_result_code_string(ret));
+	info->nindexes = (int) SPI_processed;
+	info->indexes = MemoryContextAllocZero(context, sizeof(TableIndex) * Max(SPI_processed, 1));
+	for (n = 0; n < SPI_processed; n++)
+	{
+		HeapTuple	tuple = SPI_tuptable->vals[n];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		TableIndex *index = &info->indexes[n];
+		char	  **names;
+		char	  **types;
+		char	   *projection;
+		int			i;
+		bool		isnull;
+
+		index->name = MemoryContextStrdup(context, SPI_getvalue(tuple, desc, 1));
+		index->global = DatumGetBool(SPI_getbinval(tuple, desc, 2, &isnull));
+		index->status = MemoryContextStrdup(context, SPI_getvalue(tuple, desc, 3));
+		index->backfilling = DatumGetBool(SPI_getbinval(tuple, desc, 4, &isnull));
+		index->npartition_keys = cache_text_array(context, tuple, desc, 5, &names);
+		(void) cache_text_array(context, tuple, desc, 6, &types);
+		for (i = 0; i < index->npartition_keys && i < DYNAMO_INDEX_KEY_ATTRIBUTES; i++)
+		{
+			index->partition_keys[i] = names[i];
+			index->partition_key_types[i] = key_type(types[i]);
+		}
+		index->nsort_keys = cache_text_array(context, tuple, desc, 7, &names);
+		(void) cache_text_array(context, tuple, desc, 8, &types);
+		for (i = 0; i < index->nsort_keys && i < DYNAMO_INDEX_KEY_ATTRIBUTES; i++)
+		{
+			index->sort_keys[i] = names[i];
+			index->sort_key_types[i] = key_type(types[i]);
+		}
+		projection = SPI_getvalue(tuple, desc, 9);
+		index->projection = strcmp(projection, "KEYS_ONLY") == 0 ? PROJECTION_KEYS_ONLY :
+			strcmp(projection, "INCLUDE") == 0 ? PROJECTION_INCLUDE : PROJECTION_ALL;
+		index->nnon_key_attributes = cache_text_array(context, tuple, desc, 10,
+													  &index->non_key_attributes);
+		index->relation_name = MemoryContextStrdup(context, SPI_getvalue(tuple, desc, 11));
+		index->relid = get_relname_relid(index->relation_name, namespace);
+		if (!OidIsValid(index->relid))
+			elog(ERROR, "relation dynamo_data.\"%s\" of index \"%s\" of table \"%s\" is missing",
+				 index->relation_name, index->name, info->table_name);
+		if (index->global)
+		{
+			index->partition_count = info->partition_count;
+			index->partition_relids = partition_oids(context, index->relation_name,
+													 index->partition_count, namespace,
+													 info->table_name);
+			info->has_gsi = true;
+		}
+		else
+			info->has_lsi = true;
+	}
+}
+
+/* The index of a table with this name, or NULL. */
+TableIndex *
+catalog_find_index(const TableInfo *table, const char *index_name)
+{
+	int			i;
+
+	for (i = 0; i < table->nindexes; i++)
+		if (strcmp(table->indexes[i].name, index_name) == 0)
+			return &table->indexes[i];
+	return NULL;
+}
+
 /*
  * The metadata of a table; NULL when it does not exist and missing_ok,
  * else DynamoDB's ResourceNotFoundException.
@@ -127,7 +265,6 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 	char	   *relation_name;
 	MemoryContext context;
 	TableInfo  *info;
-	int			i;
 
 	if (TableCache == NULL)
 		table_cache_init();
@@ -186,18 +323,10 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		info->sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
 		info->version_attribute = cache_string(context, SPI_tuptable, 6);
 		info->partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
+		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
+												get_rel_namespace(relid), table_name);
+		load_indexes(info, get_rel_namespace(relid));
 		SPI_finish();
-
-		/* the partitions, by the hash remainder each holds */
-		info->partition_relids = MemoryContextAlloc(context, sizeof(Oid) * info->partition_count);
-		for (i = 0; i < info->partition_count; i++)
-		{
-			char	   *partition = psprintf("%s#%d", info->relation_name, i);
-
-			info->partition_relids[i] = get_relname_relid(partition, get_rel_namespace(relid));
-			if (!OidIsValid(info->partition_relids[i]))
-				elog(ERROR, "partition dynamo_data.\"%s\" of table \"%s\" is missing", partition, table_name);
-		}
 	}
 	PG_CATCH();
 	{

@@ -98,6 +98,9 @@ extern void ops_update_item(const UpdateItemSpec *spec, WriteResult *result);
 typedef struct ReadPageSpec
 {
 	TableInfo  *table;
+	const TableIndex *index;	/* IndexName; NULL: the table */
+	bool		all_attributes; /* an LSI: return whole items (Select ALL_ATTRIBUTES), not
+								 * the projected attributes */
 	bool		is_query;
 	ExprKeyRange range;			/* Query: the key condition */
 	bool		forward;		/* ScanIndexForward */
@@ -107,6 +110,7 @@ typedef struct ReadPageSpec
 	int64		limit;			/* 0: none */
 	bool		has_start;		/* ExclusiveStartKey */
 	ItemKey		start;
+	struct varlena *start_item; /* ExclusiveStartKey as given: with an index's keys too */
 	int			segment;		/* Scan: parallel segment, of total_segments */
 	int			total_segments; /* 0: not a parallel scan */
 } ReadPageSpec;

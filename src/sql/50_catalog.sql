@@ -36,6 +36,93 @@ CREATE TABLE dynamo.tables (
 COMMENT ON TABLE dynamo.tables IS 'one row per DynamoDB table: key schema, billing, and the relation holding its items';
 SELECT pg_catalog.pg_extension_config_dump('dynamo.tables', '');
 
+-- The secondary indexes of DynamoDB tables, one row each.
+--
+-- A local secondary index (is_global false) is a partial btree index of the
+-- table's relation, named relation_name in dynamo_data, on
+-- (pk, dynamo.get(item, <sort key>), sk) WHERE dynamo.get(item, <sort key>)
+-- IS NOT NULL: the item collection's entries, in the index's sort order.
+-- A global secondary index is a partitioned relation of its own, named
+-- relation_name in dynamo_data, with columns pk[, pk2..pk4] (its partition
+-- key attributes), sk[, sk2..sk4] (its sort key attributes, NULL when it has
+-- none), table_pk, table_sk (the item's key in the table) and item (the
+-- projected attributes), PARTITION BY HASH on its partition key columns, as
+-- many partitions as the table.  The table access method keeps it up to date
+-- on every write of the table (src/storage/storage_indexes.c).
+CREATE TABLE dynamo.indexes (
+    table_name text NOT NULL REFERENCES dynamo.tables (table_name) ON DELETE CASCADE,
+    index_name text NOT NULL CHECK (index_name ~ '^[a-zA-Z0-9_.-]{3,255}$'),
+    is_global boolean NOT NULL,
+    ordinal integer NOT NULL,                    -- creation order within the table
+    partition_keys text[] NOT NULL,
+    partition_key_types text[] NOT NULL,
+    sort_keys text[] NOT NULL DEFAULT '{}',
+    sort_key_types text[] NOT NULL DEFAULT '{}',
+    projection_type text NOT NULL CHECK (projection_type IN ('KEYS_ONLY', 'INCLUDE', 'ALL')),
+    non_key_attributes text[],                   -- INCLUDE's NonKeyAttributes
+    relation_name text NOT NULL UNIQUE,          -- in dynamo_data
+    status text NOT NULL DEFAULT 'ACTIVE'
+        CHECK (status IN ('CREATING', 'ACTIVE', 'UPDATING', 'DELETING')),
+    added_later boolean NOT NULL DEFAULT false,  -- by UpdateTable: DescribeTable shows Backfilling
+    backfilling boolean NOT NULL DEFAULT false,
+    key_violations bigint NOT NULL DEFAULT 0,    -- items a backfill left out for their index keys
+    read_capacity_units bigint,
+    write_capacity_units bigint,
+    max_read_request_units bigint,               -- OnDemandThroughput
+    max_write_request_units bigint,
+    creation_time timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (table_name, index_name),
+    CHECK (cardinality(partition_keys) BETWEEN 1 AND 4 AND cardinality(sort_keys) <= 4),
+    CHECK (is_global OR (cardinality(partition_keys) = 1 AND cardinality(sort_keys) = 1))
+);
+COMMENT ON TABLE dynamo.indexes IS 'one row per secondary index of a DynamoDB table: key schema, projection, status, and where it is stored';
+SELECT pg_catalog.pg_extension_config_dump('dynamo.indexes', '');
+
+-- the sizes of a relation (or partitioned index) and of its partitions:
+-- reltuples summed, pg_total_relation_size summed
+CREATE FUNCTION dynamo.relation_statistics(relation text, OUT item_count bigint, OUT size_bytes bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint,
+           coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0)::bigint
+      FROM pg_catalog.pg_inherits i
+      JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+     WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.quote_ident('dynamo_data') || '.' ||
+                                                 pg_catalog.quote_ident(relation))
+$$;
+
+-- dynamo.index_description(i, t): the LocalSecondaryIndexDescription or
+-- GlobalSecondaryIndexDescription of an index, with the members DynamoDB
+-- gives each.  A GSI of a PAY_PER_REQUEST table shows zero throughput, as
+-- DynamoDB does; Backfilling appears only while an index added to an
+-- existing table is being created.
+CREATE FUNCTION dynamo.index_description(i dynamo.indexes, t dynamo.tables)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'IndexName', i.index_name,
+        'KeySchema', (SELECT jsonb_agg(jsonb_build_object('AttributeName', k.name, 'KeyType', k.kind) ORDER BY k.ord)
+                        FROM (SELECT name, 'HASH' AS kind, n AS ord FROM unnest(i.partition_keys) WITH ORDINALITY AS u(name, n)
+                              UNION ALL
+                              SELECT name, 'RANGE', 4 + n FROM unnest(i.sort_keys) WITH ORDINALITY AS u(name, n)) k),
+        'Projection', jsonb_build_object('ProjectionType', i.projection_type,
+                                         'NonKeyAttributes', to_jsonb(i.non_key_attributes)),
+        'IndexStatus', CASE WHEN i.is_global THEN i.status END,
+        'Backfilling', CASE WHEN i.is_global AND i.added_later AND i.status = 'CREATING' THEN i.backfilling END,
+        'ProvisionedThroughput', CASE WHEN i.is_global THEN jsonb_build_object(
+            'NumberOfDecreasesToday', 0,
+            'ReadCapacityUnits', coalesce(i.read_capacity_units, 0),
+            'WriteCapacityUnits', coalesce(i.write_capacity_units, 0)) END,
+        'OnDemandThroughput', CASE WHEN i.is_global AND (i.max_read_request_units IS NOT NULL OR
+                                                          i.max_write_request_units IS NOT NULL)
+                                   THEN jsonb_build_object('MaxReadRequestUnits', coalesce(i.max_read_request_units, -1),
+                                                           'MaxWriteRequestUnits', coalesce(i.max_write_request_units, -1)) END,
+        'IndexSizeBytes', s.size_bytes,
+        'ItemCount', s.item_count,
+        'IndexArn', format('arn:aws:dynamodb:%s:%s:table/%s/index/%s',
+                           current_setting('dynamo.region'), current_setting('dynamo.account_id'),
+                           t.table_name, i.index_name)))
+      FROM dynamo.relation_statistics(i.relation_name) s
+$$;
+
 -- dynamo.table_description(t): DynamoDB's TableDescription of a catalog row.
 -- ItemCount and TableSizeBytes come from Postgres' statistics (reltuples,
 -- relation sizes), refreshed by VACUUM and ANALYZE, as DynamoDB refreshes
@@ -53,15 +140,9 @@ SELECT pg_catalog.pg_extension_config_dump('dynamo.tables', '');
 -- AttributeDefinitions and DeletionProtectionEnabled (and the index lists).
 CREATE FUNCTION dynamo.table_description(t dynamo.tables, status text DEFAULT NULL)
 RETURNS jsonb LANGUAGE sql STABLE AS $$
-    WITH parts AS (
-        SELECT c.oid, c.reltuples
-          FROM pg_catalog.pg_inherits i
-          JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
-         WHERE i.inhparent = pg_catalog.to_regclass(pg_catalog.quote_ident('dynamo_data') || '.' ||
-                                                     pg_catalog.quote_ident(t.relation_name))
-    )
     SELECT d - CASE WHEN status = 'DELETING'
-                    THEN ARRAY['CreationDateTime', 'KeySchema', 'AttributeDefinitions', 'DeletionProtectionEnabled']
+                    THEN ARRAY['CreationDateTime', 'KeySchema', 'AttributeDefinitions', 'DeletionProtectionEnabled',
+                               'LocalSecondaryIndexes', 'GlobalSecondaryIndexes']
                     ELSE ARRAY[]::text[] END
       FROM jsonb_strip_nulls(jsonb_build_object(
         'TableName', t.table_name,
@@ -84,7 +165,11 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
         'BillingModeSummary', CASE WHEN t.last_pay_per_request_time IS NOT NULL THEN jsonb_build_object(
             'BillingMode', t.billing_mode,
             'LastUpdateToPayPerRequestDateTime', round(extract(epoch FROM t.last_pay_per_request_time), 3)) END,
-        'ItemCount', (SELECT coalesce(sum(greatest(reltuples, 0)), 0)::bigint FROM parts),
-        'TableSizeBytes', (SELECT coalesce(sum(pg_catalog.pg_total_relation_size(oid)), 0) FROM parts),
+        'ItemCount', (SELECT item_count FROM dynamo.relation_statistics(t.relation_name)),
+        'TableSizeBytes', (SELECT size_bytes FROM dynamo.relation_statistics(t.relation_name)),
+        'LocalSecondaryIndexes', (SELECT jsonb_agg(dynamo.index_description(i, t) ORDER BY i.ordinal)
+                                    FROM dynamo.indexes i WHERE i.table_name = t.table_name AND NOT i.is_global),
+        'GlobalSecondaryIndexes', (SELECT jsonb_agg(dynamo.index_description(i, t) ORDER BY i.ordinal)
+                                     FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global),
         'DeletionProtectionEnabled', false)) AS d
 $$;

@@ -89,16 +89,16 @@ COMMENT ON FUNCTION dynamo.update_item(text, dynamo.item, text, text, jsonb, jso
 CREATE FUNCTION dynamo.query(
     table_name text, key_condition text, names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL,
     filter text DEFAULT NULL, projection text DEFAULT NULL, forward boolean DEFAULT true,
-    max_items bigint DEFAULT NULL)
+    max_items bigint DEFAULT NULL, index text DEFAULT NULL)
     RETURNS SETOF dynamo.item
     AS 'MODULE_PATHNAME', 'dynamo_sql_query' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION dynamo.query(text, text, jsonb, jsonb, text, text, boolean, bigint) IS
-    'Query: the items of a key range in sort-key order (every page), filtered and projected';
+COMMENT ON FUNCTION dynamo.query(text, text, jsonb, jsonb, text, text, boolean, bigint, text) IS
+    'Query: the items of a key range in sort-key order (every page), filtered and projected; of a secondary index with index => name';
 
 CREATE FUNCTION dynamo.scan(
     table_name text, filter text DEFAULT NULL, projection text DEFAULT NULL,
-    names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL)
+    names jsonb DEFAULT NULL, "values" jsonb DEFAULT NULL, index text DEFAULT NULL)
     RETURNS SETOF dynamo.item
     AS 'MODULE_PATHNAME', 'dynamo_sql_scan' LANGUAGE C VOLATILE;
-COMMENT ON FUNCTION dynamo.scan(text, text, text, jsonb, jsonb) IS
-    'Scan: every item of the table (every page), filtered and projected';
+COMMENT ON FUNCTION dynamo.scan(text, text, text, jsonb, jsonb, text) IS
+    'Scan: every item of the table (every page), filtered and projected; of a secondary index with index => name';

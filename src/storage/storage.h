@@ -35,6 +35,7 @@ extern Datum dynamo_tableam_handler(PG_FUNCTION_ARGS);
 
 /* storage_check.c */
 extern void storage_check_row(Relation rel, TupleTableSlot *slot);
+extern const TableInfo *storage_indexed_table(Relation rel, AttrNumber *item_attnum);
 
 /* the primary key of an item: its partition key and sort key values */
 typedef struct ItemKey
@@ -54,5 +55,17 @@ extern void storage_upsert_item(const TableInfo *table, const ItemKey *key, stru
 extern void storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
 
+/* storage_indexes.c */
+extern void storage_check_index_keys(const TableInfo *table, DynamoValue item);
+extern bool storage_index_entry_key(const TableIndex *index, DynamoValue item,
+									DynamoValue *partition, DynamoValue *sort);
+extern struct varlena *storage_index_projection(const TableInfo *table, const TableIndex *index,
+												DynamoValue item);
+extern Oid	storage_index_partition(const TableIndex *index, const DynamoValue *partition);
+extern void storage_index_insert_entry(const TableInfo *table, const TableIndex *index,
+									   DynamoValue item, const DynamoValue *partition,
+									   const DynamoValue *sort);
+extern void storage_maintain_indexes(const TableInfo *table, DynamoValue old_item,
+									 DynamoValue new_item);
 
 #endif							/* DYNAMO_STORAGE_H */

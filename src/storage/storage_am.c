@@ -23,6 +23,13 @@
  *		with heap's rewrite code, which never calls back here: those rows
  *		were checked when they were written.
  *
+ *	 After heap has written, tuple_insert, tuple_complete_speculative (when
+ *	 the insert succeeded), multi_insert, tuple_update and tuple_delete keep
+ *	 the table's global secondary indexes in step (storage_indexes.c): the
+ *	 old version of an updated or deleted row is read back by its TID, which
+ *	 heap keeps until the transaction is long over.  A table without
+ *	 secondary indexes pays one hash lookup for this.
+ *
  *	 index_build_range_scan, index_validate_scan
  *		call heap's callback with heap's own routine in rel->rd_tableam for
  *		the duration of the call (see THE TRAP below).
@@ -75,7 +82,9 @@
 #include "access/tableam.h"
 #include "catalog/index.h"
 #include "fmgr.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "storage/storage.h"
 
@@ -91,6 +100,55 @@ static TableAmRoutine dynamo_routine;
  * ------------------------------------------------------------------------
  */
 
+/* the item of a row in a slot (detoasted into the current context) */
+static DynamoValue
+slot_item(TupleTableSlot *slot, AttrNumber item_attnum)
+{
+	bool		isnull;
+	Datum		datum = slot_getattr(slot, item_attnum, &isnull);
+	DynamoValue none = {NULL, 0};
+
+	if (isnull)
+		return none;
+	return dynamo_value_from_varlena(PG_DETOAST_DATUM(datum));
+}
+
+/*
+ * Keep the GSIs of rel's table in step with a row written (old_tid: the
+ * version it replaced, or NULL; new_slot: the version written, or NULL).
+ */
+static void
+maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
+{
+	AttrNumber	item_attnum;
+	const TableInfo *table = storage_indexed_table(rel, &item_attnum);
+	MemoryContext context;
+	MemoryContext caller_context;
+	TupleTableSlot *old_slot = NULL;
+	DynamoValue old_item = {NULL, 0};
+	DynamoValue new_item = {NULL, 0};
+
+	if (table == NULL || !table->has_gsi)
+		return;
+	context = AllocSetContextCreate(CurrentMemoryContext, "dynamo index maintenance",
+									ALLOCSET_DEFAULT_SIZES);
+	caller_context = MemoryContextSwitchTo(context);
+	if (old_tid != NULL)
+	{
+		old_slot = table_slot_create(rel, NULL);
+		if (!heap_routine->tuple_fetch_row_version(rel, old_tid, SnapshotAny, old_slot))
+			elog(ERROR, "the replaced version of a row of \"%s\" is gone", RelationGetRelationName(rel));
+		old_item = slot_item(old_slot, item_attnum);
+	}
+	if (new_slot != NULL)
+		new_item = slot_item(new_slot, item_attnum);
+	storage_maintain_indexes(table, old_item, new_item);
+	if (old_slot != NULL)
+		ExecDropSingleTupleTableSlot(old_slot);
+	MemoryContextSwitchTo(caller_context);
+	MemoryContextDelete(context);
+}
+
 /* INSERT, and COPY when it cannot batch (e.g. with row triggers) */
 static void
 dynamo_tuple_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
@@ -98,6 +156,7 @@ dynamo_tuple_insert(Relation rel, TupleTableSlot *slot, CommandId cid,
 {
 	storage_check_row(rel, slot);
 	heap_routine->tuple_insert(rel, slot, cid, options, bistate);
+	maintain_indexes(rel, NULL, slot);
 }
 
 /* INSERT ... ON CONFLICT */
@@ -112,6 +171,16 @@ dynamo_tuple_insert_speculative(Relation rel, TupleTableSlot *slot,
 										   specToken);
 }
 
+/* INSERT ... ON CONFLICT: the speculative insert kept or undone */
+static void
+dynamo_tuple_complete_speculative(Relation rel, TupleTableSlot *slot,
+								  uint32 specToken, bool succeeded)
+{
+	heap_routine->tuple_complete_speculative(rel, slot, specToken, succeeded);
+	if (succeeded)
+		maintain_indexes(rel, NULL, slot);
+}
+
 /* COPY FROM, in batches: every row is checked before any is written */
 static void
 dynamo_multi_insert(Relation rel, TupleTableSlot **slots, int nslots,
@@ -123,6 +192,8 @@ dynamo_multi_insert(Relation rel, TupleTableSlot **slots, int nslots,
 	for (i = 0; i < nslots; i++)
 		storage_check_row(rel, slots[i]);
 	heap_routine->multi_insert(rel, slots, nslots, cid, options, bistate);
+	for (i = 0; i < nslots; i++)
+		maintain_indexes(rel, NULL, slots[i]);
 }
 
 /* UPDATE: the new version of the row */
@@ -132,10 +203,30 @@ dynamo_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 					bool wait, TM_FailureData *tmfd, LockTupleMode *lockmode,
 					bool *update_indexes)
 {
+	TM_Result	result;
+
 	storage_check_row(rel, slot);
-	return heap_routine->tuple_update(rel, otid, slot, cid, snapshot,
-									  crosscheck, wait, tmfd, lockmode,
-									  update_indexes);
+	result = heap_routine->tuple_update(rel, otid, slot, cid, snapshot,
+										crosscheck, wait, tmfd, lockmode,
+										update_indexes);
+	if (result == TM_Ok)
+		maintain_indexes(rel, otid, slot);
+	return result;
+}
+
+/* DELETE (and the delete half of an UPDATE that moves a row) */
+static TM_Result
+dynamo_tuple_delete(Relation rel, ItemPointer tid, CommandId cid,
+					Snapshot snapshot, Snapshot crosscheck, bool wait,
+					TM_FailureData *tmfd, bool changingPart)
+{
+	TM_Result	result = heap_routine->tuple_delete(rel, tid, cid, snapshot,
+													crosscheck, wait, tmfd,
+													changingPart);
+
+	if (result == TM_Ok)
+		maintain_indexes(rel, tid, NULL);
+	return result;
 }
 
 
@@ -220,6 +311,8 @@ dynamo_tableam_handler(PG_FUNCTION_ARGS)
 		dynamo_routine.tuple_insert_speculative = dynamo_tuple_insert_speculative;
 		dynamo_routine.multi_insert = dynamo_multi_insert;
 		dynamo_routine.tuple_update = dynamo_tuple_update;
+		dynamo_routine.tuple_complete_speculative = dynamo_tuple_complete_speculative;
+		dynamo_routine.tuple_delete = dynamo_tuple_delete;
 
 		/* index builds */
 		dynamo_routine.index_build_range_scan = dynamo_index_build_range_scan;

@@ -91,6 +91,8 @@ typedef struct StorageKeySchema
 	char	   *sort_key;		/* NULL when the table has no sort key */
 	uint32		sort_key_len;
 	DynamoType	sort_key_type;
+	char	   *table_name;		/* the DynamoDB table's */
+	bool		has_indexes;	/* it has secondary indexes (dynamo.indexes) */
 } StorageKeySchema;
 
 /* the key schema as the catalog row gives it, before it is cached */
@@ -101,6 +103,7 @@ typedef struct CatalogKeySchema
 	char	   *partition_key_type;
 	char	   *sort_key;
 	char	   *sort_key_type;
+	bool		has_indexes;
 } CatalogKeySchema;
 
 static HTAB *key_schema_cache = NULL;
@@ -121,8 +124,11 @@ free_entry_strings(StorageKeySchema *entry)
 		pfree(entry->partition_key);
 	if (entry->sort_key != NULL)
 		pfree(entry->sort_key);
+	if (entry->table_name != NULL)
+		pfree(entry->table_name);
 	entry->partition_key = NULL;
 	entry->sort_key = NULL;
+	entry->table_name = NULL;
 }
 
 /*
@@ -214,8 +220,10 @@ static bool
 read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 {
 	static const char *query =
-		"SELECT table_name, partition_key, partition_key_type, sort_key, sort_key_type"
-		"  FROM dynamo.tables"
+		"SELECT table_name, partition_key, partition_key_type, sort_key, sort_key_type,"
+		"       EXISTS (SELECT FROM dynamo.indexes i"
+		"                WHERE i.table_name OPERATOR(pg_catalog.=) t.table_name)"
+		"  FROM dynamo.tables t"
 		" WHERE relation_name OPERATOR(pg_catalog.=) $1";
 	MemoryContext caller_context = CurrentMemoryContext;
 	Oid			argtypes[1] = {TEXTOID};
@@ -256,6 +264,7 @@ read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 		result->partition_key_type = copy_spi_text(tuple, desc, 3, caller_context);
 		result->sort_key = copy_spi_text(tuple, desc, 4, caller_context);
 		result->sort_key_type = copy_spi_text(tuple, desc, 5, caller_context);
+		result->has_indexes = strcmp(SPI_getvalue(tuple, desc, 6), "t") == 0;
 	}
 
 	SPI_finish();
@@ -349,6 +358,7 @@ key_schema_for(Relation rel)
 		entry->is_dynamo_table = false;
 		entry->partition_key = NULL;
 		entry->sort_key = NULL;
+		entry->table_name = NULL;
 		return NULL;
 	}
 
@@ -387,12 +397,56 @@ key_schema_for(Relation rel)
 	entry->sort_key = NULL;
 	entry->sort_key_len = 0;
 	entry->sort_key_type = sort_key_type;
+	entry->table_name = MemoryContextStrdup(StorageCacheContext, catalog.table_name);
+	entry->has_indexes = catalog.has_indexes;
 	if (catalog.sort_key != NULL)
 	{
 		entry->sort_key = MemoryContextStrdup(StorageCacheContext, catalog.sort_key);
 		entry->sort_key_len = strlen(catalog.sort_key);
 	}
 	return entry;
+}
+
+
+/*
+ * The metadata of the DynamoDB table rel is a partition of, when that table
+ * has secondary indexes; else NULL.  *item_attnum is the item column's
+ * number.  Looked up (catalog_lookup.c, cached) as the bootstrap superuser,
+ * as the key schema is.
+ */
+const TableInfo *
+storage_indexed_table(Relation rel, AttrNumber *item_attnum)
+{
+	StorageKeySchema *schema;
+	const TableInfo *table;
+	Oid			save_userid;
+	int			save_sec_context;
+	bool		pushed_snapshot = false;
+	char	   *table_name;
+
+	if (!rel->rd_rel->relispartition)
+		return NULL;
+	schema = key_schema_for(rel);
+	if (schema == NULL || !schema->has_indexes)
+		return NULL;
+	*item_attnum = schema->item_attnum;
+	table_name = pstrdup(schema->table_name);	/* the entry may be invalidated meanwhile */
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		pushed_snapshot = true;
+	}
+	table = catalog_lookup_table(table_name, true);
+	if (pushed_snapshot)
+		PopActiveSnapshot();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	pfree(table_name);
+	return table;
 }
 
 
@@ -504,6 +558,19 @@ storage_check_row(Relation rel, TupleTableSlot *slot)
 		(slot->tts_isnull[schema->sk_attnum - 1] ||
 		 !key_column_matches(slot->tts_values[schema->sk_attnum - 1], sort_key)))
 		report_key_column_mismatch(rel, schema);
+
+	/*
+	 * The index key attributes, last: the lookup may free invalidated cache
+	 * entries, schema among them.
+	 */
+	if (schema->has_indexes)
+	{
+		AttrNumber	item_attnum;
+		const TableInfo *table = storage_indexed_table(rel, &item_attnum);
+
+		if (table != NULL)
+			storage_check_index_keys(table, item);
+	}
 
 	if (item_varlena != item_raw)
 		pfree(item_varlena);

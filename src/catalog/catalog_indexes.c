@@ -1,0 +1,222 @@
+/*-------------------------------------------------------------------------
+ *
+ * catalog_indexes.c
+ *	  Secondary indexes in the catalog: their rows of dynamo.indexes and the
+ *	  relations that store them, created with the table or by UpdateTable,
+ *	  and dropped.
+ *
+ * A local secondary index is a partial btree index of the table's own
+ * partitioned relation, so Postgres maintains it on every write, by every
+ * door, and a Query on it reads the table's rows of one partition in the
+ * index's order:
+ *
+ *	 CREATE INDEX "T:I" ON dynamo_data."T"
+ *	   (pk, dynamo.get(item, 'lsk'), sk) WHERE dynamo.get(item, 'lsk') IS NOT NULL
+ *
+ * A global secondary index is a partitioned relation of its own, hashed on
+ * its own partition key, with the item's key in the table and the
+ * projected attributes (the table access method maintains it:
+ * storage_indexes.c):
+ *
+ *	 CREATE TABLE dynamo_data."T:G" (pk dynamo.value NOT NULL, sk dynamo.value,
+ *	   table_pk dynamo.value NOT NULL, table_sk dynamo.value, item dynamo.item NOT NULL,
+ *	   UNIQUE NULLS NOT DISTINCT (pk, sk, table_pk, table_sk))
+ *	   PARTITION BY HASH (pk dynamo.dynamo_hash_ops);
+ *	 CREATE TABLE dynamo_data."T:G#0" PARTITION OF dynamo_data."T:G"
+ *	   FOR VALUES WITH (MODULUS n, REMAINDER 0); ...
+ *
+ * A GSI with a multi-attribute key has columns pk, pk2 .. pk4 and sk, sk2 ..
+ * sk4 as it needs, hashed on all its partition key columns and ordered by
+ * all its sort key columns.  ':' cannot appear in a table or index name, so
+ * "<table>:<index>" never collides with a table's relation.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+
+#include "catalog/catalog.h"
+#include "errors.h"
+
+/*
+ * The name of a relation in dynamo_data for a table or an index: the name
+ * itself when it fits in 63 bytes with room for a partition suffix
+ * ("#1023"), else a prefix of it and a hash of the whole.
+ */
+char *
+catalog_relation_name_for(const char *name)
+{
+	if (strlen(name) <= NAMEDATALEN - 6)
+		return pstrdup(name);
+	return psprintf("%.40s_%016llx", name,
+					(unsigned long long) hash_bytes_extended((const unsigned char *) name,
+															 strlen(name), 0));
+}
+
+/* Run a statement; the caller is connected to SPI. */
+void
+catalog_run_sql(const char *sql)
+{
+	int			ret = SPI_execute(sql, false, 0);
+
+	if (ret < 0)
+		elog(ERROR, "could not run \"%s\": %s", sql, SPI_result_code_string(ret));
+}
+
+/* the SQL of a text[] of names */
+static char *
+text_array_sql(char *const *names, int count)
+{
+	StringInfoData sql;
+	int			i;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "ARRAY[");
+	for (i = 0; i < count; i++)
+		appendStringInfo(&sql, "%s%s", i ? ", " : "", quote_literal_cstr(names[i]));
+	appendStringInfoString(&sql, "]::text[]");
+	return sql.data;
+}
+
+/* the SQL of the names (or the type letters) of key attributes */
+static char *
+key_array_sql(const KeyAttribute *keys, int count, bool types)
+{
+	char	  **names = palloc(sizeof(char *) * Max(count, 1));
+	int			i;
+
+	for (i = 0; i < count; i++)
+		names[i] = types ? (char *) dynamo_type_name(keys[i].type) : keys[i].name;
+	return text_array_sql(names, count);
+}
+
+static const char *
+projection_name(IndexProjection projection)
+{
+	return projection == PROJECTION_KEYS_ONLY ? "KEYS_ONLY" :
+		projection == PROJECTION_INCLUDE ? "INCLUDE" : "ALL";
+}
+
+/* a GSI key column: pk, pk2 .. pk4, sk, sk2 .. sk4 */
+char *
+catalog_index_column(bool partition, int position)
+{
+	if (position == 0)
+		return pstrdup(partition ? "pk" : "sk");
+	return psprintf("%s%d", partition ? "pk" : "sk", position + 1);
+}
+
+/* the relation (or btree index) of a GSI (or LSI) */
+static void
+create_index_storage(const IndexSpec *index, const char *table_relation, bool table_has_sort_key,
+					 int partition_count, const char *relation)
+{
+	const char *table_qualified = quote_qualified_identifier("dynamo_data", table_relation);
+	const char *qualified = quote_qualified_identifier("dynamo_data", relation);
+	StringInfoData sql;
+	StringInfoData key;
+	int			i;
+
+	initStringInfo(&sql);
+	if (!index->global)
+	{
+		const char *attribute = quote_literal_cstr(index->sort_keys[0].name);
+
+		appendStringInfo(&sql,
+						 "CREATE INDEX %s ON %s (pk, dynamo.get(item, %s), sk) "
+						 "WHERE dynamo.get(item, %s) IS NOT NULL",
+						 quote_identifier(relation), table_qualified, attribute, attribute);
+		catalog_run_sql(sql.data);
+		return;
+	}
+
+	initStringInfo(&key);
+	appendStringInfo(&sql, "CREATE TABLE %s (", qualified);
+	for (i = 0; i < index->npartition_keys; i++)
+	{
+		appendStringInfo(&sql, "%s dynamo.value NOT NULL, ", catalog_index_column(true, i));
+		appendStringInfo(&key, "%s%s", i ? ", " : "", catalog_index_column(true, i));
+	}
+	for (i = 0; i < Max(index->nsort_keys, 1); i++)
+	{
+		appendStringInfo(&sql, "%s dynamo.value%s, ", catalog_index_column(false, i),
+						 index->nsort_keys > 0 ? " NOT NULL" : "");
+		appendStringInfo(&key, ", %s", catalog_index_column(false, i));
+	}
+	appendStringInfo(&sql,
+					 "table_pk dynamo.value NOT NULL, table_sk dynamo.value%s, item dynamo.item NOT NULL, "
+					 "UNIQUE NULLS NOT DISTINCT (%s, table_pk, table_sk)) PARTITION BY HASH (",
+					 table_has_sort_key ? " NOT NULL" : "", key.data);
+	for (i = 0; i < index->npartition_keys; i++)
+		appendStringInfo(&sql, "%s%s dynamo.dynamo_hash_ops", i ? ", " : "",
+						 catalog_index_column(true, i));
+	appendStringInfoChar(&sql, ')');
+	catalog_run_sql(sql.data);
+
+	for (i = 0; i < partition_count; i++)
+	{
+		resetStringInfo(&sql);
+		appendStringInfo(&sql, "CREATE TABLE %s PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
+						 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", relation, i)),
+						 qualified, partition_count, i);
+		catalog_run_sql(sql.data);
+	}
+}
+
+/*
+ * Create a secondary index of a table: its catalog row and its storage, in
+ * the caller's transaction; the caller is connected to SPI.  An index added
+ * to an existing table (added_later) starts CREATING, to be filled by the
+ * backfill worker; one created with its table is ACTIVE at once.
+ */
+void
+catalog_create_index(const char *table_name, const char *table_relation, bool table_has_sort_key,
+					 int partition_count, bool pay_per_request, const IndexSpec *index,
+					 bool added_later)
+{
+	char	   *relation = catalog_relation_name_for(psprintf("%s:%s", table_name, index->index_name));
+	StringInfoData sql;
+	bool		provisioned = index->global && !pay_per_request && index->has_throughput;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql,
+					 "INSERT INTO dynamo.indexes (table_name, index_name, is_global, ordinal, partition_keys, "
+					 "partition_key_types, sort_keys, sort_key_types, projection_type, non_key_attributes, "
+					 "relation_name, status, added_later, backfilling, read_capacity_units, write_capacity_units, "
+					 "max_read_request_units, max_write_request_units) "
+					 "SELECT %s, %s, %s, coalesce(max(ordinal), 0) + 1, %s, %s, %s, %s, '%s', %s, %s, '%s', %s, false, "
+					 "%s, %s, %s, %s FROM dynamo.indexes WHERE table_name = %s",
+					 quote_literal_cstr(table_name), quote_literal_cstr(index->index_name),
+					 index->global ? "true" : "false",
+					 key_array_sql(index->partition_keys, index->npartition_keys, false),
+					 key_array_sql(index->partition_keys, index->npartition_keys, true),
+					 key_array_sql(index->sort_keys, index->nsort_keys, false),
+					 key_array_sql(index->sort_keys, index->nsort_keys, true),
+					 projection_name(index->projection),
+					 index->projection == PROJECTION_INCLUDE ?
+					 text_array_sql(index->non_key_attributes, index->nnon_key_attributes) : "NULL",
+					 quote_literal_cstr(relation),
+					 added_later ? "CREATING" : "ACTIVE",
+					 added_later ? "true" : "false",
+					 provisioned ? psprintf(INT64_FORMAT, index->read_capacity_units) : "NULL",
+					 provisioned ? psprintf(INT64_FORMAT, index->write_capacity_units) : "NULL",
+					 index->global && index->max_read_request_units >= 0 ?
+					 psprintf(INT64_FORMAT, index->max_read_request_units) : "NULL",
+					 index->global && index->max_write_request_units >= 0 ?
+					 psprintf(INT64_FORMAT, index->max_write_request_units) : "NULL",
+					 quote_literal_cstr(table_name));
+	catalog_run_sql(sql.data);
+	create_index_storage(index, table_relation, table_has_sort_key, partition_count, relation);
+}
+
+/* Drop the storage of an index (its catalog row is the caller's); connected to SPI. */
+void
+catalog_drop_index_storage(const char *relation_name, bool global)
+{
+	catalog_run_sql(psprintf("DROP %s IF EXISTS %s", global ? "TABLE" : "INDEX",
+							 quote_qualified_identifier("dynamo_data", relation_name)));
+}

@@ -1,0 +1,494 @@
+/*-------------------------------------------------------------------------
+ *
+ * storage_indexes.c
+ *	  Secondary indexes on the write path: the checks of an item's index key
+ *	  attributes, and the maintenance of global secondary indexes, called by
+ *	  the table access method on every row it writes or deletes.
+ *
+ * Because the access method calls in here, every door that writes a
+ * table's rows (the API, the SQL functions, SQL INSERT / UPDATE / DELETE,
+ * INSERT ... ON CONFLICT, COPY, logical replication's apply) keeps the
+ * indexes in step, in the same transaction.  Local secondary indexes are
+ * btree indexes of the table's own relation, which Postgres maintains;
+ * only their key attributes are checked here.
+ *
+ * INDEX KEYS
+ *
+ * An item is in an index when it has every key attribute of the index; an
+ * item without one is simply not in it (a sparse index).  Once an index is
+ * ACTIVE, an item that has an index key attribute of the wrong type, an
+ * empty string or binary, or one beyond the key size limits is refused with
+ * DynamoDB's ValidationException; while an index is CREATING, such an item
+ * is written and left out of the index, as DynamoDB's backfill leaves it
+ * out (and counts it: storage_backfill.c).
+ *
+ * GSI ROWS
+ *
+ * A GSI row is (index key columns, table_pk, table_sk, projected item)
+ * (catalog_indexes.c), in the partition its index partition key hashes to
+ * (computed as Postgres' hash partitioning computes it for several
+ * columns).  It is written with heap_insert and the relation's index
+ * inserts directly, like a catalog row, and found for deletion through the
+ * unique index on (key columns, table_pk, table_sk).  The table row is
+ * locked by the write (an UPDATE or DELETE waits for a concurrent writer of
+ * the same item), so at most one transaction changes the GSI rows of an
+ * item at a time; the row is looked up with SnapshotSelf, which sees what
+ * committed before the lock was granted and what this transaction wrote.
+ * A write that changes neither an index key nor a projected attribute does
+ * not touch the index.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "catalog/index.h"
+#include "catalog/partition.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "nodes/execnodes.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+
+#include "errors.h"
+#include "storage/storage.h"
+
+#define INVALID_PREFIX "One or more parameter values were invalid: "
+#define GSI_MAX_COLUMNS (2 * DYNAMO_INDEX_KEY_ATTRIBUTES + 3)
+
+/* an item's entry in an index: its key values in column order */
+typedef struct IndexEntryKey
+{
+	DynamoValue partition[DYNAMO_INDEX_KEY_ATTRIBUTES];
+	DynamoValue sort[DYNAMO_INDEX_KEY_ATTRIBUTES];
+} IndexEntryKey;
+
+static bool
+values_equal(DynamoValue a, DynamoValue b)
+{
+	return a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+}
+
+/*
+ * Check one index key attribute of an item being stored against an ACTIVE
+ * index, with DynamoDB's messages.
+ */
+static void
+check_index_key_value(const TableIndex *index, const char *name, DynamoType declared,
+					  DynamoValue value, bool partition)
+{
+	DynamoType	actual = dynamo_value_type(value);
+
+	if (actual != declared)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Type mismatch for Index Key %s Expected: %s Actual: %s IndexName: %s",
+					 name, dynamo_type_name(declared), dynamo_type_name(actual), index->name);
+	if ((actual == DYNAMO_TYPE_S || actual == DYNAMO_TYPE_B) && value.len == 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty %s value. IndexName: %s, IndexKey: %s",
+					 actual == DYNAMO_TYPE_S ? "string" : "binary", index->name, name);
+	storage_check_key_value(name, declared, value, partition);
+}
+
+/* whether a value may be an index key of this type (the same rules, no error) */
+static bool
+valid_index_key_value(DynamoType declared, DynamoValue value, bool partition)
+{
+	DynamoType	actual = dynamo_value_type(value);
+
+	if (actual != declared)
+		return false;
+	if ((actual == DYNAMO_TYPE_S || actual == DYNAMO_TYPE_B) && value.len == 1)
+		return false;
+	if (actual != DYNAMO_TYPE_N &&
+		value.len - 1 > (partition ? DYNAMO_MAX_PARTITION_KEY_SIZE : DYNAMO_MAX_SORT_KEY_SIZE))
+		return false;
+	return true;
+}
+
+/*
+ * Refuse an item whose index key attributes an ACTIVE index cannot take.
+ * Indexes being created take whatever the item has (see the file header).
+ */
+void
+storage_check_index_keys(const TableInfo *table, DynamoValue item)
+{
+	int			i,
+				k;
+
+	for (i = 0; i < table->nindexes; i++)
+	{
+		const TableIndex *index = &table->indexes[i];
+		DynamoValue value;
+
+		if (strcmp(index->status, "CREATING") == 0)
+			continue;
+		for (k = 0; k < index->npartition_keys; k++)
+			if (dynamo_map_lookup(item, index->partition_keys[k], strlen(index->partition_keys[k]), &value))
+				check_index_key_value(index, index->partition_keys[k], index->partition_key_types[k],
+									  value, true);
+		for (k = 0; k < index->nsort_keys; k++)
+			if (dynamo_map_lookup(item, index->sort_keys[k], strlen(index->sort_keys[k]), &value))
+				check_index_key_value(index, index->sort_keys[k], index->sort_key_types[k],
+									  value, false);
+	}
+}
+
+/*
+ * The entry key of an item in an index; false when the item is not in the
+ * index (an attribute missing, or one the index cannot take).
+ */
+bool
+storage_index_entry_key(const TableIndex *index, DynamoValue item, DynamoValue *partition,
+						DynamoValue *sort)
+{
+	int			k;
+
+	if (item.data == NULL)
+		return false;
+	for (k = 0; k < index->npartition_keys; k++)
+		if (!dynamo_map_lookup(item, index->partition_keys[k], strlen(index->partition_keys[k]),
+							   &partition[k]) ||
+			!valid_index_key_value(index->partition_key_types[k], partition[k], true))
+			return false;
+	for (k = 0; k < index->nsort_keys; k++)
+		if (!dynamo_map_lookup(item, index->sort_keys[k], strlen(index->sort_keys[k]), &sort[k]) ||
+			!valid_index_key_value(index->sort_key_types[k], sort[k], false))
+			return false;
+	return true;
+}
+
+/* add name to a list of names unless it is there */
+static void
+add_name(const char **names, int *count, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < *count; i++)
+		if (strcmp(names[i], name) == 0)
+			return;
+	names[(*count)++] = name;
+}
+
+/*
+ * The attributes of item that an index projects: the table's keys, the
+ * index's keys and, for INCLUDE, its non-key attributes (ALL: the item).
+ */
+struct varlena *
+storage_index_projection(const TableInfo *table, const TableIndex *index, DynamoValue item)
+{
+	const char **names;
+	int			nnames = 0;
+	DynamoElement *elements;
+	int			nelements = 0;
+	StringInfoData scratch;
+	StringInfoData out;
+	int			i;
+
+	if (index->projection == PROJECTION_ALL)
+		return dynamo_value_to_varlena(item.data, item.len);
+	names = palloc(sizeof(char *) * (2 + 2 * DYNAMO_INDEX_KEY_ATTRIBUTES + index->nnon_key_attributes));
+	add_name(names, &nnames, table->partition_key);
+	if (table->sort_key != NULL)
+		add_name(names, &nnames, table->sort_key);
+	for (i = 0; i < index->npartition_keys; i++)
+		add_name(names, &nnames, index->partition_keys[i]);
+	for (i = 0; i < index->nsort_keys; i++)
+		add_name(names, &nnames, index->sort_keys[i]);
+	if (index->projection == PROJECTION_INCLUDE)
+		for (i = 0; i < index->nnon_key_attributes; i++)
+			add_name(names, &nnames, index->non_key_attributes[i]);
+
+	elements = palloc(sizeof(DynamoElement) * nnames);
+	initStringInfo(&scratch);
+	for (i = 0; i < nnames; i++)
+	{
+		DynamoValue value;
+
+		if (!dynamo_map_lookup(item, names[i], strlen(names[i]), &value))
+			continue;
+		elements[nelements].name = names[i];
+		elements[nelements].namelen = strlen(names[i]);
+		elements[nelements].start = scratch.len;
+		elements[nelements].len = value.len;
+		appendBinaryStringInfo(&scratch, (const char *) value.data, value.len);
+		nelements++;
+	}
+	dynamo_sort_map_elements(elements, nelements);
+	initStringInfo(&out);
+	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, nelements);
+	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
+}
+
+/* whether two items have the same values of the attributes an index projects */
+static bool
+same_projection(const TableIndex *index, DynamoValue old_item, DynamoValue new_item)
+{
+	int			i;
+
+	switch (index->projection)
+	{
+		case PROJECTION_KEYS_ONLY:
+			return true;		/* the keys are compared by the caller */
+		case PROJECTION_ALL:
+			return values_equal(old_item, new_item);
+		default:
+			for (i = 0; i < index->nnon_key_attributes; i++)
+			{
+				const char *name = index->non_key_attributes[i];
+				DynamoValue a,
+							b;
+				bool		in_old = dynamo_map_lookup(old_item, name, strlen(name), &a);
+				bool		in_new = dynamo_map_lookup(new_item, name, strlen(name), &b);
+
+				if (in_old != in_new || (in_old && !values_equal(a, b)))
+					return false;
+			}
+			return true;
+	}
+}
+
+/* the partition of a GSI that holds an index partition key */
+Oid
+storage_index_partition(const TableIndex *index, const DynamoValue *partition)
+{
+	uint64		hash = 0;
+	int			k;
+
+	for (k = 0; k < index->npartition_keys; k++)
+		hash = hash_combine64(hash, dynamo_value_hash64(partition[k], HASH_PARTITION_SEED));
+	return index->partition_relids[hash % (uint64) index->partition_count];
+}
+
+/*
+ * The column values of a GSI row (NULL item: only its key columns); returns
+ * the number of columns.  Order: pk.., sk.., table_pk, table_sk, item.
+ */
+static int
+gsi_row_values(const TableIndex *index, const DynamoValue *partition, const DynamoValue *sort,
+			   const ItemKey *table_key, struct varlena *item, Datum *values, bool *nulls)
+{
+	int			n = 0;
+	int			k;
+
+	for (k = 0; k < index->npartition_keys; k++, n++)
+	{
+		values[n] = PointerGetDatum(dynamo_value_to_varlena(partition[k].data, partition[k].len));
+		nulls[n] = false;
+	}
+	for (k = 0; k < Max(index->nsort_keys, 1); k++, n++)
+	{
+		nulls[n] = (index->nsort_keys == 0);
+		values[n] = nulls[n] ? (Datum) 0 :
+			PointerGetDatum(dynamo_value_to_varlena(sort[k].data, sort[k].len));
+	}
+	values[n] = PointerGetDatum(dynamo_value_to_varlena(table_key->partition.data, table_key->partition.len));
+	nulls[n++] = false;
+	nulls[n] = (table_key->sort.len == 0);
+	values[n] = nulls[n] ? (Datum) 0 :
+		PointerGetDatum(dynamo_value_to_varlena(table_key->sort.data, table_key->sort.len));
+	n++;
+	values[n] = PointerGetDatum(item);
+	nulls[n++] = (item == NULL);
+	return n;
+}
+
+/* insert a row into a GSI partition and into each of its indexes */
+static void
+gsi_insert_row(Oid partition_relid, Datum *values, bool *nulls, int ncolumns)
+{
+	Relation	rel = try_table_open(partition_relid, RowExclusiveLock);
+	TupleDesc	desc;
+	HeapTuple	tuple;
+	TupleTableSlot *slot;
+	List	   *index_oids;
+	ListCell   *cell;
+	EState	   *estate = NULL;
+
+	if (rel == NULL)
+		return;					/* the index was dropped since this write began */
+	desc = RelationGetDescr(rel);
+	if (desc->natts != ncolumns)
+		elog(ERROR, "relation \"%s\" of a global secondary index does not have its %d columns",
+			 RelationGetRelationName(rel), ncolumns);
+	tuple = heap_form_tuple(desc, values, nulls);
+	simple_heap_insert(rel, tuple);
+
+	slot = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+	ExecStoreHeapTuple(tuple, slot, false);
+	index_oids = RelationGetIndexList(rel);
+	foreach(cell, index_oids)
+	{
+		Relation	index = index_open(lfirst_oid(cell), RowExclusiveLock);
+		IndexInfo  *info = BuildIndexInfo(index);
+		Datum		index_values[INDEX_MAX_KEYS];
+		bool		index_nulls[INDEX_MAX_KEYS];
+
+		if (info->ii_Expressions != NIL || info->ii_Predicate != NIL)
+		{
+			/* an index a user added: evaluate it as the executor would */
+			if (estate == NULL)
+			{
+				estate = CreateExecutorState();
+				GetPerTupleExprContext(estate)->ecxt_scantuple = slot;
+			}
+			if (info->ii_Predicate != NIL &&
+				!ExecQual(ExecPrepareQual(info->ii_Predicate, estate), GetPerTupleExprContext(estate)))
+			{
+				index_close(index, NoLock);
+				continue;
+			}
+		}
+		FormIndexDatum(info, slot, estate, index_values, index_nulls);
+		index_insert(index, index_values, index_nulls, &tuple->t_self, rel,
+					 info->ii_Unique ? UNIQUE_CHECK_YES : UNIQUE_CHECK_NO, false, info);
+		index_close(index, NoLock);
+	}
+	if (estate != NULL)
+		FreeExecutorState(estate);
+	ExecDropSingleTupleTableSlot(slot);
+	list_free(index_oids);
+	heap_freetuple(tuple);
+	table_close(rel, NoLock);
+}
+
+/* the equality function of dynamo.value's btree opclass in an index */
+static Oid
+value_equality_function(Relation index, int column)
+{
+	Oid			type = index->rd_opcintype[column];
+	Oid			operator = get_opfamily_member(index->rd_opfamily[column], type, type,
+											   BTEqualStrategyNumber);
+
+	if (!OidIsValid(operator))
+		elog(ERROR, "no equality operator for column %d of index \"%s\"", column + 1,
+			 RelationGetRelationName(index));
+	return get_opcode(operator);
+}
+
+/*
+ * Delete the row of a GSI partition with these key columns (all but item),
+ * found through the partition's unique index.
+ */
+static void
+gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
+{
+	Relation	rel = try_table_open(partition_relid, RowExclusiveLock);
+	List	   *index_oids;
+	ListCell   *cell;
+	Relation	index = NULL;
+	ScanKeyData keys[GSI_MAX_COLUMNS];
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	int			k;
+
+	if (rel == NULL)
+		return;					/* the index was dropped since this write began */
+	index_oids = RelationGetIndexList(rel);
+
+	foreach(cell, index_oids)
+	{
+		Relation	candidate = index_open(lfirst_oid(cell), RowExclusiveLock);
+
+		if (candidate->rd_index->indisunique &&
+			IndexRelationGetNumberOfKeyAttributes(candidate) == nkeys)
+		{
+			index = candidate;
+			break;
+		}
+		index_close(candidate, NoLock);
+	}
+	if (index == NULL)
+		elog(ERROR, "relation \"%s\" of a global secondary index has no unique index on its keys",
+			 RelationGetRelationName(rel));
+
+	for (k = 0; k < nkeys; k++)
+	{
+		if (nulls[k])
+			ScanKeyEntryInitialize(&keys[k], SK_ISNULL | SK_SEARCHNULL, k + 1, InvalidStrategy,
+								   InvalidOid, InvalidOid, InvalidOid, (Datum) 0);
+		else
+			ScanKeyInit(&keys[k], k + 1, BTEqualStrategyNumber, value_equality_function(index, k),
+						values[k]);
+	}
+	scan = index_beginscan(rel, index, SnapshotSelf, nkeys, 0);
+	index_rescan(scan, keys, nkeys, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	if (index_getnext_slot(scan, ForwardScanDirection, slot))
+		simple_heap_delete(rel, &slot->tts_tid);
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	index_close(index, NoLock);
+	list_free(index_oids);
+	table_close(rel, NoLock);
+}
+
+/* Write the entry of an item into a GSI (the backfill's insert too). */
+void
+storage_index_insert_entry(const TableInfo *table, const TableIndex *index, DynamoValue item,
+						   const DynamoValue *partition, const DynamoValue *sort)
+{
+	ItemKey		table_key;
+	Datum		values[GSI_MAX_COLUMNS];
+	bool		nulls[GSI_MAX_COLUMNS];
+	int			n;
+
+	storage_key_from_item(table, item, &table_key);
+	n = gsi_row_values(index, partition, sort, &table_key,
+					   storage_index_projection(table, index, item), values, nulls);
+	gsi_insert_row(storage_index_partition(index, partition), values, nulls, n);
+}
+
+/*
+ * Keep the GSIs of a table in step with a write of one item: old_item is
+ * the row's item before (data NULL for an insert), new_item after (data
+ * NULL for a delete).
+ */
+void
+storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoValue new_item)
+{
+	int			i;
+
+	for (i = 0; i < table->nindexes; i++)
+	{
+		const TableIndex *index = &table->indexes[i];
+		IndexEntryKey old_key;
+		IndexEntryKey new_key;
+		bool		in_old;
+		bool		in_new;
+
+		if (!index->global)
+			continue;
+		in_old = storage_index_entry_key(index, old_item, old_key.partition, old_key.sort);
+		in_new = storage_index_entry_key(index, new_item, new_key.partition, new_key.sort);
+		if (in_old && in_new)
+		{
+			bool		same = true;
+			int			k;
+
+			for (k = 0; k < index->npartition_keys && same; k++)
+				same = values_equal(old_key.partition[k], new_key.partition[k]);
+			for (k = 0; k < index->nsort_keys && same; k++)
+				same = values_equal(old_key.sort[k], new_key.sort[k]);
+			if (same && same_projection(index, old_item, new_item))
+				continue;
+		}
+		if (in_old)
+		{
+			ItemKey		table_key;
+			Datum		values[GSI_MAX_COLUMNS];
+			bool		nulls[GSI_MAX_COLUMNS];
+			int			n;
+
+			storage_key_from_item(table, old_item, &table_key);
+			n = gsi_row_values(index, old_key.partition, old_key.sort, &table_key, NULL, values, nulls);
+			gsi_delete_row(storage_index_partition(index, old_key.partition), values, nulls, n - 1);
+		}
+		if (in_new)
+			storage_index_insert_entry(table, index, new_item, new_key.partition, new_key.sort);
+	}
+}
