@@ -122,7 +122,9 @@ class IndexCase(unittest.TestCase):
     def assert_raw_error(self, code, message, action, payload):
         status, body = raw(action, payload)
         self.assertEqual(status, 400, body)
-        self.assertEqual(body.get("__type"), "com.amazonaws.dynamodb.v20120810#" + code, body)
+        # DynamoDB's own __type for a ValidationException is com.amazon.coral.validate#..., the others
+        # com.amazonaws.dynamodb.v20120810#...: the name after '#' is what clients read
+        self.assertEqual(body.get("__type", "").partition("#")[2], code, body)
         self.assertEqual(body.get("message", body.get("Message")), message)
 
     def assert_error(self, code, message, call, *args, **kwargs):
@@ -262,7 +264,8 @@ class TableWithIndexes(IndexCase):
         self.assertEqual(self.query(Select="ALL_PROJECTED_ATTRIBUTES", **request)["Items"], keys_only)
         # an LSI fetches what it does not project from the table
         self.assertEqual(self.query(Select="ALL_ATTRIBUTES", **request)["Items"], p2)
-        self.assertEqual(self.query(ProjectionExpression="body, rank", **request)["Items"],
+        self.assertEqual(self.query(ProjectionExpression="body, #r", ExpressionAttributeNames={"#r": "rank"},
+                                    **request)["Items"],
                          [{"body": i["body"], "rank": i["rank"]} for i in p2])
         counted = self.query(Select="COUNT", **request)
         self.assertNotIn("Items", counted)
@@ -542,7 +545,8 @@ class Projections(IndexCase):
                 got = self.ddb.query(TableName=self.TABLE, IndexName=name, KeyConditionExpression="g = :g",
                                      ExpressionAttributeValues={":g": S("k")})
                 self.assertEqual(got["Items"], [item])
-                self.assertEqual(self.ddb.scan(TableName=self.TABLE, IndexName=name)["Items"], [item])
+                scanned = self.ddb.scan(TableName=self.TABLE, IndexName=name)["Items"]
+                self.assertEqual([i for i in scanned if i["g"] == S("k")], [item])   # other tests add "cc" items
         self.assert_error("ValidationException", ALL_ATTRIBUTES.format("keys"), self.ddb.query, TableName=self.TABLE,
                           IndexName="keys", Select="ALL_ATTRIBUTES", KeyConditionExpression="g = :g",
                           ExpressionAttributeValues={":g": S("k")})
