@@ -45,7 +45,7 @@ aws dynamodb create-table --table-name WireCliIdx --billing-mode PAY_PER_REQUEST
         'IndexName=by_g,KeySchema=[{AttributeName=g,KeyType=HASH},{AttributeName=sk,KeyType=RANGE}],Projection={ProjectionType=INCLUDE,NonKeyAttributes=[d]}' \
     >/dev/null
 got=$(aws dynamodb describe-table --table-name WireCliIdx \
-      --query '[join(`,`, LocalSecondaryIndexes[].IndexName), GlobalSecondaryIndexes[0].IndexName, GlobalSecondaryIndexes[0].IndexStatus]' \
+      --query 'Table.[join(`,`, LocalSecondaryIndexes[].IndexName), GlobalSecondaryIndexes[0].IndexName, GlobalSecondaryIndexes[0].IndexStatus]' \
       --output text)
 [ "$got" = "$(printf 'by_d,by_r\tby_g\tACTIVE')" ] || { echo "wire: FAILED: aws cli describe-table indexes gave $got"; exit 1; }
 for i in 1 2 3; do
