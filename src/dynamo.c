@@ -18,6 +18,7 @@
 
 #include "catalog/catalog.h"
 #include "http/http.h"
+#include "storage/storage.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -30,6 +31,7 @@ _PG_init(void)
 {
 	catalog_define_settings();
 	http_define_settings();
+	storage_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	http_register_workers();
 }

@@ -170,6 +170,8 @@ extern void catalog_create_index(const char *table_name, const char *table_relat
 								 const IndexSpec *index, bool added_later);
 extern void catalog_drop_index_storage(const char *relation_name, bool global);
 extern TableIndex *catalog_find_index(const TableInfo *table, const char *index_name);
+extern void catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
+										char **backfill_relation, char **deleted_index);
 
 /* catalog_describe.c */
 extern Jsonb *catalog_describe_table(const char *table_name);

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * catalog_alter.c
- *	  UpdateTable (billing mode and provisioned throughput) and DeleteTable.
+ *	  UpdateTable (billing mode, provisioned throughput, and the changes of
+ *	  global secondary indexes of catalog_indexes.c) and DeleteTable.
  *
  *-------------------------------------------------------------------------
  */
@@ -14,6 +15,7 @@
 
 #include "catalog/catalog.h"
 #include "errors.h"
+#include "storage/storage.h"
 
 /*
  * Change a table's billing mode and throughput; {"TableDescription": ...}.
@@ -28,6 +30,9 @@ catalog_update_table(const UpdateTableSpec *spec)
 	Datum		args[4];
 	char		nulls[4] = {' ', ' ', ' ', ' '};
 	Jsonb	   *result;
+	char	   *backfill_relation = NULL;
+	char	   *deleted_index = NULL;
+	Datum		deleted_description = (Datum) 0;
 
 	if (table == NULL)
 		catalog_raise_not_found(spec->table_name, true);
@@ -42,6 +47,22 @@ catalog_update_table(const UpdateTableSpec *spec)
 		nulls[2] = nulls[3] = 'n';
 
 	SPI_connect();
+	if (spec->delete_index != NULL)
+	{
+		/* the index's description as it goes, for the answer */
+		Oid			types[2] = {TEXTOID, TEXTOID};
+		Datum		keys[2] = {args[0], CStringGetTextDatum(spec->delete_index)};
+		bool		isnull;
+
+		if (SPI_execute_with_args("SELECT dynamo.index_description(i, t) || '{\"IndexStatus\": \"DELETING\"}'"
+								  "  FROM dynamo.indexes i JOIN dynamo.tables t USING (table_name)"
+								  " WHERE i.table_name = $1 AND i.index_name = $2 AND i.is_global",
+								  2, types, keys, NULL, true, 1) == SPI_OK_SELECT && SPI_processed == 1)
+			deleted_description = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+																  1, &isnull), false, -1);
+	}
+	if (spec->create_index != NULL || spec->delete_index != NULL || spec->update_indexes != NIL)
+		catalog_apply_index_updates(table, spec, &backfill_relation, &deleted_index);
 	if (SPI_execute_with_args("UPDATE dynamo.tables t SET "
 							  "  billing_mode = coalesce($2, billing_mode),"
 							  "  last_pay_per_request_time = CASE WHEN $2 = 'PAY_PER_REQUEST' AND billing_mode <> $2"
@@ -54,9 +75,23 @@ catalog_update_table(const UpdateTableSpec *spec)
 							  " RETURNING jsonb_build_object('TableDescription', dynamo.table_description(t))",
 							  4, argtypes, args, nulls, false, 1) != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "UpdateTable failed");
+	if (deleted_description != (Datum) 0)
+	{
+		/* the deleted GSI, DELETING, among the table's GSIs */
+		Oid			types[2] = {JSONBOID, JSONBOID};
+		Datum		parts[2] = {SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &(bool){false}),
+		deleted_description};
+
+		if (SPI_execute_with_args("SELECT jsonb_set($1, '{TableDescription,GlobalSecondaryIndexes}',"
+								  "  coalesce($1 #> '{TableDescription,GlobalSecondaryIndexes}', '[]') ||"
+								  "  jsonb_build_array($2))", 2, types, parts, NULL, true, 1) != SPI_OK_SELECT)
+			elog(ERROR, "UpdateTable could not describe the deleted index");
+	}
 	result = catalog_copy_jsonb_result(1);
 	SPI_finish();
 	catalog_invalidate_table(table->relid);
+	if (backfill_relation != NULL)
+		storage_backfill_launch(backfill_relation);
 	return result;
 }
 

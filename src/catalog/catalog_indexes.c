@@ -35,12 +35,15 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 
 #include "catalog/catalog.h"
 #include "errors.h"
+
+#define INVALID_PREFIX "One or more parameter values were invalid: "
 
 /*
  * The name of a relation in dynamo_data for a table or an index: the name
@@ -219,4 +222,161 @@ catalog_drop_index_storage(const char *relation_name, bool global)
 {
 	catalog_run_sql(psprintf("DROP %s IF EXISTS %s", global ? "TABLE" : "INDEX",
 							 quote_qualified_identifier("dynamo_data", relation_name)));
+}
+
+/* the billing mode, and the count of indexes not ACTIVE and of GSIs, of a table */
+static void
+table_index_state(const char *table_name, bool *pay_per_request, int64 *busy, int64 *gsis)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(table_name)};
+	bool		isnull;
+
+	if (SPI_execute_with_args("SELECT t.billing_mode = 'PAY_PER_REQUEST',"
+							  "  (SELECT count(*) FROM dynamo.indexes i WHERE i.table_name = t.table_name"
+							  "      AND i.status <> 'ACTIVE'),"
+							  "  (SELECT count(*) FROM dynamo.indexes i WHERE i.table_name = t.table_name"
+							  "      AND i.is_global)"
+							  "  FROM dynamo.tables t WHERE t.table_name = $1 FOR UPDATE OF t",
+							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+		catalog_raise_not_found(table_name, true);
+	*pay_per_request = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	*busy = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	*gsis = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+}
+
+/*
+ * Add the AttributeDefinitions of a new index's key attributes to the
+ * table's (a name already defined must keep its type).
+ */
+static void
+merge_attribute_definitions(const char *table_name, const IndexSpec *index)
+{
+	int			i;
+
+	for (i = 0; i < index->npartition_keys + index->nsort_keys; i++)
+	{
+		const KeyAttribute *key = i < index->npartition_keys ? &index->partition_keys[i] :
+			&index->sort_keys[i - index->npartition_keys];
+		Oid			argtypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Datum		args[3] = {CStringGetTextDatum(table_name), CStringGetTextDatum(key->name),
+		CStringGetTextDatum(dynamo_type_name(key->type))};
+		char	   *defined;
+
+		if (SPI_execute_with_args("SELECT d->>'AttributeType' FROM dynamo.tables t,"
+								  "  jsonb_array_elements(t.attribute_definitions) d"
+								  " WHERE t.table_name = $1 AND d->>'AttributeName' = $2",
+								  3, argtypes, args, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "reading the attribute definitions of table \"%s\" failed", table_name);
+		defined = SPI_processed > 0 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
+		if (defined != NULL && strcmp(defined, dynamo_type_name(key->type)) != 0)
+			/* inferred: the wording DynamoDB gives two definitions of one name */
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "Cannot change the type of existing attribute %s from %s to %s",
+						 key->name, defined, dynamo_type_name(key->type));
+		if (defined == NULL &&
+			SPI_execute_with_args("UPDATE dynamo.tables SET attribute_definitions = attribute_definitions ||"
+								  "  jsonb_build_array(jsonb_build_object('AttributeName', $2, 'AttributeType', $3))"
+								  " WHERE table_name = $1", 3, argtypes, args, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "updating the attribute definitions of table \"%s\" failed", table_name);
+	}
+}
+
+/*
+ * UpdateTable's GlobalSecondaryIndexUpdates, in the caller's transaction
+ * (connected to SPI): one Create (a new GSI, CREATING, to be filled by a
+ * backfill worker once this transaction commits: *backfill_relation is set
+ * to its relation's name), or one Delete (the index and its relation go at
+ * once; the answer shows it DELETING), and Updates of throughput.
+ *
+ * Creating locks the table's relation in SHARE mode until the end of the
+ * transaction: every transaction writing the table when the index is
+ * created finishes first, and every later writer sees the index (its
+ * metadata is reread after the invalidation this transaction sends), so
+ * the backfill and the writers between them miss no item.
+ */
+void
+catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
+							char **backfill_relation, char **deleted_index)
+{
+	bool		pay_per_request;
+	int64		busy;
+	int64		gsis;
+	ListCell   *cell;
+
+	*backfill_relation = NULL;
+	*deleted_index = NULL;
+	table_index_state(table->table_name, &pay_per_request, &busy, &gsis);
+	if ((spec->create_index != NULL || spec->delete_index != NULL) && busy > 0)
+		dynamo_error(DYNAMO_EXC_LIMIT_EXCEEDED,
+					 "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table");
+
+	foreach(cell, spec->update_indexes)
+	{
+		IndexThroughputUpdate *update = lfirst(cell);
+		const TableIndex *index = catalog_find_index(table, update->index_name);
+		StringInfoData sql;
+
+		if (index == NULL || !index->global)
+			dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
+						 "Requested resource not found: Index: %s not found", update->index_name);	/* inferred */
+		if (update->has_throughput && pay_per_request)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST",
+						 update->index_name);
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "UPDATE dynamo.indexes SET index_name = index_name");
+		if (update->has_throughput)
+			appendStringInfo(&sql, ", read_capacity_units = " INT64_FORMAT ", write_capacity_units = " INT64_FORMAT,
+							 update->read_capacity_units, update->write_capacity_units);
+		if (update->max_read_request_units >= 0)
+			appendStringInfo(&sql, ", max_read_request_units = %s", update->max_read_request_units == 0 ? "NULL" :
+							 psprintf(INT64_FORMAT, update->max_read_request_units));
+		if (update->max_write_request_units >= 0)
+			appendStringInfo(&sql, ", max_write_request_units = %s", update->max_write_request_units == 0 ? "NULL" :
+							 psprintf(INT64_FORMAT, update->max_write_request_units));
+		appendStringInfo(&sql, " WHERE table_name = %s AND index_name = %s",
+						 quote_literal_cstr(table->table_name), quote_literal_cstr(update->index_name));
+		catalog_run_sql(sql.data);
+	}
+
+	if (spec->create_index != NULL)
+	{
+		IndexSpec  *index = spec->create_index;
+
+		if (catalog_find_index(table, index->index_name) != NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "Global Secondary Index already exists: %s", index->index_name);
+		if (gsis >= dynamo_max_global_secondary_indexes)
+			/* inferred wording */
+			dynamo_error(DYNAMO_EXC_LIMIT_EXCEEDED,
+						 "Subscriber limit exceeded: The number of global secondary indexes of table %s cannot exceed %d",
+						 table->table_name, dynamo_max_global_secondary_indexes);
+		if (pay_per_request && index->has_throughput)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "ProvisionedThroughput should not be specified for index: %s when BillingMode is PAY_PER_REQUEST",
+						 index->index_name);
+		if (!pay_per_request && !index->has_throughput)
+			dynamo_error(DYNAMO_EXC_VALIDATION,
+						 INVALID_PREFIX "ProvisionedThroughput is not specified for index: %s", index->index_name);
+		merge_attribute_definitions(table->table_name, index);
+		catalog_run_sql(psprintf("LOCK TABLE %s IN SHARE MODE",
+								 quote_qualified_identifier("dynamo_data", table->relation_name)));
+		catalog_create_index(table->table_name, table->relation_name, table->sort_key != NULL,
+							 table->partition_count, pay_per_request, index, true);
+		*backfill_relation = catalog_relation_name_for(psprintf("%s:%s", table->table_name, index->index_name));
+	}
+
+	if (spec->delete_index != NULL)
+	{
+		const TableIndex *index = catalog_find_index(table, spec->delete_index);
+
+		if (index == NULL || !index->global)
+			dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
+						 "Requested resource not found: Index: %s not found", spec->delete_index);	/* inferred */
+		catalog_run_sql(psprintf("DELETE FROM dynamo.indexes WHERE table_name = %s AND index_name = %s",
+								 quote_literal_cstr(table->table_name), quote_literal_cstr(index->name)));
+		catalog_drop_index_storage(index->relation_name, true);
+		*deleted_index = pstrdup(index->name);
+	}
 }

@@ -146,7 +146,10 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                     ELSE ARRAY[]::text[] END
       FROM jsonb_strip_nulls(jsonb_build_object(
         'TableName', t.table_name,
-        'TableStatus', coalesce(status, t.status),
+        'TableStatus', coalesce(status, CASE WHEN t.status = 'ACTIVE' AND EXISTS (
+                                             SELECT FROM dynamo.indexes i
+                                              WHERE i.table_name = t.table_name AND i.status <> 'ACTIVE')
+                                         THEN 'UPDATING' ELSE t.status END),
         'TableId', t.table_id,
         'TableArn', format('arn:aws:dynamodb:%s:%s:table/%s',
                            current_setting('dynamo.region'), current_setting('dynamo.account_id'),

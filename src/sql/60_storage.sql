@@ -12,3 +12,28 @@ CREATE FUNCTION dynamo.tableam_handler(internal) RETURNS table_am_handler
 
 CREATE ACCESS METHOD dynamo TYPE TABLE HANDLER dynamo.tableam_handler;
 COMMENT ON ACCESS METHOD dynamo IS 'heap with the invariants of DynamoDB items: the storage of DynamoDB tables';
+
+-- The online backfill of a global secondary index added by UpdateTable
+-- (src/storage/storage_backfill.c): a background worker per index.
+
+CREATE FUNCTION dynamo.start_backfill(table_name text, index_name text) RETURNS void
+    AS 'MODULE_PATHNAME', 'dynamo_start_backfill' LANGUAGE C STRICT VOLATILE;
+COMMENT ON FUNCTION dynamo.start_backfill(text, text) IS
+    'start (again) the backfill of a global secondary index that is CREATING, e.g. one a restart interrupted';
+
+-- One row per running backfill: it reports as a CREATE INDEX CONCURRENTLY
+-- of the table (pg_stat_progress_create_index shows it too).
+CREATE VIEW dynamo.index_backfill_progress AS
+SELECT i.table_name, i.index_name, p.pid,
+       p.param12 AS items_estimated,
+       p.param13 AS items_done,
+       (p.param13 / greatest(extract(epoch FROM now() - a.backend_start), 0.001))::bigint AS items_per_second,
+       p.param15 AS partitions_done,
+       p.param14 AS partitions_total,
+       a.backend_start AS started
+  FROM pg_catalog.pg_stat_get_progress_info('CREATE INDEX') p
+  JOIN pg_catalog.pg_class c ON c.oid = p.param7::oid
+  JOIN dynamo.indexes i ON i.relation_name = c.relname::text AND i.status = 'CREATING'
+  LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid;
+COMMENT ON VIEW dynamo.index_backfill_progress IS
+    'the backfills of global secondary indexes in progress: items done, items estimated, rate';

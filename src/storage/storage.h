@@ -56,6 +56,14 @@ extern void storage_replace_item(const TableInfo *table, const ItemKey *key, str
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
 
 /* storage_indexes.c */
+typedef enum BackfillOutcome
+{
+	BACKFILL_NOT_IN_INDEX,		/* an index key attribute is missing */
+	BACKFILL_KEY_VIOLATION,		/* one the index cannot take (type, empty, size) */
+	BACKFILL_EXISTS,			/* its entry is there (a writer made it) */
+	BACKFILL_INSERTED
+} BackfillOutcome;
+
 extern void storage_check_index_keys(const TableInfo *table, DynamoValue item);
 extern bool storage_index_entry_key(const TableIndex *index, DynamoValue item,
 									DynamoValue *partition, DynamoValue *sort);
@@ -67,5 +75,12 @@ extern void storage_index_insert_entry(const TableInfo *table, const TableIndex 
 									   const DynamoValue *sort);
 extern void storage_maintain_indexes(const TableInfo *table, DynamoValue old_item,
 									 DynamoValue new_item);
+extern BackfillOutcome storage_index_backfill_item(const TableInfo *table, const TableIndex *index,
+												   DynamoValue item);
+
+/* storage_backfill.c */
+extern int	dynamo_backfill_batch_size;
+extern void storage_backfill_launch(const char *index_relation);
+extern void storage_define_settings(void);
 
 #endif							/* DYNAMO_STORAGE_H */

@@ -371,24 +371,20 @@ value_equality_function(Relation index, int column)
 }
 
 /*
- * Delete the row of a GSI partition with these key columns (all but item),
- * found through the partition's unique index.
+ * Find the row of an open GSI partition with these key columns (all but
+ * item) through its unique index, with SnapshotSelf; false when none.
  */
-static void
-gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
+static bool
+gsi_find_row(Relation rel, Datum *values, bool *nulls, int nkeys, ItemPointer tid)
 {
-	Relation	rel = try_table_open(partition_relid, RowExclusiveLock);
-	List	   *index_oids;
+	List	   *index_oids = RelationGetIndexList(rel);
 	ListCell   *cell;
 	Relation	index = NULL;
 	ScanKeyData keys[GSI_MAX_COLUMNS];
 	IndexScanDesc scan;
 	TupleTableSlot *slot;
+	bool		found;
 	int			k;
-
-	if (rel == NULL)
-		return;					/* the index was dropped since this write began */
-	index_oids = RelationGetIndexList(rel);
 
 	foreach(cell, index_oids)
 	{
@@ -418,12 +414,27 @@ gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
 	scan = index_beginscan(rel, index, SnapshotSelf, nkeys, 0);
 	index_rescan(scan, keys, nkeys, NULL, 0);
 	slot = table_slot_create(rel, NULL);
-	if (index_getnext_slot(scan, ForwardScanDirection, slot))
-		simple_heap_delete(rel, &slot->tts_tid);
+	found = index_getnext_slot(scan, ForwardScanDirection, slot);
+	if (found)
+		*tid = slot->tts_tid;
 	ExecDropSingleTupleTableSlot(slot);
 	index_endscan(scan);
 	index_close(index, NoLock);
 	list_free(index_oids);
+	return found;
+}
+
+/* Delete the row of a GSI partition with these key columns (all but item). */
+static void
+gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
+{
+	Relation	rel = try_table_open(partition_relid, RowExclusiveLock);
+	ItemPointerData tid;
+
+	if (rel == NULL)
+		return;					/* the index was dropped since this write began */
+	if (gsi_find_row(rel, values, nulls, nkeys, &tid))
+		simple_heap_delete(rel, &tid);
 	table_close(rel, NoLock);
 }
 
@@ -491,4 +502,43 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 		if (in_new)
 			storage_index_insert_entry(table, index, new_item, new_key.partition, new_key.sort);
 	}
+}
+
+/*
+ * The backfill's step for one item of the table, whose row the caller has
+ * locked (FOR SHARE): its entry in the index unless one is there already
+ * (a writer made it).  Returns what happened.
+ */
+BackfillOutcome
+storage_index_backfill_item(const TableInfo *table, const TableIndex *index, DynamoValue item)
+{
+	IndexEntryKey key;
+	ItemKey		table_key;
+	Datum		values[GSI_MAX_COLUMNS];
+	bool		nulls[GSI_MAX_COLUMNS];
+	DynamoValue value;
+	Relation	rel;
+	ItemPointerData tid;
+	bool		exists;
+	int			n;
+	int			k;
+
+	for (k = 0; k < index->npartition_keys; k++)
+		if (!dynamo_map_lookup(item, index->partition_keys[k], strlen(index->partition_keys[k]), &value))
+			return BACKFILL_NOT_IN_INDEX;
+	for (k = 0; k < index->nsort_keys; k++)
+		if (!dynamo_map_lookup(item, index->sort_keys[k], strlen(index->sort_keys[k]), &value))
+			return BACKFILL_NOT_IN_INDEX;
+	if (!storage_index_entry_key(index, item, key.partition, key.sort))
+		return BACKFILL_KEY_VIOLATION;
+
+	storage_key_from_item(table, item, &table_key);
+	n = gsi_row_values(index, key.partition, key.sort, &table_key, NULL, values, nulls);
+	rel = table_open(storage_index_partition(index, key.partition), RowExclusiveLock);
+	exists = gsi_find_row(rel, values, nulls, n - 1, &tid);
+	table_close(rel, NoLock);
+	if (exists)
+		return BACKFILL_EXISTS;
+	storage_index_insert_entry(table, index, item, key.partition, key.sort);
+	return BACKFILL_INSERTED;
 }
