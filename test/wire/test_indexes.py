@@ -743,10 +743,12 @@ class OnlineIndexes(IndexCase):
             self.assertEqual(failed.response["Error"]["Message"], ONE_ONLINE_INDEX)
         # while CREATING (a fast backfill may be over before the first look): Backfilling shows, and a
         # read of the index is refused
+        deadline = time.time() + 60
         while True:
             gsi = self.gsi("by_cat")
             if gsi["IndexStatus"] != "CREATING":
                 break
+            self.assertLess(time.time(), deadline, "the backfill of 3000 items takes over a minute")
             self.assertIn("Backfilling", gsi)
             try:
                 ddb.query(TableName=self.TABLE, IndexName="by_cat", KeyConditionExpression="cat = :c",
