@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "catalog/catalog.h"
+#include "expr/expr.h"
 #include "storage/storage.h"
 #include "value/json_node.h"
 
@@ -103,5 +104,7 @@ extern void api_batch_write_item(const JsonNode *request, JsonWriter *response);
 /* api_read.c: Query and Scan */
 extern void api_query(const JsonNode *request, JsonWriter *response);
 extern void api_scan(const JsonNode *request, JsonWriter *response);
+extern void api_read_key_schema(const TableInfo *table, const TableIndex *index,
+								ExprKeySchema *schema);
 
 #endif							/* DYNAMO_API_H */

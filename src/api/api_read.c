@@ -397,25 +397,42 @@ read_table(const JsonNode *request, ReadPageSpec *spec)
 	return table;
 }
 
-/* the key schema a Query's key condition is on: the table's or the index's */
-static void
-query_key_schema(const ReadPageSpec *spec, ExprKeySchema *schema)
+/* The key schema a Query's key condition is on: the table's or an index's. */
+void
+api_read_key_schema(const TableInfo *table, const TableIndex *index, ExprKeySchema *schema)
 {
+	int			k;
+
 	memset(schema, 0, sizeof(*schema));
-	if (spec->index == NULL)
+	if (index == NULL)
 	{
-		schema->partition_key = spec->table->partition_key;
-		schema->sort_key = spec->table->sort_key;
-		schema->partition_key_type = spec->table->partition_key_type;
-		schema->sort_key_type = spec->table->sort_key_type;
+		schema->partition_key = table->partition_key;
+		schema->sort_key = table->sort_key;
+		schema->partition_key_type = table->partition_key_type;
+		schema->sort_key_type = table->sort_key_type;
 		return;
 	}
-	schema->partition_key = spec->index->partition_keys[0];
-	schema->partition_key_type = spec->index->partition_key_types[0];
-	if (spec->index->nsort_keys > 0)
+	schema->partition_key = index->partition_keys[0];
+	schema->partition_key_type = index->partition_key_types[0];
+	if (index->nsort_keys > 0)
 	{
-		schema->sort_key = spec->index->sort_keys[0];
-		schema->sort_key_type = spec->index->sort_key_types[0];
+		schema->sort_key = index->sort_keys[0];
+		schema->sort_key_type = index->sort_key_types[0];
+	}
+	if (index->npartition_keys > 1 || index->nsort_keys > 1)
+	{
+		schema->npartition_keys = index->npartition_keys;
+		schema->nsort_keys = index->nsort_keys;
+		for (k = 0; k < index->npartition_keys; k++)
+		{
+			schema->partition_keys[k] = index->partition_keys[k];
+			schema->partition_key_types[k] = index->partition_key_types[k];
+		}
+		for (k = 0; k < index->nsort_keys; k++)
+		{
+			schema->sort_keys[k] = index->sort_keys[k];
+			schema->sort_key_types[k] = index->sort_key_types[k];
+		}
 	}
 }
 
@@ -430,7 +447,7 @@ api_query(const JsonNode *request, JsonWriter *w)
 	memset(&spec, 0, sizeof(spec));
 	spec.is_query = true;
 	read_table(request, &spec);
-	query_key_schema(&spec, &schema);
+	api_read_key_schema(spec.table, spec.index, &schema);
 	parse_read_expressions(request, &spec, true, &schema);
 	spec.forward = request_bool(request, "ScanIndexForward", true);
 	parse_limit_and_select(request, &spec);

@@ -104,11 +104,7 @@ call_site_expressions(FunctionCallInfo fcinfo, const TableInfo *table, bool is_k
 		{
 			ExprKeySchema schema;
 
-			memset(&schema, 0, sizeof(schema));
-			schema.partition_key = index ? index->partition_keys[0] : table->partition_key;
-			schema.sort_key = index ? (index->nsort_keys > 0 ? index->sort_keys[0] : NULL) : table->sort_key;
-			schema.partition_key_type = index ? index->partition_key_types[0] : table->partition_key_type;
-			schema.sort_key_type = index ? index->sort_key_types[0] : table->sort_key_type;
+			api_read_key_schema(table, index, &schema);
 			expr_key_range(source, params, &schema, &cache->range);
 			cache->range_table = pstrdup(table->table_name);
 			cache->range_index = pstrdup(index ? index->name : "");

@@ -170,12 +170,27 @@ typedef struct ExprKeySchema
 	const char *sort_key;		/* NULL when the table has none */
 	DynamoType	partition_key_type; /* S, N or B; 0 when not to be checked */
 	DynamoType	sort_key_type;
+
+	/*
+	 * A multi-attribute key (a GSI's: up to four HASH and four RANGE
+	 * attributes) sets these instead; npartition_keys 0: the above.
+	 */
+	int			npartition_keys;
+	const char *partition_keys[4];
+	DynamoType	partition_key_types[4];
+	int			nsort_keys;
+	const char *sort_keys[4];
+	DynamoType	sort_key_types[4];
 } ExprKeySchema;
 
 /* a key condition as a range that storage can scan */
 typedef struct ExprKeyRange
 {
-	DynamoValue partition_value;
+	DynamoValue partition_value;	/* the first partition key attribute's */
+	DynamoValue partition_values[4];	/* every partition key attribute's */
+	int			npartition_values;
+	int			sort_key_index; /* the sort key attribute the condition is on */
+	DynamoValue sort_equal[4];	/* the values of the attributes before it (multi-attribute keys) */
 	bool		has_sort_condition;
 	ExprCompareOp sort_op;		/* EQ, LT, LE, GT, GE */
 	bool		sort_between;

@@ -18,7 +18,7 @@
 #include "errors.h"
 #include "expr/expr.h"
 
-#define MAX_KEY_CONDITIONS 2
+#define MAX_KEY_CONDITIONS 8		/* 2, except for multi-attribute keys */
 
 /* the operator DynamoDB names when one is not allowed in a key condition */
 static const char *
@@ -62,20 +62,21 @@ contains_size(const ExprNode *node)
 
 /* flatten the ANDs of a key condition into its conditions */
 static void
-collect_conditions(ExprNode *node, ExprNode **conditions, int *count)
+collect_conditions(ExprNode *node, ExprNode **conditions, int *count, int max)
 {
 	if (node->type == EXPR_AND)
 	{
-		collect_conditions(node->args[0], conditions, count);
-		collect_conditions(node->args[1], conditions, count);
+		collect_conditions(node->args[0], conditions, count, max);
+		collect_conditions(node->args[1], conditions, count, max);
 		return;
 	}
 	if (!(node->type == EXPR_COMPARE && node->op != EXPR_CMP_NE) &&
 		node->type != EXPR_BETWEEN && node->type != EXPR_BEGINS_WITH)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Invalid operator used in KeyConditionExpression: %s",
 					 invalid_operator_name(node));
-	if (*count >= MAX_KEY_CONDITIONS)
-		dynamo_error(DYNAMO_EXC_VALIDATION, "Conditions can be of length 1 or 2 only");
+	if (*count >= max)
+		dynamo_error(DYNAMO_EXC_VALIDATION, max == 2 ? "Conditions can be of length 1 or 2 only" :
+					 "Conditions can be of length 1 to %d only", max);	/* the second: inferred */
 	conditions[(*count)++] = node;
 }
 
@@ -162,6 +163,108 @@ expr_key_range(const char *text, ExprParams *params, const ExprKeySchema *schema
 					  schema, range);
 }
 
+/* the value of a sort key condition into range */
+static void
+set_sort_condition(ExprNode *sort, ExprCompareOp sort_op, ExprKeyRange *range)
+{
+	range->has_sort_condition = true;
+	switch (sort->type)
+	{
+		case EXPR_COMPARE:
+			range->sort_op = sort_op;
+			range->sort_low = value_operand(sort);
+			break;
+		case EXPR_BETWEEN:
+			range->sort_between = true;
+			range->sort_low = sort->args[1]->value;
+			range->sort_high = sort->args[2]->value;
+			break;
+		default:
+			range->sort_begins_with = true;
+			range->sort_low = sort->args[1]->value;
+			break;
+	}
+}
+
+/*
+ * The key range of a key condition on a multi-attribute key: every
+ * partition key attribute equal to a value, and conditions on the sort key
+ * attributes from the first on, without a gap, each but the last an
+ * equality.  (DynamoDB's wording for these errors is inferred from the
+ * single-attribute ones.)
+ */
+static void
+multi_attribute_range(ExprNode **conditions, int count, const ExprKeySchema *schema,
+					  ExprKeyRange *range)
+{
+	ExprNode   *partition[4] = {NULL, NULL, NULL, NULL};
+	ExprNode   *sort[4] = {NULL, NULL, NULL, NULL};
+	ExprCompareOp sort_ops[4];
+	int			i,
+				k;
+	int			last = -1;
+
+	for (i = 0; i < count; i++)
+	{
+		ExprCompareOp op;
+		const ExprPath *path = condition_path(conditions[i], &op);
+		bool		found = false;
+
+		for (k = 0; k < schema->npartition_keys && !found; k++)
+			if (path_is(path, schema->partition_keys[k]))
+			{
+				if (partition[k] != NULL)
+					dynamo_error(DYNAMO_EXC_VALIDATION,
+								 "KeyConditionExpressions must only contain one condition per key");
+				if (conditions[i]->type != EXPR_COMPARE || op != EXPR_CMP_EQ)
+					dynamo_error(DYNAMO_EXC_VALIDATION, "Query key condition not supported");
+				partition[k] = conditions[i];
+				found = true;
+			}
+		for (k = 0; k < schema->nsort_keys && !found; k++)
+			if (path_is(path, schema->sort_keys[k]))
+			{
+				if (sort[k] != NULL)
+					dynamo_error(DYNAMO_EXC_VALIDATION,
+								 "KeyConditionExpressions must only contain one condition per key");
+				sort[k] = conditions[i];
+				sort_ops[k] = op;
+				last = Max(last, k);
+				found = true;
+			}
+		if (!found)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Query key condition not supported");
+	}
+	for (k = 0; k < schema->npartition_keys; k++)
+	{
+		if (partition[k] == NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Query condition missed key schema element: %s",
+						 schema->partition_keys[k]);
+		check_value_types(partition[k], schema->partition_key_types[k]);
+		range->partition_values[k] = value_operand(partition[k]);
+	}
+	range->npartition_values = schema->npartition_keys;
+	range->partition_value = range->partition_values[0];
+	for (k = 0; k <= last; k++)
+	{
+		if (sort[k] == NULL)
+			dynamo_error(DYNAMO_EXC_VALIDATION, "Query condition missed key schema element: %s",
+						 schema->sort_keys[k]);
+		check_value_types(sort[k], schema->sort_key_types[k]);
+		if (k < last)
+		{
+			if (sort[k]->type != EXPR_COMPARE || sort_ops[k] != EXPR_CMP_EQ)
+				dynamo_error(DYNAMO_EXC_VALIDATION, "Query key condition not supported");
+			range->sort_equal[k] = value_operand(sort[k]);
+		}
+	}
+	if (last >= 0)
+	{
+		range->sort_key_index = last;
+		set_sort_condition(sort[last], sort_ops[last], range);
+	}
+}
+
 /*
  * The key range of a parsed key condition (from KeyConditionExpression or
  * from the legacy KeyConditions).
@@ -175,6 +278,7 @@ expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *ran
 	ExprCompareOp partition_op = EXPR_CMP_EQ;
 	ExprCompareOp sort_op = EXPR_CMP_EQ;
 	bool		other = false;
+	bool		multi = schema->npartition_keys > 1 || schema->nsort_keys > 1;
 	int			count = 0;
 	int			i;
 
@@ -184,7 +288,13 @@ expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *ran
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Conditions can be of length 1 or 2 only");
 	if (contains_size(root))
 		dynamo_error(DYNAMO_EXC_VALIDATION, "KeyConditionExpressions cannot contain nested operations");
-	collect_conditions(root, conditions, &count);
+	collect_conditions(root, conditions, &count,
+					   multi ? schema->npartition_keys + schema->nsort_keys : 2);
+	if (multi)
+	{
+		multi_attribute_range(conditions, count, schema, range);
+		return;
+	}
 
 	for (i = 0; i < count; i++)
 	{
@@ -226,26 +336,12 @@ expr_key_range_of(ExprNode *root, const ExprKeySchema *schema, ExprKeyRange *ran
 
 	check_value_types(partition, schema->partition_key_type);
 	range->partition_value = value_operand(partition);
+	range->partition_values[0] = range->partition_value;
+	range->npartition_values = 1;
 
 	if (sort != NULL)
 	{
 		check_value_types(sort, schema->sort_key_type);
-		range->has_sort_condition = true;
-		switch (sort->type)
-		{
-			case EXPR_COMPARE:
-				range->sort_op = sort_op;
-				range->sort_low = value_operand(sort);
-				break;
-			case EXPR_BETWEEN:
-				range->sort_between = true;
-				range->sort_low = sort->args[1]->value;
-				range->sort_high = sort->args[2]->value;
-				break;
-			default:
-				range->sort_begins_with = true;
-				range->sort_low = sort->args[1]->value;
-				break;
-		}
+		set_sort_condition(sort, sort_op, range);
 	}
 }

@@ -250,10 +250,18 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 	if (spec->is_query)
 	{
 		const ExprKeyRange *range = &spec->range;
-		const char *sort = target.nsort > 0 ? target.columns[target.npartition] : NULL;
+		const char *sort = target.nsort > 0 ? target.columns[target.npartition + range->sort_key_index] : NULL;
 
-		ADD_VALUE(range->partition_value);
-		appendStringInfo(&sql, " AND %s OPERATOR(dynamo.=) $%d", target.columns[0], nargs);
+		for (i = 0; i < target.npartition; i++)
+		{
+			ADD_VALUE(i < range->npartition_values ? range->partition_values[i] : range->partition_value);
+			appendStringInfo(&sql, " AND %s OPERATOR(dynamo.=) $%d", target.columns[i], nargs);
+		}
+		for (i = 0; i < range->sort_key_index; i++)
+		{
+			ADD_VALUE(range->sort_equal[i]);
+			appendStringInfo(&sql, " AND %s OPERATOR(dynamo.=) $%d", target.columns[target.npartition + i], nargs);
+		}
 		if (range->has_sort_condition)
 		{
 			if (range->sort_between)

@@ -128,9 +128,12 @@ json_write_double(JsonWriter *w, double value)
 	char		buf[64];
 
 	if (value == (double) (int64) value && value > -1e15 && value < 1e15)
-		snprintf(buf, sizeof(buf), INT64_FORMAT, (int64) value);
-	else
-		snprintf(buf, sizeof(buf), "%.17g", value);
+	{
+		/* as Java writes a double: 1.0 */
+		appendStringInfo(json_write_begin_value(w), INT64_FORMAT ".0", (int64) value);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.17g", value);
 	if (strchr(buf, 'e') == NULL && strchr(buf, '.') != NULL)
 	{
 		/* prefer the short form when it reads back equal */
