@@ -34,4 +34,5 @@ _PG_init(void)
 	storage_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	http_register_workers();
+	storage_register_backfill_launcher();
 }

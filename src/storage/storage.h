@@ -91,6 +91,7 @@ extern BackfillOutcome storage_index_backfill_item(const TableInfo *table, const
 /* storage_backfill.c */
 extern int	dynamo_backfill_batch_size;
 extern void storage_backfill_launch(const char *index_relation);
+extern void storage_register_backfill_launcher(void);
 extern void storage_define_settings(void);
 
 #endif							/* DYNAMO_STORAGE_H */

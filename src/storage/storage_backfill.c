@@ -19,6 +19,11 @@
  * index records the count (dynamo.indexes.key_violations).  At the end the
  * index becomes ACTIVE.
  *
+ * When dynamo is preloaded, a launcher worker started with the server
+ * resumes the backfills of the database of the wire endpoint
+ * (dynamo.http_database) that a shutdown interrupted; elsewhere,
+ * dynamo.start_backfill(table, index) does.
+ *
  * Progress is reported through Postgres' own progress reporting, as a
  * CREATE INDEX of the table (pg_stat_progress_create_index shows it:
  * tuples_total, tuples_done), and dynamo.index_backfill_progress adds the
@@ -50,6 +55,7 @@
 #include "utils/syscache.h"
 
 #include "errors.h"
+#include "http/http.h"
 #include "storage/storage.h"
 
 /* what the worker is told (bgw_extra) */
@@ -62,7 +68,11 @@ typedef struct BackfillArgs
 
 int			dynamo_backfill_batch_size = 500;
 
+/* the first key of the session advisory lock a backfill holds on its index */
+#define DYNAMO_BACKFILL_LOCK 0x64796e61	/* "dyna" */
+
 PGDLLEXPORT void dynamo_backfill_worker_main(Datum arg);
+PGDLLEXPORT void dynamo_backfill_launcher_main(Datum arg);
 
 /* Define the settings of the backfill (from _PG_init). */
 void
@@ -275,6 +285,16 @@ backfill(const char *relation)
 		end_step();
 		return;
 	}
+
+	/* one backfill per index: a second one started meanwhile leaves it to the first */
+	run(psprintf("SELECT pg_catalog.pg_try_advisory_lock(%d, %u)", DYNAMO_BACKFILL_LOCK, index->relid),
+		0, NULL, true);
+	if (strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "t") != 0)
+	{
+		end_step();
+		elog(LOG, "dynamo: the backfill of index %s of table %s is running already", index_name, table_name);
+		return;
+	}
 	partitions = table->partition_count;
 	table_relid = table->relid;
 	pgstat_progress_start_command(PROGRESS_COMMAND_CREATE_INDEX, table_relid);
@@ -345,6 +365,54 @@ dynamo_backfill_worker_main(Datum arg)
 	pgstat_report_activity(STATE_RUNNING, psprintf("backfill of %s", args.relation));
 	backfill(args.relation);
 	pgstat_report_activity(STATE_IDLE, NULL);
+	proc_exit(0);
+}
+
+/*
+ * Register the launcher that resumes interrupted backfills at server start
+ * (from _PG_init, when preloaded).
+ */
+void
+storage_register_backfill_launcher(void)
+{
+	BackgroundWorker worker;
+
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_backfill_launcher_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo backfill launcher");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo backfill launcher");
+	RegisterBackgroundWorker(&worker);
+}
+
+/* The launcher: a backfill worker for every index still CREATING, then exit. */
+void
+dynamo_backfill_launcher_main(Datum arg)
+{
+	uint64		n;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(dynamo_http_database, NULL, 0);
+	begin_step();
+	run("SELECT FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, true);
+	if (SPI_processed > 0)
+	{
+		run("SELECT relation_name FROM dynamo.indexes WHERE status = 'CREATING'", 0, NULL, true);
+		for (n = 0; n < SPI_processed; n++)
+		{
+			char	   *relation = SPI_getvalue(SPI_tuptable->vals[n], SPI_tuptable->tupdesc, 1);
+
+			elog(LOG, "dynamo: resuming the backfill of index relation \"%s\"", relation);
+			storage_backfill_launch(relation);
+		}
+	}
+	end_step();
 	proc_exit(0);
 }
 
