@@ -7,7 +7,11 @@
 # writes), whose workers commit asynchronously and acknowledge only after
 # the WAL flush (src/http/http_commit.c).  The postmaster and its children are killed with SIGKILL mid-load; the cluster
 # restarts (crash recovery from WAL) and every acknowledged item must be
-# there, intact.
+# there, intact.  Meanwhile two clients write a table with two global
+# secondary indexes (test/concurrency/gsi_write.sql), and a third index is
+# added to it just before the crash: after recovery, each index must equal
+# its recomputation from the table (test/concurrency/gsi_check.sql), the
+# interrupted backfill carried on by dynamo.start_backfill.
 #
 # Runs its own cluster in a temporary directory (as user postgres when run
 # as root), on port CRASH_PORT (default 5493) with the endpoint on
@@ -43,6 +47,31 @@ export PGHOST="$DIR" PGPORT="$PORT" PGUSER=postgres PGDATABASE=postgres
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION dynamo" \
      -c "SELECT dynamo.create_table('Crash', 'id', 'N') IS NOT NULL" >/dev/null
 
+# global secondary indexes: two ACTIVE ones under writers, and one added
+# just before the crash, whose backfill the crash interrupts
+psql -X -q -v ON_ERROR_STOP=1 -f test/concurrency/gsi_check.sql -f test/concurrency/gsi_write.sql \
+     -c "ALTER DATABASE postgres SET dynamo.backfill_batch_size = 50" >/dev/null
+psql -X -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+SELECT dynamo.execute('CreateTable', '{
+  "TableName": "CrashIdx", "BillingMode": "PAY_PER_REQUEST",
+  "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+  "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "N"},
+      {"AttributeName": "g", "AttributeType": "S"}, {"AttributeName": "r", "AttributeType": "N"},
+      {"AttributeName": "c", "AttributeType": "N"}],
+  "GlobalSecondaryIndexes": [
+    {"IndexName": "ByG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "r", "KeyType": "RANGE"}],
+     "Projection": {"ProjectionType": "KEYS_ONLY"}},
+    {"IndexName": "ByC", "KeySchema": [{"AttributeName": "c", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}]}');
+INSERT INTO dynamo_data."CrashIdx" (pk, sk, item)
+SELECT dynamo.value_from_plain(to_jsonb('p' || k % 1000)), dynamo.value_from_plain(to_jsonb(k)),
+       dynamo.from_plain(gsi_plain_item(k, k * 7))
+  FROM generate_series(1, 50000) k;
+SQL
+for i in 1 2; do
+    psql -X -q -c "CALL gsi_writer('CrashIdx', 60000, 600, '{0,1,3,4,5,7,8,9,10,11,13,14,15}')" >/dev/null 2>&1 &
+    echo $! >> "$DIR/gsi_writers"
+done
+
 # the writer: each acknowledged put is followed by its "ack <id>" line
 for i in $(seq 1 1000000); do
     printf "SELECT dynamo.put_item('Crash', ('{\"id\": {\"N\": \"%d\"}, \"payload\": {\"S\": \"' || repeat(md5('%d'), 16) || '\"}}')::dynamo.item);\n\\\\echo ack %d\n" "$i" "$i" "$i"
@@ -55,10 +84,16 @@ http_writer=$!
 paced_writer=$!
 
 sleep "$LOAD"
+psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dynamo.execute('UpdateTable', '{\"TableName\": \"CrashIdx\",
+    \"AttributeDefinitions\": [{\"AttributeName\": \"t\", \"AttributeType\": \"S\"}, {\"AttributeName\": \"sk\", \"AttributeType\": \"N\"}],
+    \"GlobalSecondaryIndexUpdates\": [{\"Create\": {\"IndexName\": \"Late\",
+        \"KeySchema\": [{\"AttributeName\": \"t\", \"KeyType\": \"HASH\"}, {\"AttributeName\": \"sk\", \"KeyType\": \"RANGE\"}],
+        \"Projection\": {\"ProjectionType\": \"INCLUDE\", \"NonKeyAttributes\": [\"pay\"]}}}]}') IS NOT NULL" >/dev/null
+sleep 0.5
 postmaster=$(head -1 "$DATA/postmaster.pid")
 children=$(pgrep -P "$postmaster" || true)
 kill -9 "$postmaster" $children
-wait "$writer" "$http_writer" "$paced_writer" 2>/dev/null || true
+wait "$writer" "$http_writer" "$paced_writer" $(cat "$DIR/gsi_writers") 2>/dev/null || true
 
 # a SIGKILLed postmaster may linger as a zombie: its pid and lock files look live
 rm -f "$DATA/postmaster.pid" "$DIR"/.s.PGSQL."$PORT".lock
@@ -88,4 +123,30 @@ fi
 if [ "$missing" != "0" ]; then
     echo "crash: FAILED"; exit 1
 fi
+
+# the indexes equal their recomputation; the interrupted backfill carries on
+written=$(psql -X -A -t -v ON_ERROR_STOP=1 -c "SELECT (SELECT count(*) FROM generate_series(1, 50000) k
+    WHERE dynamo.get_item('CrashIdx', gsi_key(k)::dynamo.item)::jsonb IS DISTINCT FROM dynamo.from_plain(gsi_plain_item(k, k * 7))::jsonb)
+    + (SELECT count(*) FROM dynamo_data.\"CrashIdx\" WHERE dynamo.get(item, 'sk')::numeric > 50000)")
+echo "crash: $written items of the indexed table written before the crash"
+[ "$written" -gt 10 ] || { echo "crash: FAILED: too few writes of the indexed table to test anything"; exit 1; }
+late=$(psql -X -A -t -c "SELECT status FROM dynamo.indexes WHERE index_name = 'Late'")
+echo "crash: the backfill of index Late was $late at the restart"
+if [ "$late" = CREATING ]; then
+    psql -X -q -v ON_ERROR_STOP=1 -c "SELECT dynamo.start_backfill('CrashIdx', 'Late')" >/dev/null
+    for i in $(seq 1 600); do
+        [ "$(psql -X -A -t -c "SELECT status FROM dynamo.indexes WHERE index_name = 'Late'")" = ACTIVE ] && break
+        sleep 0.1
+    done
+fi
+for index in ByG ByC Late; do
+    report=$(psql -X -q -A -t -v ON_ERROR_STOP=1 -c "SET search_path = public, dynamo" \
+                  -c "SELECT status FROM dynamo.indexes WHERE index_name = '$index'" \
+                  -c "SELECT gsi_report('CrashIdx', '$index')" | tr '\n' ' ')
+    echo "crash: GSI $index after recovery: $report"
+    case "$report" in
+        "ACTIVE missing 0 extra 0 duplicates 0 entries "*) ;;
+        *) echo "crash: FAILED: GSI $index differs from its recomputation"; exit 1 ;;
+    esac
+done
 echo "crash: ok"
