@@ -184,35 +184,7 @@ read_target(const ReadPageSpec *spec, ReadTarget *target)
 static struct varlena *
 last_key_of(const ReadTarget *target, DynamoValue item)
 {
-	DynamoElement elements[2 * DYNAMO_INDEX_KEY_ATTRIBUTES + 2];
-	StringInfoData scratch;
-	StringInfoData out;
-	int			n = 0;
-	int			i,
-				j;
-
-	initStringInfo(&scratch);
-	for (i = 0; i < target->npartition + target->nsort; i++)
-	{
-		const char *name = target->attributes[i];
-		DynamoValue value;
-		bool		seen = false;
-
-		for (j = 0; j < n; j++)
-			seen |= (elements[j].namelen == strlen(name) && memcmp(elements[j].name, name, elements[j].namelen) == 0);
-		if (seen || !dynamo_map_lookup(item, name, strlen(name), &value))
-			continue;
-		elements[n].name = name;
-		elements[n].namelen = strlen(name);
-		elements[n].start = scratch.len;
-		elements[n].len = value.len;
-		appendBinaryStringInfo(&scratch, (const char *) value.data, value.len);
-		n++;
-	}
-	dynamo_sort_map_elements(elements, n);
-	initStringInfo(&out);
-	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, n);
-	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
+	return dynamo_map_select(item, target->attributes, target->npartition + target->nsort);
 }
 
 /* Read one page of a Query or a Scan, of a table or of one of its indexes. */

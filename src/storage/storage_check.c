@@ -203,6 +203,41 @@ init_key_schema_cache(void)
  * ------------------------------------------------------------------------
  */
 
+/* what begin_catalog_access changed, for end_catalog_access */
+typedef struct CatalogAccess
+{
+	Oid			userid;
+	int			sec_context;
+	bool		pushed_snapshot;
+} CatalogAccess;
+
+/*
+ * Read the catalog as the bootstrap superuser in a restricted security
+ * context (see the file's header), with a snapshot if there is none.
+ */
+static void
+begin_catalog_access(CatalogAccess *saved)
+{
+	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
+	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
+						   saved->sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	saved->pushed_snapshot = false;
+	if (!ActiveSnapshotSet())
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		saved->pushed_snapshot = true;
+	}
+}
+
+static void
+end_catalog_access(const CatalogAccess *saved)
+{
+	if (saved->pushed_snapshot)
+		PopActiveSnapshot();
+	SetUserIdAndSecContext(saved->userid, saved->sec_context);
+}
+
 /* a column of the SPI result row, copied into the caller's context; NULL if null */
 static char *
 copy_spi_text(HeapTuple tuple, TupleDesc desc, int column, MemoryContext context)
@@ -228,23 +263,13 @@ read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 	MemoryContext caller_context = CurrentMemoryContext;
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1];
-	Oid			save_userid;
-	int			save_sec_context;
-	bool		pushed_snapshot = false;
+	CatalogAccess saved;
 	bool		found;
 	int			ret;
 
 	args[0] = CStringGetTextDatum(relation_name);
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	if (!ActiveSnapshotSet())
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pushed_snapshot = true;
-	}
+	begin_catalog_access(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -268,9 +293,7 @@ read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 	}
 
 	SPI_finish();
-	if (pushed_snapshot)
-		PopActiveSnapshot();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	end_catalog_access(&saved);
 	pfree(DatumGetPointer(args[0]));
 	return found;
 }
@@ -419,9 +442,7 @@ storage_indexed_table(Relation rel, AttrNumber *item_attnum)
 {
 	StorageKeySchema *schema;
 	const TableInfo *table;
-	Oid			save_userid;
-	int			save_sec_context;
-	bool		pushed_snapshot = false;
+	CatalogAccess saved;
 	char	   *table_name;
 
 	if (!rel->rd_rel->relispartition)
@@ -432,19 +453,9 @@ storage_indexed_table(Relation rel, AttrNumber *item_attnum)
 	*item_attnum = schema->item_attnum;
 	table_name = pstrdup(schema->table_name);	/* the entry may be invalidated meanwhile */
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
-						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	if (!ActiveSnapshotSet())
-	{
-		PushActiveSnapshot(GetTransactionSnapshot());
-		pushed_snapshot = true;
-	}
+	begin_catalog_access(&saved);
 	table = catalog_lookup_table(table_name, true);
-	if (pushed_snapshot)
-		PopActiveSnapshot();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	end_catalog_access(&saved);
 	pfree(table_name);
 	return table;
 }

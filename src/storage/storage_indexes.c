@@ -173,18 +173,6 @@ storage_index_entry_key(const TableIndex *index, DynamoValue item, DynamoValue *
 	return true;
 }
 
-/* add name to a list of names unless it is there */
-static void
-add_name(const char **names, int *count, const char *name)
-{
-	int			i;
-
-	for (i = 0; i < *count; i++)
-		if (strcmp(names[i], name) == 0)
-			return;
-	names[(*count)++] = name;
-}
-
 /*
  * The attributes of item that an index projects: the table's keys, the
  * index's keys and, for INCLUDE, its non-key attributes (ALL: the item).
@@ -194,45 +182,22 @@ storage_index_projection(const TableInfo *table, const TableIndex *index, Dynamo
 {
 	const char **names;
 	int			nnames = 0;
-	DynamoElement *elements;
-	int			nelements = 0;
-	StringInfoData scratch;
-	StringInfoData out;
 	int			i;
 
 	if (index->projection == PROJECTION_ALL)
 		return dynamo_value_to_varlena(item.data, item.len);
 	names = palloc(sizeof(char *) * (2 + 2 * DYNAMO_INDEX_KEY_ATTRIBUTES + index->nnon_key_attributes));
-	add_name(names, &nnames, table->partition_key);
+	names[nnames++] = table->partition_key;
 	if (table->sort_key != NULL)
-		add_name(names, &nnames, table->sort_key);
+		names[nnames++] = table->sort_key;
 	for (i = 0; i < index->npartition_keys; i++)
-		add_name(names, &nnames, index->partition_keys[i]);
+		names[nnames++] = index->partition_keys[i];
 	for (i = 0; i < index->nsort_keys; i++)
-		add_name(names, &nnames, index->sort_keys[i]);
+		names[nnames++] = index->sort_keys[i];
 	if (index->projection == PROJECTION_INCLUDE)
 		for (i = 0; i < index->nnon_key_attributes; i++)
-			add_name(names, &nnames, index->non_key_attributes[i]);
-
-	elements = palloc(sizeof(DynamoElement) * nnames);
-	initStringInfo(&scratch);
-	for (i = 0; i < nnames; i++)
-	{
-		DynamoValue value;
-
-		if (!dynamo_map_lookup(item, names[i], strlen(names[i]), &value))
-			continue;
-		elements[nelements].name = names[i];
-		elements[nelements].namelen = strlen(names[i]);
-		elements[nelements].start = scratch.len;
-		elements[nelements].len = value.len;
-		appendBinaryStringInfo(&scratch, (const char *) value.data, value.len);
-		nelements++;
-	}
-	dynamo_sort_map_elements(elements, nelements);
-	initStringInfo(&out);
-	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, nelements);
-	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
+			names[nnames++] = index->non_key_attributes[i];
+	return dynamo_map_select(item, names, nnames);
 }
 
 /* whether two items have the same values of the attributes an index projects */

@@ -190,6 +190,7 @@ extern void dynamo_write_container(StringInfo out, DynamoType type,
 								   const char *scratch, DynamoElement *elements,
 								   uint32 count);
 extern void dynamo_sort_map_elements(DynamoElement *elements, uint32 count);
+extern struct varlena *dynamo_map_select(DynamoValue map, const char *const *names, int count);
 
 /* value_number.c */
 typedef enum DynamoNumberError

@@ -123,3 +123,44 @@ dynamo_sort_map_elements(DynamoElement *elements, uint32 count)
 	if (count > 1)
 		qsort(elements, count, sizeof(DynamoElement), compare_entry_names);
 }
+
+/*
+ * A map of the top-level attributes of a map that have one of these names
+ * (each name once, however often it is listed; names the map lacks are
+ * left out): the key of an item, an index's projection of it.
+ */
+struct varlena *
+dynamo_map_select(DynamoValue map, const char *const *names, int count)
+{
+	DynamoElement *elements = palloc(sizeof(DynamoElement) * Max(count, 1));
+	StringInfoData scratch;
+	StringInfoData out;
+	int			n = 0;
+	int			i,
+				j;
+
+	initStringInfo(&scratch);
+	for (i = 0; i < count; i++)
+	{
+		uint32		namelen = strlen(names[i]);
+		DynamoValue value;
+		bool		seen = false;
+
+		for (j = 0; j < n && !seen; j++)
+			seen = elements[j].namelen == namelen && memcmp(elements[j].name, names[i], namelen) == 0;
+		if (seen || !dynamo_map_lookup(map, names[i], namelen, &value))
+			continue;
+		elements[n].name = names[i];
+		elements[n].namelen = namelen;
+		elements[n].start = scratch.len;
+		elements[n].len = value.len;
+		appendBinaryStringInfo(&scratch, (const char *) value.data, value.len);
+		n++;
+	}
+	dynamo_sort_map_elements(elements, n);
+	initStringInfo(&out);
+	dynamo_write_container(&out, DYNAMO_TYPE_M, scratch.data, elements, n);
+	pfree(scratch.data);
+	pfree(elements);
+	return dynamo_value_to_varlena((const uint8 *) out.data, out.len);
+}
