@@ -61,7 +61,8 @@ catalog_update_table(const UpdateTableSpec *spec)
 			deleted_description = SPI_datumTransfer(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
 																  1, &isnull), false, -1);
 	}
-	if (spec->create_index != NULL || spec->delete_index != NULL || spec->update_indexes != NIL)
+	if (spec->create_index != NULL || spec->delete_index != NULL || spec->update_indexes != NIL ||
+		(spec->set_billing_mode && table->has_gsi))
 		catalog_apply_index_updates(table, spec, &backfill_relation, &deleted_index);
 	if (SPI_execute_with_args("UPDATE dynamo.tables t SET "
 							  "  billing_mode = coalesce($2, billing_mode),"

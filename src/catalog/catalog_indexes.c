@@ -321,6 +321,29 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 	*backfill_relation = NULL;
 	*deleted_index = NULL;
 	table_index_state(table->table_name, &pay_per_request, &busy, &gsis);
+	if (spec->set_billing_mode)
+	{
+		bool		was_pay_per_request = pay_per_request;
+		int			i;
+
+		/* the mode the table is switched to is the one the indexes get */
+		pay_per_request = spec->pay_per_request;
+		for (i = 0; was_pay_per_request && !pay_per_request && i < table->nindexes; i++)
+		{
+			const TableIndex *index = &table->indexes[i];
+			bool		given = false;
+
+			foreach(cell, spec->update_indexes)
+				given |= (strcmp(((IndexThroughputUpdate *) lfirst(cell))->index_name, index->name) == 0 &&
+						  ((IndexThroughputUpdate *) lfirst(cell))->has_throughput);
+			if (index->global && !given)
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 INVALID_PREFIX "ProvisionedThroughput must be specified for index: %s", index->name);
+		}
+		if (pay_per_request)
+			catalog_run_sql(psprintf("UPDATE dynamo.indexes SET read_capacity_units = NULL, write_capacity_units = NULL"
+									 " WHERE table_name = %s", quote_literal_cstr(table->table_name)));
+	}
 	if (spec->delete_index != NULL)
 	{
 		const TableIndex *index = catalog_find_index(table, spec->delete_index);
