@@ -138,3 +138,18 @@ SELECT dynamo.execute('DeleteTable', '{"TableName": "Music"}') IS NOT NULL AS de
 SELECT dynamo.execute('DeleteTable', '{"TableName": "Sales"}') IS NOT NULL AS deleted;
 SELECT count(*) FROM dynamo.indexes;
 SELECT relname FROM pg_class WHERE relnamespace = 'dynamo_data'::regnamespace;
+
+-- a PROVISIONED table's GSIs have their own throughput; a switch to PROVISIONED needs each GSI's
+SELECT dynamo.execute('CreateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+  "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+  "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+  "GlobalSecondaryIndexes": [{"IndexName": "ByG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"},
+    "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}]}')
+  #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PAY_PER_REQUEST"}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT error_of($$SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}')$$);
+SELECT error_of($$SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}]}')$$);
+SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+  "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT dynamo.execute('DeleteTable', '{"TableName": "Prov"}') IS NOT NULL AS deleted;
