@@ -94,6 +94,9 @@ PG_FUNCTION_INFO_V1(dynamo_tableam_handler);
 static const TableAmRoutine *heap_routine = NULL;
 static TableAmRoutine dynamo_routine;
 
+/* what index maintenance allocates for one write */
+static MemoryContext MaintenanceContext = NULL;
+
 
 /* ------------------------------------------------------------------------
  * Writes: check, then let heap write.
@@ -130,8 +133,16 @@ maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 
 	if (table == NULL)
 		return;
-	context = AllocSetContextCreate(CurrentMemoryContext, "dynamo index maintenance",
-									ALLOCSET_DEFAULT_SIZES);
+
+	/*
+	 * One context for every write, emptied after each (an error empties it at
+	 * the next write): a COPY of millions of rows keeps no garbage.
+	 */
+	if (MaintenanceContext == NULL)
+		MaintenanceContext = AllocSetContextCreate(TopMemoryContext, "dynamo index maintenance",
+												   ALLOCSET_DEFAULT_SIZES);
+	context = MaintenanceContext;
+	MemoryContextReset(context);
 	caller_context = MemoryContextSwitchTo(context);
 	if (old_tid != NULL)
 	{
@@ -146,7 +157,7 @@ maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 	if (old_slot != NULL)
 		ExecDropSingleTupleTableSlot(old_slot);
 	MemoryContextSwitchTo(caller_context);
-	MemoryContextDelete(context);
+	MemoryContextReset(context);
 }
 
 /* INSERT, and COPY when it cannot batch (e.g. with row triggers) */
