@@ -25,6 +25,10 @@
  *	 CREATE TABLE dynamo_data."T:G#0" PARTITION OF dynamo_data."T:G"
  *	   FOR VALUES WITH (MODULUS n, REMAINDER 0); ...
  *
+ * Each partition of the table has a BEFORE TRUNCATE trigger per GSI
+ * (dynamo.truncate_index_entries), since a TRUNCATE bypasses the access
+ * method.
+ *
  * A GSI with a multi-attribute key has columns pk, pk2 .. pk4 and sk, sk2 ..
  * sk4 as it needs, hashed on all its partition key columns and ordered by
  * all its sort key columns.  ':' cannot appear in a table or index name, so
@@ -166,6 +170,16 @@ create_index_storage(const IndexSpec *index, const char *table_relation, bool ta
 		appendStringInfo(&sql, "CREATE TABLE %s PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %d)",
 						 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", relation, i)),
 						 qualified, partition_count, i);
+		catalog_run_sql(sql.data);
+
+		/* a TRUNCATE of the table's partition i empties this GSI of its items */
+		resetStringInfo(&sql);
+		appendStringInfo(&sql,
+						 "CREATE TRIGGER %s BEFORE TRUNCATE ON %s FOR EACH STATEMENT "
+						 "EXECUTE FUNCTION dynamo.truncate_index_entries(%s, '%d', '%d')",
+						 quote_identifier(relation),
+						 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", table_relation, i)),
+						 quote_literal_cstr(relation), partition_count, i);
 		catalog_run_sql(sql.data);
 	}
 }
@@ -404,6 +418,14 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 		catalog_run_sql(psprintf("DELETE FROM dynamo.indexes WHERE table_name = %s AND index_name = %s",
 								 quote_literal_cstr(table->table_name), quote_literal_cstr(index->name)));
 		catalog_drop_index_storage(index->relation_name, true);
+		{
+			int			i;
+
+			for (i = 0; i < table->partition_count; i++)
+				catalog_run_sql(psprintf("DROP TRIGGER IF EXISTS %s ON %s", quote_identifier(index->relation_name),
+										 quote_qualified_identifier("dynamo_data",
+																	psprintf("%s#%d", table->relation_name, i))));
+		}
 		*deleted_index = pstrdup(index->name);
 		/* AttributeDefinitions keeps only what a key still uses, as DynamoDB's does */
 		catalog_run_sql(psprintf("UPDATE dynamo.tables t SET attribute_definitions = ("

@@ -37,3 +37,23 @@ SELECT i.table_name, i.index_name, p.pid,
   LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = p.pid;
 COMMENT ON VIEW dynamo.index_backfill_progress IS
     'the backfills of global secondary indexes in progress: items done, items estimated, rate';
+
+-- TRUNCATE of a partition of a table with global secondary indexes: its
+-- items' entries leave each GSI too (a TRUNCATE never reaches the table
+-- access method).  A trigger per partition and GSI (catalog_indexes.c)
+-- passes the GSI's relation and the partition's modulus and remainder; a
+-- TRUNCATE of the whole table fires every partition's.
+CREATE FUNCTION dynamo.truncate_index_entries() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    parent oid := (SELECT inhparent FROM pg_catalog.pg_inherits WHERE inhrelid = TG_RELID);
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.quote_ident('dynamo_data') || '.' || pg_catalog.quote_ident(TG_ARGV[0])) IS NOT NULL THEN
+        EXECUTE format('DELETE FROM dynamo_data.%I WHERE pg_catalog.satisfies_hash_partition(%s, %s, %s, table_pk)',
+                       TG_ARGV[0], parent, TG_ARGV[1], TG_ARGV[2]);
+    END IF;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION dynamo.truncate_index_entries() IS
+    'trigger: a TRUNCATE of a partition of a DynamoDB table removes its items'' entries from a global secondary index';

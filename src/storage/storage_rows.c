@@ -220,8 +220,7 @@ run_row_statement(const TableInfo *table, RowStatement statement, const ItemKey 
 
 	ret = SPI_execute_plan(row_plan(table, partition_for(table, key->partition), statement),
 						   values, nulls,
-						   statement == ROW_READ || statement == ROW_COLLECTION,
-						   statement == ROW_READ ? 1 : 0);
+						   statement == ROW_READ, statement == ROW_READ ? 1 : 0);
 	if (ret < 0)
 		elog(ERROR, "row statement failed: %s", SPI_result_code_string(ret));
 	return ret;
@@ -422,7 +421,8 @@ storage_delete_item(const TableInfo *table, const ItemKey *key)
 /*
  * The size of the item collection of a key's partition key value, as
  * DynamoDB counts it for a table with local secondary indexes: the sizes of
- * its items and of their entries in every LSI.  Reads the whole collection.
+ * its items and of their entries in every LSI, this transaction's writes
+ * included.  Reads the whole collection.
  */
 int64
 storage_item_collection_size(const TableInfo *table, const ItemKey *key)

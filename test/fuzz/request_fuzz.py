@@ -628,6 +628,13 @@ BEGIN
                        ',', '', t.relation_name) INTO items;
         all_tables := all_tables || t.meta || '=' || items || ';';
     END LOOP;
+    -- the global secondary indexes, rows and catalog
+    FOR t IN SELECT index_name, relation_name, c::text AS meta FROM dynamo.indexes c
+              WHERE is_global ORDER BY table_name, index_name LOOP
+        EXECUTE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM dynamo_data.%I t',
+                       ',', '', t.relation_name) INTO items;
+        all_tables := all_tables || t.meta || '=' || items || ';';
+    END LOOP;
     RETURN md5(all_tables);
 END $$;
 """
@@ -683,7 +690,13 @@ class Server:
     # -- fixtures
 
     def reset_fixtures(self):
-        """Every table deleted, the fixtures created and filled again."""
+        """Every table deleted, the fixtures created and filled again (once
+        the backfills of indexes being created are done: DeleteTable waits
+        for them, as DynamoDB does)."""
+        for _ in range(200):
+            if self.sql("SELECT count(*) FROM dynamo.indexes WHERE status <> 'ACTIVE'")[0][0] == 0:
+                break
+            time.sleep(0.05)
         for (name,) in self.sql("SELECT table_name FROM dynamo.tables ORDER BY 1"):
             self.execute("DeleteTable", json.dumps({"TableName": name}))
         for table in self.fixtures["tables"]:
