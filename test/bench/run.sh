@@ -3,11 +3,18 @@
 #
 #   test/bench/run.sh value_model     the value model against jsonb
 #   test/bench/run.sh expressions     the expression engine against jsonb
+#   test/bench/run.sh indexes         secondary indexes: Query on a GSI, PutItem
+#                                     by GSIs, backfill (indexes.sh, its own cluster)
+#
+# A benchmark that is a script (test/bench/<name>.sh: items, partitions,
+# endpoint, indexes) starts its own cluster and reads its settings from
+# the environment (see its header).
 #
 # Each benchmark measures dynamo and its baseline in the same run, on the
 # same data, and prints ratios. Build and install first (make && make install).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 name=${1:?usage: test/bench/run.sh <benchmark name>}
+[ ! -x "test/bench/$name.sh" ] || exec "test/bench/$name.sh"
 [ -f "test/bench/$name.sql" ] || { echo "no benchmark test/bench/$name.sql" >&2; exit 1; }
 pg_virtualenv -t -o "port=${DYNAMO_BENCH_PORT:-5499}" -o shared_preload_libraries=dynamo -- sh -c "psql -X -q -c 'CREATE EXTENSION IF NOT EXISTS dynamo' && psql -X -f test/bench/$name.sql"
