@@ -80,7 +80,7 @@ extern struct varlena *storage_index_projection(const TableInfo *table, const Ta
 extern Oid	storage_index_partition(const TableIndex *index, const DynamoValue *partition);
 extern void storage_index_insert_entry(const TableInfo *table, const TableIndex *index,
 									   DynamoValue item, const DynamoValue *partition,
-									   const DynamoValue *sort);
+									   const DynamoValue *sort, struct varlena *projected);
 extern void storage_maintain_indexes(const TableInfo *table, DynamoValue old_item,
 									 DynamoValue new_item);
 extern void storage_index_meter_reset(void);

@@ -66,7 +66,7 @@ typedef struct BackfillArgs
 	char		relation[NAMEDATALEN];	/* the index's relation in dynamo_data */
 } BackfillArgs;
 
-int			dynamo_backfill_batch_size = 500;
+int			dynamo_backfill_batch_size = 100;
 
 /* the first key of the session advisory lock a backfill holds on its index */
 #define DYNAMO_BACKFILL_LOCK 0x64796e61	/* "dyna" */
@@ -80,7 +80,8 @@ storage_define_settings(void)
 {
 	DefineCustomIntVariable("dynamo.backfill_batch_size",
 							"Items an index backfill reads per transaction.",
-							NULL, &dynamo_backfill_batch_size, 500, 1, 100000,
+							"Each batch holds a share lock on its rows until it commits: writers of those items wait that long.",
+							&dynamo_backfill_batch_size, 100, 1, 100000,
 							PGC_USERSET, 0, NULL, NULL, NULL);
 }
 

@@ -354,18 +354,28 @@ gsi_insert_row(Oid partition_relid, Datum *values, bool *nulls, int ncolumns)
 	table_close(rel, NoLock);
 }
 
-/* the equality function of dynamo.value's btree opclass in an index */
+/*
+ * The equality function of the btree opclass of an index column: every key
+ * column of a GSI is dynamo.value with its default opclass, so the last one
+ * looked up is kept.
+ */
 static Oid
 value_equality_function(Relation index, int column)
 {
+	static Oid	opfamily = InvalidOid;
+	static Oid	function = InvalidOid;
 	Oid			type = index->rd_opcintype[column];
-	Oid			operator = get_opfamily_member(index->rd_opfamily[column], type, type,
-											   BTEqualStrategyNumber);
+	Oid			operator;
 
+	if (index->rd_opfamily[column] == opfamily)
+		return function;
+	operator = get_opfamily_member(index->rd_opfamily[column], type, type, BTEqualStrategyNumber);
 	if (!OidIsValid(operator))
 		elog(ERROR, "no equality operator for column %d of index \"%s\"", column + 1,
 			 RelationGetRelationName(index));
-	return get_opcode(operator);
+	function = get_opcode(operator);
+	opfamily = index->rd_opfamily[column];
+	return function;
 }
 
 /*
@@ -439,10 +449,14 @@ gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
 	table_close(rel, NoLock);
 }
 
-/* Write the entry of an item into a GSI (the backfill's insert too). */
+/*
+ * Write the entry of an item into a GSI (the backfill's insert too);
+ * projected: the item's projection, or NULL to make it here.
+ */
 void
 storage_index_insert_entry(const TableInfo *table, const TableIndex *index, DynamoValue item,
-						   const DynamoValue *partition, const DynamoValue *sort)
+						   const DynamoValue *partition, const DynamoValue *sort,
+						   struct varlena *projected)
 {
 	ItemKey		table_key;
 	Datum		values[GSI_MAX_COLUMNS];
@@ -451,7 +465,8 @@ storage_index_insert_entry(const TableInfo *table, const TableIndex *index, Dyna
 
 	storage_key_from_item(table, item, &table_key);
 	n = gsi_row_values(index, partition, sort, &table_key,
-					   storage_index_projection(table, index, item), values, nulls);
+					   projected != NULL ? projected : storage_index_projection(table, index, item),
+					   values, nulls);
 	gsi_insert_row(storage_index_partition(index, partition), values, nulls, n);
 }
 
@@ -496,13 +511,9 @@ meter_entry(const TableIndex *index, int64 size)
 
 /* the size DynamoDB gives an index entry: its attributes, and 100 bytes */
 static int64
-entry_size(const TableInfo *table, const TableIndex *index, DynamoValue item)
+entry_size(struct varlena *projected)
 {
-	struct varlena *projected = storage_index_projection(table, index, item);
-	int64		size = dynamo_item_size(dynamo_value_from_varlena(projected)) + 100;
-
-	pfree(projected);
-	return size;
+	return dynamo_item_size(dynamo_value_from_varlena(projected)) + 100;
 }
 
 /*
@@ -525,9 +536,11 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 		IndexEntryKey new_key;
 		bool		in_old;
 		bool		in_new;
+		struct varlena *new_projection;
 
 		in_old = storage_index_entry_key(index, old_item, old_key.partition, old_key.sort);
 		in_new = storage_index_entry_key(index, new_item, new_key.partition, new_key.sort);
+		new_projection = NULL;
 		if (in_old && in_new)
 		{
 			bool		same = true;
@@ -539,20 +552,23 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 				same = values_equal(old_key.sort[k], new_key.sort[k]);
 			if (same && same_projection(index, old_item, new_item))
 				continue;
+			new_projection = storage_index_projection(table, index, new_item);
 			if (same)
 			{
 				/* the entry changes in place: one write */
-				meter_entry(index, Max(entry_size(table, index, old_item), entry_size(table, index, new_item)));
+				meter_entry(index, Max(entry_size(storage_index_projection(table, index, old_item)),
+									   entry_size(new_projection)));
 				if (!index->global)
 					continue;
-				in_old = in_new = true;
 				goto rewrite;
 			}
 		}
+		if (in_new && new_projection == NULL)
+			new_projection = storage_index_projection(table, index, new_item);
 		if (in_old)
-			meter_entry(index, entry_size(table, index, old_item));
+			meter_entry(index, entry_size(storage_index_projection(table, index, old_item)));
 		if (in_new)
-			meter_entry(index, entry_size(table, index, new_item));
+			meter_entry(index, entry_size(new_projection));
 		if (!index->global)
 			continue;			/* Postgres maintains an LSI: it is only metered */
 rewrite:
@@ -568,7 +584,8 @@ rewrite:
 			gsi_delete_row(storage_index_partition(index, old_key.partition), values, nulls, n - 1);
 		}
 		if (in_new)
-			storage_index_insert_entry(table, index, new_item, new_key.partition, new_key.sort);
+			storage_index_insert_entry(table, index, new_item, new_key.partition, new_key.sort,
+									   new_projection);
 	}
 }
 
@@ -607,6 +624,6 @@ storage_index_backfill_item(const TableInfo *table, const TableIndex *index, Dyn
 	table_close(rel, NoLock);
 	if (exists)
 		return BACKFILL_EXISTS;
-	storage_index_insert_entry(table, index, item, key.partition, key.sort);
+	storage_index_insert_entry(table, index, item, key.partition, key.sort, NULL);
 	return BACKFILL_INSERTED;
 }
