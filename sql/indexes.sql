@@ -153,3 +153,14 @@ SELECT error_of($$SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "G
 SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
   "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
 SELECT dynamo.execute('DeleteTable', '{"TableName": "Prov"}') IS NOT NULL AS deleted;
+
+-- an LSI whose sort key attribute has the longest name DynamoDB allows, quotes in it
+SELECT dynamo.execute('CreateTable', format('{"TableName": "LongName", "BillingMode": "PAY_PER_REQUEST",
+  "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "sk", "AttributeType": "S"}, {"AttributeName": "%s", "AttributeType": "S"}],
+  "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+  "LocalSecondaryIndexes": [{"IndexName": "%s", "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "%s", "KeyType": "RANGE"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}]}',
+  repeat('''', 255), repeat('i', 255), repeat('''', 255))::jsonb) IS NOT NULL AS created;
+SELECT dynamo.execute('PutItem', format('{"TableName": "LongName", "Item": {"pk": {"S": "p"}, "sk": {"S": "s%s"}, "%s": {"S": "v%s"}}}', g, repeat('''', 255), g)::jsonb) IS NOT NULL FROM generate_series(1, 3) g;
+SELECT (dynamo.execute('Query', format('{"TableName": "LongName", "IndexName": "%s", "KeyConditionExpression": "pk = :p AND #k > :v", "ExpressionAttributeNames": {"#k": "%s"}, "ExpressionAttributeValues": {":p": {"S": "p"}, ":v": {"S": "v1"}}, "Limit": 1, "ExclusiveStartKey": {"pk": {"S": "p"}, "sk": {"S": "s1"}, "%s": {"S": "v1"}}}',
+  repeat('i', 255), repeat('''', 255), repeat('''', 255))::jsonb) -> 'Count')::text AS count;
+SELECT dynamo.execute('DeleteTable', '{"TableName": "LongName"}') IS NOT NULL AS deleted;

@@ -36,7 +36,8 @@
 
 typedef struct KeptPlan
 {
-	char		sql[1024];		/* hash key */
+	char		sql[4096];		/* hash key: an LSI's statement names its sort key attribute
+								 * (up to 255 bytes, quotes doubled) five times */
 	SPIPlanPtr	plan;
 } KeptPlan;
 
