@@ -29,6 +29,7 @@
 #include "catalog/pg_type.h"
 #include "common/md5.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "api/api.h"
@@ -96,6 +97,68 @@ only_action(const JsonNode *element, const char *const *names, int nnames, int *
 	return found;
 }
 
+/* the type letter of an AttributeValue in JSON, or NULL when it is not one */
+static const char *
+attribute_type_letter(const JsonNode *value)
+{
+	if (value == NULL || value->kind != JSON_OBJECT || value->count != 1)
+		return NULL;
+	return value->u.members[0].name;
+}
+
+/*
+ * Whether an AttributeValue in JSON may be a key of this declared type
+ * (malformed values pass: the request's own parsing refuses them).
+ */
+static bool
+key_type_fits(const JsonNode *value, DynamoType declared)
+{
+	const char *letter = attribute_type_letter(value);
+
+	return letter == NULL || strcmp(letter, dynamo_type_name(declared)) == 0;
+}
+
+/*
+ * A key that does not fit its table cancels a transaction (ValidationError)
+ * rather than failing the request, as DynamoDB does: a Put's item with a key
+ * attribute of the wrong type, an Update's, Delete's, ConditionCheck's or
+ * Get's Key without exactly the key attributes of their types.  Returns the
+ * reason's message, or NULL when the key fits (or another problem is left to
+ * the request's parsing).
+ */
+static const char *
+key_misfit(const JsonNode *action, bool is_put)
+{
+	const char *name = request_string(action, "TableName", "tableName", true);
+	const TableInfo *table = request_table_named(name);
+	const JsonNode *container = request_member(action, is_put ? "Item" : "Key");
+	const JsonNode *pk;
+	const JsonNode *sk = NULL;
+
+	if (container == NULL || container->kind != JSON_OBJECT)
+		return NULL;
+	pk = json_member(container, table->partition_key);
+	if (table->sort_key != NULL)
+		sk = json_member(container, table->sort_key);
+	if (is_put)
+	{
+		if (pk != NULL && !key_type_fits(pk, table->partition_key_type))
+			return psprintf("One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s",
+							table->partition_key, dynamo_type_name(table->partition_key_type),
+							attribute_type_letter(pk));
+		if (sk != NULL && !key_type_fits(sk, table->sort_key_type))
+			return psprintf("One or more parameter values were invalid: Type mismatch for key %s expected: %s actual: %s",
+							table->sort_key, dynamo_type_name(table->sort_key_type), attribute_type_letter(sk));
+		return NULL;
+	}
+	if (pk == NULL || (table->sort_key != NULL && sk == NULL) ||
+		container->count != (uint32) (table->sort_key != NULL ? 2 : 1) ||
+		!key_type_fits(pk, table->partition_key_type) ||
+		(sk != NULL && !key_type_fits(sk, table->sort_key_type)))
+		return "The provided key element does not match the schema";
+	return NULL;
+}
+
 /* the message of a cancellation: "..., reasons [None, ConditionalCheckFailed]" */
 static void
 raise_cancelled(const TransactReason *reasons, int count, bool with_items)
@@ -153,7 +216,8 @@ units_of(int64 size, int64 unit)
  */
 static void
 write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo **tables,
-						const double *reads, const double *writes, int count)
+						const double *reads, const double *writes, int count,
+						const IndexUnits *indexes, int nindexes)
 {
 	const char *mode = request_string(request, "ReturnConsumedCapacity", "returnConsumedCapacity", false);
 	int			i,
@@ -168,16 +232,30 @@ write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo 
 		double		read = 0,
 					write = 0;
 		bool		first = true;
+		double		table_read,
+					table_write;
+		int			k;
+		bool		kinds[2] = {false, false};
 
 		for (j = 0; j < i; j++)
 			first &= (tables[j] != tables[i]);
 		if (!first)
 			continue;
+
 		for (j = i; j < count; j++)
 			if (tables[j] == tables[i])
 			{
 				read += reads[j];
 				write += writes[j];
+			}
+		table_read = read;
+		table_write = write;
+		/* the index writes, transactional: two units each */
+		for (k = 0; k < nindexes; k++)
+			if (strcmp(indexes[k].table->table_name, tables[i]->table_name) == 0)
+			{
+				write += 2 * indexes[k].units;
+				kinds[indexes[k].global ? 1 : 0] = true;
 			}
 		json_write_object_start(w);
 		json_write_key(w, "TableName");
@@ -196,28 +274,102 @@ write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo 
 		}
 		if (strcmp(mode, "INDEXES") == 0)
 		{
+			int			g;
+
 			json_write_key(w, "Table");
 			json_write_object_start(w);
 			json_write_key(w, "CapacityUnits");
-			json_write_double(w, read + write);
-			if (read > 0)
+			json_write_double(w, table_read + table_write);
+			if (table_read > 0)
 			{
 				json_write_key(w, "ReadCapacityUnits");
-				json_write_double(w, read);
+				json_write_double(w, table_read);
 			}
-			if (write > 0)
+			if (table_write > 0)
 			{
 				json_write_key(w, "WriteCapacityUnits");
-				json_write_double(w, write);
+				json_write_double(w, table_write);
 			}
 			json_write_object_end(w);
+			for (g = 0; g < 2; g++)
+			{
+				if (!kinds[g])
+					continue;
+				json_write_key(w, g ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+				json_write_object_start(w);
+				for (k = 0; k < nindexes; k++)
+				{
+					if (indexes[k].global != (g == 1) ||
+						strcmp(indexes[k].table->table_name, tables[i]->table_name) != 0)
+						continue;
+					json_write_key(w, indexes[k].name);
+					json_write_object_start(w);
+					json_write_key(w, "CapacityUnits");
+					json_write_double(w, 2 * indexes[k].units);
+					json_write_key(w, "WriteCapacityUnits");
+					json_write_double(w, 2 * indexes[k].units);
+					json_write_object_end(w);
+				}
+				json_write_object_end(w);
+			}
 		}
 		json_write_object_end(w);
 	}
 	json_write_array_end(w);
 }
 
-/* the md5 of a request's JSON, for its ClientRequestToken */
+/* qsort comparator of object members by name (bytes) */
+static int
+compare_members(const void *a, const void *b)
+{
+	const JsonMember *ma = *(const JsonMember *const *) a;
+	const JsonMember *mb = *(const JsonMember *const *) b;
+	int			c = memcmp(ma->name, mb->name, Min(ma->namelen, mb->namelen));
+
+	return c != 0 ? c : (int) ma->namelen - (int) mb->namelen;
+}
+
+/* a JSON value with every object's members in name order (a repeated name: its last value) */
+static void
+write_canonical(JsonWriter *w, const JsonNode *node)
+{
+	uint32		i;
+
+	check_stack_depth();
+	if (node->kind == JSON_ARRAY)
+	{
+		json_write_array_start(w);
+		for (i = 0; i < node->count; i++)
+			write_canonical(w, &node->u.elements[i]);
+		json_write_array_end(w);
+	}
+	else if (node->kind == JSON_OBJECT)
+	{
+		const JsonMember **members = palloc(sizeof(JsonMember *) * Max(node->count, 1));
+		uint32		n = 0;
+
+		for (i = 0; i < node->count; i++)
+			if (json_member_n(node, node->u.members[i].name, node->u.members[i].namelen) ==
+				&node->u.members[i].value)
+				members[n++] = &node->u.members[i];
+		qsort(members, n, sizeof(JsonMember *), compare_members);
+		json_write_object_start(w);
+		for (i = 0; i < n; i++)
+		{
+			json_write_key_n(w, members[i]->name, members[i]->namelen);
+			write_canonical(w, &members[i]->value);
+		}
+		json_write_object_end(w);
+		pfree(members);
+	}
+	else
+		json_write_node(w, node);
+}
+
+/*
+ * The md5 of a request's JSON, for its ClientRequestToken: members in name
+ * order, so that the same request written in another order is the same.
+ */
 static char *
 request_digest(const JsonNode *request)
 {
@@ -228,7 +380,7 @@ request_digest(const JsonNode *request)
 
 	initStringInfo(&text);
 	json_writer_init(&w, &text);
-	json_write_node(&w, request);
+	write_canonical(&w, request);
 	if (!pg_md5_hash(text.data, text.len, digest, &error))
 		elog(ERROR, "could not compute the digest of a request: %s", error ? error : "out of memory");
 	return digest;
@@ -325,6 +477,14 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 		const JsonNode *action = only_action(&elements[i], kinds, lengthof(kinds), &which);
 
 		actions[i].kind = (TransactKind) which;
+		actions[i].invalid = key_misfit(action, actions[i].kind == TRANSACT_PUT);
+		if (actions[i].invalid != NULL)
+		{
+			actions[i].delete.table = request_table_named(request_string(action, "TableName", "tableName", true));
+			actions[i].kind = TRANSACT_CONDITION_CHECK;	/* only its table is used */
+			tables[i] = actions[i].delete.table;
+			continue;
+		}
 		switch (actions[i].kind)
 		{
 			case TRANSACT_PUT:
@@ -342,7 +502,8 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 		}
 		tables[i] = ops_transact_table(&actions[i]);
 		for (j = 0; j < i; j++)
-			if (same_item(tables[i], ops_transact_key(&actions[i]), tables[j], ops_transact_key(&actions[j])))
+			if (actions[j].invalid == NULL &&
+				same_item(tables[i], ops_transact_key(&actions[i]), tables[j], ops_transact_key(&actions[j])))
 				dynamo_error(DYNAMO_EXC_VALIDATION,
 							 "Transaction request cannot include multiple operations on one item");
 	}
@@ -394,7 +555,12 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 	}
 
 	json_write_object_start(w);
-	write_consumed_capacity(w, request, tables, reads, writes, count);
+	{
+		int			nindexes = 0;
+		const IndexUnits *indexes = replay ? NULL : storage_index_meter(&nindexes);
+
+		write_consumed_capacity(w, request, tables, reads, writes, count, indexes, nindexes);
+	}
 	{
 		const char *mode = request_string(request, "ReturnItemCollectionMetrics",
 										  "returnItemCollectionMetrics", false);
@@ -444,6 +610,7 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 	const TableInfo **tables;
 	double	   *reads;
 	double	   *writes;
+	const char **invalid;
 	int64		total = 0;
 	int			i;
 
@@ -457,17 +624,24 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 	tables = palloc0(sizeof(TableInfo *) * Max(count, 1));
 	reads = palloc0(sizeof(double) * Max(count, 1));
 	writes = palloc0(sizeof(double) * Max(count, 1));
+	invalid = palloc0(sizeof(char *) * Max(count, 1));
 	for (i = 0; i < count; i++)
 	{
 		int			which = 0;
 		const JsonNode *get = only_action(&elements[i], kinds, 1, &which);
 
+		invalid[i] = key_misfit(get, false);
+		if (invalid[i] != NULL)
+		{
+			tables[i] = request_table_named(request_string(get, "TableName", "tableName", true));
+			continue;
+		}
 		api_parse_get_item(get, &gets[i]);
 		gets[i].consistent_read = true;
 		tables[i] = gets[i].table;
 	}
 
-	if (!ops_transact_get(gets, count, items, sizes, reasons))
+	if (!ops_transact_get(gets, invalid, count, items, sizes, reasons))
 		raise_cancelled(reasons, count, false);
 	for (i = 0; i < count; i++)
 	{
@@ -484,12 +658,13 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 	json_write_array_start(w);
 	for (i = 0; i < count; i++)
 	{
+		/* a projection that matches nothing: no Item, as DynamoDB answers */
 		json_write_object_start(w);
-		if (items[i] != NULL)
+		if (items[i] != NULL && dynamo_container_count(dynamo_value_from_varlena(items[i])) > 0)
 			response_item(w, "Item", items[i]);
 		json_write_object_end(w);
 	}
 	json_write_array_end(w);
-	write_consumed_capacity(w, request, tables, reads, writes, count);
+	write_consumed_capacity(w, request, tables, reads, writes, count, NULL, 0);
 	json_write_object_end(w);
 }

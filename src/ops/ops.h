@@ -112,6 +112,7 @@ typedef struct TransactAction
 	PutItemSpec put;			/* TRANSACT_PUT */
 	DeleteItemSpec delete;		/* TRANSACT_DELETE, and TRANSACT_CONDITION_CHECK's key and condition */
 	UpdateItemSpec update;		/* TRANSACT_UPDATE */
+	const char *invalid;		/* a key that does not fit the table: its ValidationError */
 } TransactAction;
 
 /* why an action cancelled its transaction (code NULL: it did not) */
@@ -127,8 +128,8 @@ extern int	dynamo_transaction_lock_timeout;
 extern void ops_define_settings(void);
 extern bool ops_transact_write(TransactAction *actions, int count, WriteResult *results,
 							   TransactReason *reasons);
-extern bool ops_transact_get(GetItemSpec *gets, int count, struct varlena **items, int64 *sizes,
-							 TransactReason *reasons);
+extern bool ops_transact_get(GetItemSpec *gets, const char **invalid, int count,
+							 struct varlena **items, int64 *sizes, TransactReason *reasons);
 extern const TableInfo *ops_transact_table(const TransactAction *action);
 extern const ItemKey *ops_transact_key(const TransactAction *action);
 

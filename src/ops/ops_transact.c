@@ -18,7 +18,8 @@
  * transaction's item is bounded by lock_timeout, which this sets to
  * dynamo.transaction_lock_timeout for the actions when the session has
  * none; a lock not granted in time, or a deadlock Postgres breaks, is the
- * action's TransactionConflict.
+ * action's TransactionConflict.  An action whose key does not fit its
+ * table (TransactAction.invalid) is not run: its reason is ValidationError.
  *
  *-------------------------------------------------------------------------
  */
@@ -200,7 +201,13 @@ ops_transact_write(TransactAction *actions, int count, WriteResult *results, Tra
 		memset(&reasons[i], 0, sizeof(TransactReason));
 		memset(&results[i], 0, sizeof(WriteResult));
 		results[i].collection_size = -1;
-		if (!run_in_subtransaction(&actions[i], NULL, &results[i], NULL, NULL, &reasons[i]))
+		if (actions[i].invalid != NULL)
+		{
+			reasons[i].code = "ValidationError";
+			reasons[i].message = pstrdup(actions[i].invalid);
+			all_ok = false;
+		}
+		else if (!run_in_subtransaction(&actions[i], NULL, &results[i], NULL, NULL, &reasons[i]))
 			all_ok = false;
 	}
 	AtEOXact_GUC(true, nest_level);
@@ -212,8 +219,8 @@ ops_transact_write(TransactAction *actions, int count, WriteResult *results, Tra
  * any failed (the caller cancels the transaction with reasons).
  */
 bool
-ops_transact_get(GetItemSpec *gets, int count, struct varlena **items, int64 *sizes,
-				 TransactReason *reasons)
+ops_transact_get(GetItemSpec *gets, const char **invalid, int count, struct varlena **items,
+				 int64 *sizes, TransactReason *reasons)
 {
 	bool		all_ok = true;
 	int			i;
@@ -223,7 +230,13 @@ ops_transact_get(GetItemSpec *gets, int count, struct varlena **items, int64 *si
 		memset(&reasons[i], 0, sizeof(TransactReason));
 		items[i] = NULL;
 		sizes[i] = 0;
-		if (!run_in_subtransaction(NULL, &gets[i], NULL, &items[i], &sizes[i], &reasons[i]))
+		if (invalid[i] != NULL)
+		{
+			reasons[i].code = "ValidationError";
+			reasons[i].message = pstrdup(invalid[i]);
+			all_ok = false;
+		}
+		else if (!run_in_subtransaction(NULL, &gets[i], NULL, &items[i], &sizes[i], &reasons[i]))
 			all_ok = false;
 	}
 	return all_ok;

@@ -490,19 +490,21 @@ storage_index_meter(int *count)
  * one write capacity unit per KB, rounded up, per entry put or deleted.
  */
 static void
-meter_entry(const TableIndex *index, int64 size)
+meter_entry(const TableInfo *table, const TableIndex *index, int64 size)
 {
 	double		units = (double) Max((size + 1023) / 1024, 1);
 	int			i;
 
 	for (i = 0; i < MeterCount; i++)
-		if (strcmp(Meter[i].name, index->name) == 0)
+		if (strcmp(Meter[i].name, index->name) == 0 &&
+			strcmp(Meter[i].table->table_name, table->table_name) == 0)
 		{
 			Meter[i].units += units;
 			return;
 		}
 	if (MeterCount >= METER_MAX)
 		return;
+	Meter[MeterCount].table = table;
 	strlcpy(Meter[MeterCount].name, index->name, sizeof(Meter[MeterCount].name));
 	Meter[MeterCount].global = index->global;
 	Meter[MeterCount].units = units;
@@ -556,7 +558,7 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 			if (same)
 			{
 				/* the entry changes in place: one write */
-				meter_entry(index, Max(entry_size(storage_index_projection(table, index, old_item)),
+				meter_entry(table, index, Max(entry_size(storage_index_projection(table, index, old_item)),
 									   entry_size(new_projection)));
 				if (!index->global)
 					continue;
@@ -566,9 +568,9 @@ storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoVal
 		if (in_new && new_projection == NULL)
 			new_projection = storage_index_projection(table, index, new_item);
 		if (in_old)
-			meter_entry(index, entry_size(storage_index_projection(table, index, old_item)));
+			meter_entry(table, index, entry_size(storage_index_projection(table, index, old_item)));
 		if (in_new)
-			meter_entry(index, entry_size(new_projection));
+			meter_entry(table, index, entry_size(new_projection));
 		if (!index->global)
 			continue;			/* Postgres maintains an LSI: it is only metered */
 rewrite:
