@@ -39,7 +39,13 @@
 #include "postgres.h"
 
 #include "common/hashfn.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/pg_prng.h"
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
@@ -238,6 +244,68 @@ catalog_drop_index_storage(const char *relation_name, bool global)
 							 quote_qualified_identifier("dynamo_data", relation_name)));
 }
 
+/*
+ * Lock the table's relation (and so its partitions) in SHARE mode until the
+ * end of the transaction: every transaction writing the table finishes
+ * first.  The partitions are locked one by one, so waiting for one while
+ * holding others could deadlock with a writer that holds the one and wants
+ * another: each attempt waits at most 100 ms (less than deadlock_timeout),
+ * gives back what it took, and tries again a little later.
+ */
+static void
+lock_out_writers(const char *relation)
+{
+	char	   *sql = psprintf("LOCK TABLE %s IN SHARE MODE", quote_qualified_identifier("dynamo_data", relation));
+	long		waited_ms = 0;
+
+	for (;;)
+	{
+		MemoryContext context = CurrentMemoryContext;
+		ResourceOwner owner = CurrentResourceOwner;
+		bool		locked = false;
+
+		BeginInternalSubTransaction(NULL);
+		MemoryContextSwitchTo(context);
+		PG_TRY();
+		{
+			int			nest_level = NewGUCNestLevel();
+
+			(void) set_config_option("lock_timeout", "100", PGC_USERSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			catalog_run_sql(sql);
+			AtEOXact_GUC(true, nest_level);
+			ReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(context);
+			CurrentResourceOwner = owner;
+			locked = true;
+		}
+		PG_CATCH();
+		{
+			ErrorData  *error;
+
+			MemoryContextSwitchTo(context);
+			error = CopyErrorData();
+			FlushErrorState();
+			RollbackAndReleaseCurrentSubTransaction();
+			MemoryContextSwitchTo(context);
+			CurrentResourceOwner = owner;
+			if (error->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE &&
+				error->sqlerrcode != ERRCODE_T_R_DEADLOCK_DETECTED)
+				ReThrowError(error);
+			FreeErrorData(error);
+		}
+		PG_END_TRY();
+		if (locked)
+			return;
+		if (waited_ms > 60000)
+			dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
+						 "Attempt to change a resource which is still in use: Table is being updated: %s", relation);
+		CHECK_FOR_INTERRUPTS();
+		pg_usleep(10000L + (long) (pg_prng_uint32(&pg_global_prng_state) % 40000));
+		waited_ms += 150;
+	}
+}
+
 /* the billing mode, and the count of indexes not ACTIVE and of GSIs, of a table */
 static void
 table_index_state(const char *table_name, bool *pay_per_request, int64 *busy, int64 *gsis)
@@ -304,8 +372,8 @@ merge_attribute_definitions(const char *table_name, const IndexSpec *index)
  * once; the answer shows it DELETING), and Updates of throughput.
  *
  * Creating locks the table's relation in SHARE mode until the end of the
- * transaction: every transaction writing the table when the index is
- * created finishes first, and every later writer sees the index (its
+ * transaction (lock_out_writers): every transaction writing the table when
+ * the index is created finishes first, and every later writer sees the index (its
  * metadata is reread after the invalidation this transaction sends), so
  * the backfill and the writers between them miss no item.
  */
@@ -420,8 +488,7 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 						 INVALID_PREFIX "Both ReadCapacityUnits and WriteCapacityUnits must be specified for index: %s",
 						 index->index_name);
 		merge_attribute_definitions(table->table_name, index);
-		catalog_run_sql(psprintf("LOCK TABLE %s IN SHARE MODE",
-								 quote_qualified_identifier("dynamo_data", table->relation_name)));
+		lock_out_writers(table->relation_name);
 		catalog_create_index(table->table_name, table->relation_name, table->sort_key != NULL,
 							 table->partition_count, pay_per_request, index, true);
 		*backfill_relation = catalog_relation_name_for(psprintf("%s:%s", table->table_name, index->index_name));
