@@ -18,6 +18,7 @@
 
 #include "catalog/catalog.h"
 #include "http/http.h"
+#include "ops/ops.h"
 #include "storage/storage.h"
 #include "pg_compat.h"
 
@@ -32,6 +33,7 @@ _PG_init(void)
 	catalog_define_settings();
 	http_define_settings();
 	storage_define_settings();
+	ops_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	http_register_workers();
 	storage_register_backfill_launcher();

@@ -101,6 +101,10 @@ extern void api_update_item(const JsonNode *request, JsonWriter *response);
 extern void api_batch_get_item(const JsonNode *request, JsonWriter *response);
 extern void api_batch_write_item(const JsonNode *request, JsonWriter *response);
 
+/* api_transact.c */
+extern void api_transact_write_items(const JsonNode *request, JsonWriter *response);
+extern void api_transact_get_items(const JsonNode *request, JsonWriter *response);
+
 /* api_read.c: Query and Scan */
 extern void api_query(const JsonNode *request, JsonWriter *response);
 extern void api_scan(const JsonNode *request, JsonWriter *response);

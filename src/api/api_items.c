@@ -309,22 +309,29 @@ api_delete_item(const JsonNode *request, JsonWriter *w)
 				   capacity_units(result.item_size, true, true), &result);
 }
 
+/* Parse and validate an UpdateItem request into its spec. */
+void
+api_parse_update_item(const JsonNode *request, UpdateItemSpec *spec)
+{
+	RequestExpressions expressions;
+
+	memset(spec, 0, sizeof(*spec));
+	request_expressions(request, true, false, &expressions);
+	spec->table = request_table(request);
+	request_key(request, spec->table, &spec->key);
+	spec->update = expressions.update;
+	spec->condition = expressions.condition;
+	spec->return_values = request_return_values(request, true);
+	spec->return_old_on_failure = request_return_old_on_failure(request);
+}
+
 void
 api_update_item(const JsonNode *request, JsonWriter *w)
 {
 	UpdateItemSpec spec;
-	RequestExpressions expressions;
 	WriteResult result;
 
-	memset(&spec, 0, sizeof(spec));
-	request_expressions(request, true, false, &expressions);
-	spec.table = request_table(request);
-	request_key(request, spec.table, &spec.key);
-	spec.update = expressions.update;
-	spec.condition = expressions.condition;
-	spec.return_values = request_return_values(request, true);
-	spec.return_old_on_failure = request_return_old_on_failure(request);
-
+	api_parse_update_item(request, &spec);
 	storage_index_meter_reset();
 	ops_update_item(&spec, &result);
 	write_response(w, request, spec.table, "Attributes", result.attributes, true,

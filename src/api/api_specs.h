@@ -2,8 +2,8 @@
  *
  * api_specs.h
  *	  Parsing single-item requests into the operations' specs, for the
- *	  actions that batch them (BatchGetItem, BatchWriteItem; private to
- *	  src/api/).
+ *	  actions that batch them (BatchGetItem, BatchWriteItem, the
+ *	  transactions; private to src/api/).
  *
  *-------------------------------------------------------------------------
  */
@@ -18,5 +18,6 @@ extern void api_key_from_map(const TableInfo *table, DynamoValue map, ItemKey *k
 extern void api_parse_put_item(const JsonNode *request, PutItemSpec *spec);
 extern void api_parse_get_item(const JsonNode *request, GetItemSpec *spec);
 extern void api_parse_delete_item(const JsonNode *request, DeleteItemSpec *spec);
+extern void api_parse_update_item(const JsonNode *request, UpdateItemSpec *spec);
 
 #endif							/* DYNAMO_API_SPECS_H */

@@ -41,6 +41,8 @@ static const struct
 	{"PutItem", api_put_item},
 	{"Query", api_query},
 	{"Scan", api_scan},
+	{"TransactGetItems", api_transact_get_items},
+	{"TransactWriteItems", api_transact_write_items},
 	{"UpdateItem", api_update_item},
 	{"UpdateTable", api_update_table},
 };

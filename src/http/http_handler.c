@@ -50,27 +50,33 @@ header_equals(const HttpHeader *header, const char *value)
 }
 
 /*
- * DynamoDB's error body for an exception and message (NULL: none); item,
+ * DynamoDB's error body for an exception and message (NULL: none); detail,
  * when not NULL, is the "Item" member (DynamoDB JSON) that
- * ReturnValuesOnConditionCheckFailure asks for.
+ * ReturnValuesOnConditionCheckFailure asks for, or a cancelled
+ * transaction's "CancellationReasons".
  */
 static void
 error_response(HttpResponse *response, const DynamoExceptionInfo *exception, const char *message,
-			   const char *item)
+			   const char *detail)
 {
+	bool		cancelled = strcmp(exception->name, "TransactionCanceledException") == 0;
+
 	resetStringInfo(&response->body);
 	appendStringInfo(&response->body, "{\"__type\":\"%s%s\"", exception->type_prefix, exception->name);
+	if (cancelled && detail != NULL)
+		appendStringInfo(&response->body, ",\"CancellationReasons\":%s", detail);
 	if (message != NULL)
 	{
-		/* coral's own exceptions spell the member with a capital M */
-		bool		coral = strcmp(exception->type_prefix, DYNAMO_TYPE_CORAL) == 0 &&
-			strcmp(exception->name, "SerializationException") == 0;
+		/* coral's serialization errors and cancelled transactions spell it with a capital M */
+		bool		capital = cancelled ||
+			(strcmp(exception->type_prefix, DYNAMO_TYPE_CORAL) == 0 &&
+			 strcmp(exception->name, "SerializationException") == 0);
 
-		appendStringInfoString(&response->body, coral ? ",\"Message\":" : ",\"message\":");
+		appendStringInfoString(&response->body, capital ? ",\"Message\":" : ",\"message\":");
 		dynamo_append_json_string(&response->body, message, strlen(message));
 	}
-	if (item != NULL)
-		appendStringInfo(&response->body, ",\"Item\":%s", item);
+	if (!cancelled && detail != NULL)
+		appendStringInfo(&response->body, ",\"Item\":%s", detail);
 	appendStringInfoChar(&response->body, '}');
 	response->status = exception->http_status;
 	response->json = true;
@@ -162,9 +168,14 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 
 		exception = dynamo_exception_by_errcode(error->sqlerrcode);
 		if (exception != NULL)
-			/* a failed condition's DETAIL is the item ReturnValuesOnConditionCheckFailure asks for */
+			/*
+			 * a failed condition's DETAIL is the item
+			 * ReturnValuesOnConditionCheckFailure asks for; a cancelled
+			 * transaction's, its CancellationReasons
+			 */
 			error_response(response, exception, error->message,
-						   exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] ? error->detail : NULL);
+						   (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] ||
+							exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CANCELED]) ? error->detail : NULL);
 		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)

@@ -88,6 +88,49 @@ extern void ops_put_item(const PutItemSpec *spec, WriteResult *result);
 extern struct varlena *ops_get_item(const GetItemSpec *spec, int64 *item_size);
 extern void ops_delete_item(const DeleteItemSpec *spec, WriteResult *result);
 extern void ops_update_item(const UpdateItemSpec *spec, WriteResult *result);
+extern void ops_check_condition(const DeleteItemSpec *spec, WriteResult *result);
+extern struct varlena *ops_get_item_locked(const GetItemSpec *spec, int64 *item_size);
+
+
+/* ------------------------------------------------------------------------
+ * Transactions
+ * ------------------------------------------------------------------------
+ */
+
+typedef enum TransactKind
+{
+	TRANSACT_CONDITION_CHECK,
+	TRANSACT_PUT,
+	TRANSACT_DELETE,
+	TRANSACT_UPDATE
+} TransactKind;
+
+/* one action of TransactWriteItems */
+typedef struct TransactAction
+{
+	TransactKind kind;
+	PutItemSpec put;			/* TRANSACT_PUT */
+	DeleteItemSpec delete;		/* TRANSACT_DELETE, and TRANSACT_CONDITION_CHECK's key and condition */
+	UpdateItemSpec update;		/* TRANSACT_UPDATE */
+} TransactAction;
+
+/* why an action cancelled its transaction (code NULL: it did not) */
+typedef struct TransactReason
+{
+	const char *code;			/* ConditionalCheckFailed, ValidationError, TransactionConflict, ... */
+	char	   *message;
+	char	   *item_json;		/* ReturnValuesOnConditionCheckFailure ALL_OLD: the item, DynamoDB JSON */
+} TransactReason;
+
+/* ops_transact.c */
+extern int	dynamo_transaction_lock_timeout;
+extern void ops_define_settings(void);
+extern bool ops_transact_write(TransactAction *actions, int count, WriteResult *results,
+							   TransactReason *reasons);
+extern bool ops_transact_get(GetItemSpec *gets, int count, struct varlena **items, int64 *sizes,
+							 TransactReason *reasons);
+extern const TableInfo *ops_transact_table(const TransactAction *action);
+extern const ItemKey *ops_transact_key(const TransactAction *action);
 
 
 /* ------------------------------------------------------------------------

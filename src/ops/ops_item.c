@@ -255,6 +255,46 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 }
 
 /*
+ * A transaction's ConditionCheck: the condition against the item with a key,
+ * read and locked as a write would (FOR UPDATE), nothing written.
+ */
+void
+ops_check_condition(const DeleteItemSpec *spec, WriteResult *result)
+{
+	struct varlena *old;
+
+	memset(result, 0, sizeof(*result));
+	result->collection_size = -1;
+	SPI_connect();
+	old = storage_read_item(spec->table, &spec->key, true);
+	if (!expr_eval_condition(spec->condition, as_value(old)))
+		condition_failed(old, spec->return_old_on_failure);
+	if (old != NULL)
+		result->item_size = dynamo_item_size(as_value(old));
+	SPI_finish();
+}
+
+/* A transaction's Get: the item, projected, its row share-locked (NOWAIT). */
+struct varlena *
+ops_get_item_locked(const GetItemSpec *spec, int64 *item_size)
+{
+	struct varlena *item;
+	struct varlena *result = NULL;
+
+	SPI_connect();
+	item = storage_read_item_shared(spec->table, &spec->key);
+	*item_size = 0;
+	if (item != NULL)
+	{
+		*item_size = dynamo_item_size(as_value(item));
+		result = spec->projection ? expr_project(spec->projection, as_value(item)) : item;
+		result = copy_out(result);
+	}
+	SPI_finish();
+	return result;
+}
+
+/*
  * The version an UpdateItem claims to have read: the value its update sets
  * the version attribute to, if it does; else the stored version (no check).
  * Returns the candidate with that version in place for apply_version.

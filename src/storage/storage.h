@@ -50,6 +50,7 @@ extern void storage_check_key_value(const char *name, DynamoType declared, Dynam
 									bool partition);
 extern struct varlena *storage_key_item(const TableInfo *table, const ItemKey *key);
 extern struct varlena *storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update);
+extern struct varlena *storage_read_item_shared(const TableInfo *table, const ItemKey *key);
 extern bool storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern void storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern void storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item);

@@ -49,6 +49,7 @@ typedef enum RowStatement
 {
 	ROW_READ,
 	ROW_READ_FOR_UPDATE,
+	ROW_READ_SHARE_NOWAIT,
 	ROW_INSERT,
 	ROW_UPSERT,
 	ROW_REPLACE,
@@ -169,6 +170,9 @@ row_plan(const TableInfo *table, Oid partition, RowStatement statement)
 			break;
 		case ROW_READ_FOR_UPDATE:
 			sql = psprintf("SELECT item FROM %s WHERE %s FOR UPDATE", relation, key_match);
+			break;
+		case ROW_READ_SHARE_NOWAIT:
+			sql = psprintf("SELECT item FROM %s WHERE %s FOR SHARE NOWAIT", relation, key_match);
 			break;
 		case ROW_INSERT:
 			sql = psprintf("INSERT INTO %s (pk, sk, item) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -381,6 +385,25 @@ storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update)
 	if (!for_update)
 		return read_item_from_index(table, key);
 	run_row_statement(table, ROW_READ_FOR_UPDATE, key, NULL);
+	if (SPI_processed == 0)
+		return NULL;
+	item = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return (struct varlena *) DatumGetPointer(SPI_datumTransfer(PointerGetDatum(PG_DETOAST_DATUM(item)),
+																false, -1));
+}
+
+/*
+ * The stored item with this key, or NULL, its row share-locked until the
+ * end of the transaction; a row a writer holds is not waited for: Postgres'
+ * lock_not_available error (a transaction's Get: TransactionConflict).
+ */
+struct varlena *
+storage_read_item_shared(const TableInfo *table, const ItemKey *key)
+{
+	bool		isnull;
+	Datum		item;
+
+	run_row_statement(table, ROW_READ_SHARE_NOWAIT, key, NULL);
 	if (SPI_processed == 0)
 		return NULL;
 	item = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

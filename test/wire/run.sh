@@ -2,8 +2,10 @@
 # run.sh: the wire endpoint with the real AWS clients (Debian's python3-boto3
 # and awscli), against a cluster started with the endpoint on
 # (scripts/test.sh: pg_virtualenv -o dynamo.http_port=...). Makes an access
-# key for the test, runs test_wire.py, test_indexes.py and a few AWS CLI
-# commands (tables, items, secondary indexes).
+# key for the test, runs test_wire.py, test_indexes.py, test_transactions.py,
+# the concurrent bank transfers of test/concurrency/bank_transfer.sh (they
+# need the endpoint) and a few AWS CLI commands (tables, items, secondary
+# indexes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +21,8 @@ done
 
 /usr/bin/python3 test/wire/test_wire.py
 /usr/bin/python3 test/wire/test_indexes.py
+/usr/bin/python3 test/wire/test_transactions.py
+test/concurrency/bank_transfer.sh
 
 export AWS_ACCESS_KEY_ID=$DYNAMO_KEY_ID AWS_SECRET_ACCESS_KEY=$DYNAMO_SECRET AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
 aws() { /usr/bin/aws --endpoint-url "$DYNAMO_ENDPOINT" "$@"; }
