@@ -23,7 +23,10 @@
 # FSYNC=off (the default; pg_virtualenv's setting, as items.sh and
 # indexes.sh) measures CPU costs; FSYNC=on makes every commit wait for its
 # WAL flush, which favours the transaction (1 commit against 4 for the 4
-# PutItems).
+# PutItems).  With FSYNC=on, TransactGetItems pays a WAL flush that GetItem
+# does not: its Gets lock their rows FOR SHARE (ops_transact.c), which
+# writes WAL (about 4-5 records a request of 4 Gets, against none for
+# GetItem) and so makes its commit wait for the flush (synchronous_commit).
 #
 #   test/bench/transactions.sh                          about 3 minutes
 #   DURATION=4 CONNS=8 test/bench/transactions.sh       quick
