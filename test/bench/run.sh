@@ -5,9 +5,12 @@
 #   test/bench/run.sh expressions     the expression engine against jsonb
 #   test/bench/run.sh indexes         secondary indexes: Query on a GSI, PutItem
 #                                     by GSIs, backfill (indexes.sh, its own cluster)
+#   test/bench/run.sh transactions    TransactWriteItems and TransactGetItems through
+#                                     the endpoint against PutItem, BatchWriteItem
+#                                     and GetItem (transactions.sh, its own cluster)
 #
 # A benchmark that is a script (test/bench/<name>.sh: items, partitions,
-# endpoint, indexes) starts its own cluster and reads its settings from
+# endpoint, indexes, transactions) starts its own cluster and reads its settings from
 # the environment (see its header).
 #
 # Each benchmark measures dynamo and its baseline in the same run, on the
