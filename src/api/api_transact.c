@@ -209,6 +209,24 @@ units_of(int64 size, int64 unit)
 	return (double) Max((size + unit - 1) / unit, 1);
 }
 
+/* CapacityUnits, and ReadCapacityUnits / WriteCapacityUnits when not zero */
+static void
+write_units(JsonWriter *w, double read, double write)
+{
+	json_write_key(w, "CapacityUnits");
+	json_write_double(w, read + write);
+	if (read > 0)
+	{
+		json_write_key(w, "ReadCapacityUnits");
+		json_write_double(w, read);
+	}
+	if (write > 0)
+	{
+		json_write_key(w, "WriteCapacityUnits");
+		json_write_double(w, write);
+	}
+}
+
 /*
  * ConsumedCapacity of a transaction, one entry per table in the order the
  * tables first appear: read and write units of the transactional actions
@@ -260,36 +278,14 @@ write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo 
 		json_write_object_start(w);
 		json_write_key(w, "TableName");
 		json_write_string(w, tables[i]->table_name);
-		json_write_key(w, "CapacityUnits");
-		json_write_double(w, read + write);
-		if (read > 0)
-		{
-			json_write_key(w, "ReadCapacityUnits");
-			json_write_double(w, read);
-		}
-		if (write > 0)
-		{
-			json_write_key(w, "WriteCapacityUnits");
-			json_write_double(w, write);
-		}
+		write_units(w, read, write);
 		if (strcmp(mode, "INDEXES") == 0)
 		{
 			int			g;
 
 			json_write_key(w, "Table");
 			json_write_object_start(w);
-			json_write_key(w, "CapacityUnits");
-			json_write_double(w, table_read + table_write);
-			if (table_read > 0)
-			{
-				json_write_key(w, "ReadCapacityUnits");
-				json_write_double(w, table_read);
-			}
-			if (table_write > 0)
-			{
-				json_write_key(w, "WriteCapacityUnits");
-				json_write_double(w, table_write);
-			}
+			write_units(w, table_read, table_write);
 			json_write_object_end(w);
 			for (g = 0; g < 2; g++)
 			{
@@ -304,10 +300,7 @@ write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo 
 						continue;
 					json_write_key(w, indexes[k].name);
 					json_write_object_start(w);
-					json_write_key(w, "CapacityUnits");
-					json_write_double(w, 2 * indexes[k].units);
-					json_write_key(w, "WriteCapacityUnits");
-					json_write_double(w, 2 * indexes[k].units);
+					write_units(w, 0, 2 * indexes[k].units);
 					json_write_object_end(w);
 				}
 				json_write_object_end(w);
