@@ -592,13 +592,19 @@ class TransactWrite(TransactionCase):
         """(API) TransactionInProgressException: the first request waits on an item a SQL transaction holds
         (at most dynamo.http_lock_timeout); the same request sent meanwhile is refused. The message is
         not asserted (not known). The second connection may land on the worker busy with the first one
-        and wait for it; it then meets the held item itself (TransactionConflict): up to 4 tries."""
+        and wait for it; it then meets the held item itself (TransactionConflict): up to 8 tries."""
         self.ddb.put_item(TableName=ACCOUNTS, Item={"id": S("tess"), "n": N(0)})
         items = [update(ACCOUNTS, account("tess"), "ADD n :one", {":one": N(1)})]
         outcomes = []
-        for attempt in range(4):
+        # a loaded machine: the first request waits up to 3 s (the item is held 4 s), so that the second
+        # is sent while it waits; restored below
+        sql("ALTER SYSTEM SET dynamo.http_lock_timeout = '3s'")
+        sql("SELECT pg_reload_conf()")
+        time.sleep(0.3)
+        self.addCleanup(lambda: (sql("ALTER SYSTEM RESET dynamo.http_lock_timeout"), sql("SELECT pg_reload_conf()")))
+        for attempt in range(8):
             token = str(uuid.uuid4())
-            holder = self.hold(ACCOUNTS, '{"id": {"S": "tess"}}', 2.5 + attempt / 10)
+            holder = self.hold(ACCOUNTS, '{"id": {"S": "tess"}}', 4 + attempt / 10)
             first, first_client, second_client = {}, client(), client()
 
             def run_first():
