@@ -164,3 +164,15 @@ SELECT dynamo.execute('PutItem', format('{"TableName": "LongName", "Item": {"pk"
 SELECT (dynamo.execute('Query', format('{"TableName": "LongName", "IndexName": "%s", "KeyConditionExpression": "pk = :p AND #k > :v", "ExpressionAttributeNames": {"#k": "%s"}, "ExpressionAttributeValues": {":p": {"S": "p"}, ":v": {"S": "v1"}}, "Limit": 1, "ExclusiveStartKey": {"pk": {"S": "p"}, "sk": {"S": "s1"}, "%s": {"S": "v1"}}}',
   repeat('i', 255), repeat('''', 255), repeat('''', 255))::jsonb) -> 'Count')::text AS count;
 SELECT dynamo.execute('DeleteTable', '{"TableName": "LongName"}') IS NOT NULL AS deleted;
+
+-- ConsumedCapacity of the batches: one entry per table, index writes included
+SELECT dynamo.execute('CreateTable', '{"TableName": "Cap", "BillingMode": "PAY_PER_REQUEST",
+  "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
+  "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+  "GlobalSecondaryIndexes": [{"IndexName": "ByG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"}}]}') IS NOT NULL AS created;
+SELECT dynamo.create_table('Cap2', 'id', 'S') IS NOT NULL AS created;
+SELECT dynamo.execute('BatchWriteItem', format('{"RequestItems": {"Cap": [{"PutRequest": {"Item": {"id": {"S": "a"}, "g": {"S": "x"}}}}, {"PutRequest": {"Item": {"id": {"S": "b"}, "big": {"S": "%s"}}}}],
+  "Cap2": [{"DeleteRequest": {"Key": {"id": {"S": "nothing"}}}}]}, "ReturnConsumedCapacity": "INDEXES"}', repeat('x', 3000))::jsonb);
+SELECT dynamo.execute('BatchWriteItem', '{"RequestItems": {"Cap": [{"DeleteRequest": {"Key": {"id": {"S": "a"}}}}]}, "ReturnConsumedCapacity": "TOTAL"}');
+SELECT dynamo.execute('BatchGetItem', '{"RequestItems": {"Cap": {"Keys": [{"id": {"S": "b"}}, {"id": {"S": "a"}}]}, "Cap2": {"Keys": [{"id": {"S": "z"}}], "ConsistentRead": true}}, "ReturnConsumedCapacity": "TOTAL"}') - 'Responses';
+SELECT dynamo.delete_table('Cap') IS NOT NULL, dynamo.delete_table('Cap2') IS NOT NULL;

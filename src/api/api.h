@@ -59,6 +59,11 @@ extern void response_consumed_capacity(JsonWriter *w, const JsonNode *request,
 extern void response_consumed_capacity_indexes(JsonWriter *w, const JsonNode *request,
 											   const TableInfo *table, double table_units,
 											   const IndexUnits *indexes, int nindexes);
+extern void response_consumed_capacity_tables(JsonWriter *w, const JsonNode *request,
+											  const TableInfo **tables, const double *reads,
+											  const double *writes, int count,
+											  const IndexUnits *indexes, int nindexes,
+											  double index_factor, bool split);
 extern void response_item_collection_metrics(JsonWriter *w, const JsonNode *request,
 											 const TableInfo *table, const ItemKey *key,
 											 int64 collection_size);

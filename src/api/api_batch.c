@@ -218,6 +218,7 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 	}
 
 	results = palloc0(sizeof(WriteResult) * Max(nwrites, 1));
+	storage_index_meter_reset();
 	for (i = 0; i < nwrites; i++)
 	{
 		if (writes[i].is_put)
@@ -231,6 +232,22 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 	json_write_object_start(w);
 	json_write_object_end(w);
 	write_collection_metrics(w, request, writes, results, nwrites);
+	{
+		/* one write unit per KB of each item written or deleted, and the index writes */
+		const TableInfo **tables = palloc(sizeof(TableInfo *) * Max(nwrites, 1));
+		double	   *reads = palloc0(sizeof(double) * Max(nwrites, 1));
+		double	   *units = palloc0(sizeof(double) * Max(nwrites, 1));
+		int			nindexes;
+		const IndexUnits *indexes = storage_index_meter(&nindexes);
+
+		for (i = 0; i < nwrites; i++)
+		{
+			tables[i] = write_table(&writes[i]);
+			units[i] = (double) Max((results[i].item_size + 1023) / 1024, 1);
+		}
+		response_consumed_capacity_tables(w, request, tables, reads, units, nwrites, indexes, nindexes,
+										  1, false);
+	}
 	json_write_object_end(w);
 }
 
@@ -241,6 +258,7 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 	const JsonNode *items = request_items(request);
 	GetItemSpec *gets = palloc(sizeof(GetItemSpec) * BATCH_GET_MAX);
 	uint32	   *table_of = palloc(sizeof(uint32) * BATCH_GET_MAX);
+	int64	   *sizes = palloc0(sizeof(int64) * BATCH_GET_MAX);
 	int			ngets = 0;
 	int			i,
 				j;
@@ -289,12 +307,11 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 		json_write_array_start(w);
 		for (i = 0; i < ngets; i++)
 		{
-			int64		size;
 			struct varlena *item;
 
 			if (table_of[i] != t)
 				continue;
-			item = ops_get_item(&gets[i], &size);
+			item = ops_get_item(&gets[i], &sizes[i]);
 			if (item != NULL)
 				dynamo_append_item_json(json_write_begin_value(w), dynamo_value_from_varlena(item));
 		}
@@ -304,5 +321,18 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 	json_write_key(w, "UnprocessedKeys");
 	json_write_object_start(w);
 	json_write_object_end(w);
+	{
+		/* one read unit per 4 KB of each item read, half for an eventually consistent read */
+		const TableInfo **tables = palloc(sizeof(TableInfo *) * Max(ngets, 1));
+		double	   *units = palloc0(sizeof(double) * Max(ngets, 1));
+		double	   *writes_none = palloc0(sizeof(double) * Max(ngets, 1));
+
+		for (i = 0; i < ngets; i++)
+		{
+			tables[i] = gets[i].table;
+			units[i] = (double) Max((sizes[i] + 4095) / 4096, 1) * (gets[i].consistent_read ? 1 : 0.5);
+		}
+		response_consumed_capacity_tables(w, request, tables, units, writes_none, ngets, NULL, 0, 1, false);
+	}
 	json_write_object_end(w);
 }

@@ -89,6 +89,113 @@ response_consumed_capacity_indexes(JsonWriter *w, const JsonNode *request, const
 	json_write_object_end(w);
 }
 
+/* CapacityUnits, and (split) ReadCapacityUnits / WriteCapacityUnits when not zero */
+static void
+write_units(JsonWriter *w, double read, double write, bool split)
+{
+	json_write_key(w, "CapacityUnits");
+	json_write_double(w, read + write);
+	if (split && read > 0)
+	{
+		json_write_key(w, "ReadCapacityUnits");
+		json_write_double(w, read);
+	}
+	if (split && write > 0)
+	{
+		json_write_key(w, "WriteCapacityUnits");
+		json_write_double(w, write);
+	}
+}
+
+/*
+ * ConsumedCapacity of an action on several tables (the batches, the
+ * transactions): one entry per table in the order the tables first appear,
+ * with the read and write units of its requests (reads[i], writes[i] for
+ * the request on tables[i]) and the index writes metered on the write path,
+ * times index_factor (two for transactions, as DynamoDB counts them);
+ * split: with ReadCapacityUnits and WriteCapacityUnits, as the transactions
+ * answer.
+ */
+void
+response_consumed_capacity_tables(JsonWriter *w, const JsonNode *request, const TableInfo **tables,
+								  const double *reads, const double *writes, int count,
+								  const IndexUnits *indexes, int nindexes, double index_factor,
+								  bool split)
+{
+	const char *mode = request_string(request, "ReturnConsumedCapacity", "returnConsumedCapacity", false);
+	int			i,
+				j;
+
+	if (mode == NULL || strcmp(mode, "NONE") == 0)
+		return;
+	json_write_key(w, "ConsumedCapacity");
+	json_write_array_start(w);
+	for (i = 0; i < count; i++)
+	{
+		double		read = 0,
+					write = 0;
+		bool		first = true;
+		double		table_read,
+					table_write;
+		int			k;
+		bool		kinds[2] = {false, false};
+
+		for (j = 0; j < i; j++)
+			first &= (tables[j] != tables[i]);
+		if (!first)
+			continue;
+
+		for (j = i; j < count; j++)
+			if (tables[j] == tables[i])
+			{
+				read += reads[j];
+				write += writes[j];
+			}
+		table_read = read;
+		table_write = write;
+		/* the index writes */
+		for (k = 0; k < nindexes; k++)
+			if (strcmp(indexes[k].table->table_name, tables[i]->table_name) == 0)
+			{
+				write += index_factor * indexes[k].units;
+				kinds[indexes[k].global ? 1 : 0] = true;
+			}
+		json_write_object_start(w);
+		json_write_key(w, "TableName");
+		json_write_string(w, tables[i]->table_name);
+		write_units(w, read, write, split);
+		if (strcmp(mode, "INDEXES") == 0)
+		{
+			int			g;
+
+			json_write_key(w, "Table");
+			json_write_object_start(w);
+			write_units(w, table_read, table_write, split);
+			json_write_object_end(w);
+			for (g = 0; g < 2; g++)
+			{
+				if (!kinds[g])
+					continue;
+				json_write_key(w, g ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
+				json_write_object_start(w);
+				for (k = 0; k < nindexes; k++)
+				{
+					if (indexes[k].global != (g == 1) ||
+						strcmp(indexes[k].table->table_name, tables[i]->table_name) != 0)
+						continue;
+					json_write_key(w, indexes[k].name);
+					json_write_object_start(w);
+					write_units(w, 0, index_factor * indexes[k].units, split);
+					json_write_object_end(w);
+				}
+				json_write_object_end(w);
+			}
+		}
+		json_write_object_end(w);
+	}
+	json_write_array_end(w);
+}
+
 /* ConsumedCapacity of an operation on the table alone */
 void
 response_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo *table,

@@ -209,108 +209,6 @@ units_of(int64 size, int64 unit)
 	return (double) Max((size + unit - 1) / unit, 1);
 }
 
-/* CapacityUnits, and ReadCapacityUnits / WriteCapacityUnits when not zero */
-static void
-write_units(JsonWriter *w, double read, double write)
-{
-	json_write_key(w, "CapacityUnits");
-	json_write_double(w, read + write);
-	if (read > 0)
-	{
-		json_write_key(w, "ReadCapacityUnits");
-		json_write_double(w, read);
-	}
-	if (write > 0)
-	{
-		json_write_key(w, "WriteCapacityUnits");
-		json_write_double(w, write);
-	}
-}
-
-/*
- * ConsumedCapacity of a transaction, one entry per table in the order the
- * tables first appear: read and write units of the transactional actions
- * (two per unit of item size, as DynamoDB counts them).
- */
-static void
-write_consumed_capacity(JsonWriter *w, const JsonNode *request, const TableInfo **tables,
-						const double *reads, const double *writes, int count,
-						const IndexUnits *indexes, int nindexes)
-{
-	const char *mode = request_string(request, "ReturnConsumedCapacity", "returnConsumedCapacity", false);
-	int			i,
-				j;
-
-	if (mode == NULL || strcmp(mode, "NONE") == 0)
-		return;
-	json_write_key(w, "ConsumedCapacity");
-	json_write_array_start(w);
-	for (i = 0; i < count; i++)
-	{
-		double		read = 0,
-					write = 0;
-		bool		first = true;
-		double		table_read,
-					table_write;
-		int			k;
-		bool		kinds[2] = {false, false};
-
-		for (j = 0; j < i; j++)
-			first &= (tables[j] != tables[i]);
-		if (!first)
-			continue;
-
-		for (j = i; j < count; j++)
-			if (tables[j] == tables[i])
-			{
-				read += reads[j];
-				write += writes[j];
-			}
-		table_read = read;
-		table_write = write;
-		/* the index writes, transactional: two units each */
-		for (k = 0; k < nindexes; k++)
-			if (strcmp(indexes[k].table->table_name, tables[i]->table_name) == 0)
-			{
-				write += 2 * indexes[k].units;
-				kinds[indexes[k].global ? 1 : 0] = true;
-			}
-		json_write_object_start(w);
-		json_write_key(w, "TableName");
-		json_write_string(w, tables[i]->table_name);
-		write_units(w, read, write);
-		if (strcmp(mode, "INDEXES") == 0)
-		{
-			int			g;
-
-			json_write_key(w, "Table");
-			json_write_object_start(w);
-			write_units(w, table_read, table_write);
-			json_write_object_end(w);
-			for (g = 0; g < 2; g++)
-			{
-				if (!kinds[g])
-					continue;
-				json_write_key(w, g ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
-				json_write_object_start(w);
-				for (k = 0; k < nindexes; k++)
-				{
-					if (indexes[k].global != (g == 1) ||
-						strcmp(indexes[k].table->table_name, tables[i]->table_name) != 0)
-						continue;
-					json_write_key(w, indexes[k].name);
-					json_write_object_start(w);
-					write_units(w, 0, 2 * indexes[k].units);
-					json_write_object_end(w);
-				}
-				json_write_object_end(w);
-			}
-		}
-		json_write_object_end(w);
-	}
-	json_write_array_end(w);
-}
-
 /* qsort comparator of object members by name (bytes) */
 static int
 compare_members(const void *a, const void *b)
@@ -552,7 +450,7 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 		int			nindexes = 0;
 		const IndexUnits *indexes = replay ? NULL : storage_index_meter(&nindexes);
 
-		write_consumed_capacity(w, request, tables, reads, writes, count, indexes, nindexes);
+		response_consumed_capacity_tables(w, request, tables, reads, writes, count, indexes, nindexes, 2, true);
 	}
 	{
 		const char *mode = request_string(request, "ReturnItemCollectionMetrics",
@@ -658,6 +556,6 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 		json_write_object_end(w);
 	}
 	json_write_array_end(w);
-	write_consumed_capacity(w, request, tables, reads, writes, count, NULL, 0);
+	response_consumed_capacity_tables(w, request, tables, reads, writes, count, NULL, 0, 2, true);
 	json_write_object_end(w);
 }
