@@ -285,6 +285,7 @@ write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, con
 		IndexUnits	index_units;
 
 		memset(&index_units, 0, sizeof(index_units));
+		strlcpy(index_units.table_name, spec->table->table_name, sizeof(index_units.table_name));
 		strlcpy(index_units.name, spec->index->name, sizeof(index_units.name));
 		index_units.global = spec->index->global;
 		index_units.units = units;

@@ -155,7 +155,7 @@ response_consumed_capacity_tables(JsonWriter *w, const JsonNode *request, const 
 		table_write = write;
 		/* the index writes */
 		for (k = 0; k < nindexes; k++)
-			if (strcmp(indexes[k].table->table_name, tables[i]->table_name) == 0)
+			if (strcmp(indexes[k].table_name, tables[i]->table_name) == 0)
 			{
 				write += index_factor * indexes[k].units;
 				kinds[indexes[k].global ? 1 : 0] = true;
@@ -181,7 +181,7 @@ response_consumed_capacity_tables(JsonWriter *w, const JsonNode *request, const 
 				for (k = 0; k < nindexes; k++)
 				{
 					if (indexes[k].global != (g == 1) ||
-						strcmp(indexes[k].table->table_name, tables[i]->table_name) != 0)
+						strcmp(indexes[k].table_name, tables[i]->table_name) != 0)
 						continue;
 					json_write_key(w, indexes[k].name);
 					json_write_object_start(w);

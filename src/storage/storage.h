@@ -60,7 +60,7 @@ extern int64 storage_item_collection_size(const TableInfo *table, const ItemKey 
 /* storage_indexes.c */
 typedef struct IndexUnits
 {
-	const TableInfo *table;		/* the index's table (metering only) */
+	char		table_name[DYNAMO_TABLE_NAME_MAX + 1];	/* the index's table */
 	char		name[DYNAMO_INDEX_NAME_MAX + 1];
 	bool		global;
 	double		units;			/* write capacity units */

@@ -64,8 +64,9 @@
 
 /*
  * The index writes of the current operation, in write capacity units, by
- * index (see storage_index_meter_reset); sized for the most indexes a table
- * can have.
+ * table and index (see storage_index_meter_reset; writes through the SQL
+ * doors add up between resets, so entries hold names, never pointers to
+ * metadata that may be gone by then).
  */
 #define METER_MAX 1024
 static IndexUnits Meter[METER_MAX];
@@ -497,14 +498,14 @@ meter_entry(const TableInfo *table, const TableIndex *index, int64 size)
 
 	for (i = 0; i < MeterCount; i++)
 		if (strcmp(Meter[i].name, index->name) == 0 &&
-			strcmp(Meter[i].table->table_name, table->table_name) == 0)
+			strcmp(Meter[i].table_name, table->table_name) == 0)
 		{
 			Meter[i].units += units;
 			return;
 		}
 	if (MeterCount >= METER_MAX)
 		return;
-	Meter[MeterCount].table = table;
+	strlcpy(Meter[MeterCount].table_name, table->table_name, sizeof(Meter[MeterCount].table_name));
 	strlcpy(Meter[MeterCount].name, index->name, sizeof(Meter[MeterCount].name));
 	Meter[MeterCount].global = index->global;
 	Meter[MeterCount].units = units;
