@@ -10,6 +10,7 @@ CREATE TABLE dynamo.transaction_tokens (
     request_digest text NOT NULL,                -- md5 of the request's JSON
     completed_at timestamptz NOT NULL
 );
+CREATE INDEX transaction_tokens_completed_at ON dynamo.transaction_tokens (completed_at);
 COMMENT ON TABLE dynamo.transaction_tokens IS
     'ClientRequestToken of recent TransactWriteItems requests, for their 10-minute idempotency';
 

@@ -596,9 +596,10 @@ class TransactWrite(TransactionCase):
         self.ddb.put_item(TableName=ACCOUNTS, Item={"id": S("tess"), "n": N(0)})
         items = [update(ACCOUNTS, account("tess"), "ADD n :one", {":one": N(1)})]
         outcomes = []
-        # a loaded machine: the first request waits up to 3 s (the item is held 4 s), so that the second
-        # is sent while it waits; restored below
-        sql("ALTER SYSTEM SET dynamo.http_lock_timeout = '3s'")
+        # a loaded machine: the first request waits up to 1.5 s, so that the second is sent while it
+        # waits; the item is held 4 s, longer than both waits end to end (a second request queued
+        # behind the first on its worker is cancelled too, never committed); restored below
+        sql("ALTER SYSTEM SET dynamo.http_lock_timeout = '1500ms'")
         sql("SELECT pg_reload_conf()")
         time.sleep(0.3)
         self.addCleanup(lambda: (sql("ALTER SYSTEM RESET dynamo.http_lock_timeout"), sql("SELECT pg_reload_conf()")))
