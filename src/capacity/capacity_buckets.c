@@ -168,10 +168,12 @@ capacity_define_settings(void)
 	DefineCustomIntVariable("dynamo.ceiling_burst_seconds",
 							"Seconds of unused capacity a partition ceiling or an on-demand table keeps.",
 							NULL, &ceiling_burst_seconds, 5, 1, 300, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
-	DefineCustomIntVariable("dynamo.capacity_max_buckets",
-							"Table, GSI and partition buckets kept in shared memory.",
-							"Resources beyond it are metered but not throttled.",
-							&capacity_max_buckets, 16384, 64, 1048576, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	/* a server setting: it can be defined only while the server starts */
+	if (process_shared_preload_libraries_in_progress)
+		DefineCustomIntVariable("dynamo.capacity_max_buckets",
+								"Table, GSI and partition buckets kept in shared memory.",
+								"Resources beyond it are metered but not throttled.",
+								&capacity_max_buckets, 16384, 64, 1048576, PGC_POSTMASTER, 0, NULL, NULL, NULL);
 }
 
 Size

@@ -49,9 +49,9 @@
 #define MAX_ROUND_PASSES	8	/* polls that may join one round before its flush */
 
 int			dynamo_http_port = 0;
-char	   *dynamo_http_listen_address = NULL;
+char	   *dynamo_http_listen_address = "127.0.0.1";
 int			dynamo_http_workers = 2;
-char	   *dynamo_http_database = NULL;
+char	   *dynamo_http_database = "postgres";
 bool		dynamo_http_auth = true;
 int			dynamo_http_idle_timeout = 60;
 int			dynamo_http_lock_timeout = 500;
@@ -80,21 +80,30 @@ static MemoryContext RequestContext = NULL;
 void
 http_define_settings(void)
 {
-	DefineCustomIntVariable("dynamo.http_port",
-							"TCP port of the DynamoDB wire endpoint; 0 turns it off.",
-							"Needs dynamo in shared_preload_libraries.",
-							&dynamo_http_port, 0, 0, 65535, PGC_POSTMASTER, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("dynamo.http_listen_address",
-							   "Address or host name the endpoint listens on (IPv4 or IPv6; * for all).",
-							   NULL, &dynamo_http_listen_address, "127.0.0.1",
-							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
-	DefineCustomIntVariable("dynamo.http_workers",
-							"Number of endpoint workers sharing the port.",
-							NULL, &dynamo_http_workers, 2, 1, 64, PGC_POSTMASTER, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("dynamo.http_database",
-							   "Database the endpoint's requests run in.",
-							   NULL, &dynamo_http_database, "postgres",
-							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	/*
+	 * Server settings can be defined only while the server starts: when
+	 * dynamo is loaded later (CREATE EXTENSION without preloading) the
+	 * endpoint cannot run, and defining them would be FATAL; their defaults
+	 * stay in the variables.
+	 */
+	if (process_shared_preload_libraries_in_progress)
+	{
+		DefineCustomIntVariable("dynamo.http_port",
+								"TCP port of the DynamoDB wire endpoint; 0 turns it off.",
+								"Needs dynamo in shared_preload_libraries.",
+								&dynamo_http_port, 0, 0, 65535, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+		DefineCustomStringVariable("dynamo.http_listen_address",
+								   "Address or host name the endpoint listens on (IPv4 or IPv6; * for all).",
+								   NULL, &dynamo_http_listen_address, "127.0.0.1",
+								   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+		DefineCustomIntVariable("dynamo.http_workers",
+								"Number of endpoint workers sharing the port.",
+								NULL, &dynamo_http_workers, 2, 1, 64, PGC_POSTMASTER, 0, NULL, NULL, NULL);
+		DefineCustomStringVariable("dynamo.http_database",
+								   "Database the endpoint's requests run in.",
+								   NULL, &dynamo_http_database, "postgres",
+								   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	}
 	DefineCustomBoolVariable("dynamo.http_auth",
 							 "Require AWS Signature Version 4 on every request.",
 							 "Turn off only for local development: requests then run as the superuser.",
