@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "capacity/capacity.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
 #include "ops/ops.h"
@@ -34,7 +35,9 @@ _PG_init(void)
 	http_define_settings();
 	storage_define_settings();
 	ops_define_settings();
+	capacity_metrics_define_settings();
 	DynamoReserveGucPrefix("dynamo");
+	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
 }
