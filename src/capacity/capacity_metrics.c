@@ -59,6 +59,8 @@ capacity_metrics_define_settings(void)
 							 "Record the per-minute metrics of requests (dynamo.metrics, GET /metrics).",
 							 "Off: requests record nothing (the provisioned capacity is still shown).",
 							 &metrics_enabled, true, PGC_SUSET, 0, NULL, NULL, NULL);
+	if (!process_shared_preload_libraries_in_progress)
+		return;					/* sizes of shared memory: only when preloaded */
 	DefineCustomIntVariable("dynamo.metrics_window_minutes",
 							"Minutes of per-minute metrics kept in shared memory.",
 							"The dynamo.metrics view shows this many minutes up to now.",

@@ -15,9 +15,10 @@
  * password: Prometheus' basic_auth) or as an AWS Signature Version 4 (a
  * GET signed for service "dynamodb", as awscurl sends it); it is answered
  * 401 otherwise.  The answer is then read as the key's role, which needs
- * EXECUTE on dynamo.metrics_prometheus() (granted to pg_monitor): 403
- * otherwise.  Basic authentication sends the secret as it is, so give the
- * scraper a key of its own, of a role that may do nothing but monitor.
+ * USAGE on schema dynamo and EXECUTE on dynamo.metrics_prometheus()
+ * (granted to pg_monitor): 403 otherwise.  Basic authentication sends the
+ * secret as it is, so give the scraper a key of its own, of a role that
+ * may do nothing but monitor.
  *
  *-------------------------------------------------------------------------
  */
@@ -202,7 +203,7 @@ http_metrics_response(const HttpRequest *request, HttpResponse *response)
 		CurrentResourceOwner = owner;
 		if (error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE)
 			text_response(response, 403,
-						  "the access key's role may not read the metrics: grant it pg_monitor\n");
+						  "the access key's role may not read the metrics: grant it pg_monitor (and USAGE on schema dynamo)\n");
 		else
 		{
 			ereport(LOG,
