@@ -35,6 +35,7 @@ _PG_init(void)
 	http_define_settings();
 	storage_define_settings();
 	ops_define_settings();
+	capacity_define_settings();
 	capacity_metrics_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();

@@ -6,9 +6,13 @@
  *
  * Every request of a batch is parsed and validated (with the single-item
  * parsers) before any runs, so a bad request fails the whole batch and
- * changes nothing.  dynamo processes every request of a valid batch, so
- * UnprocessedKeys / UnprocessedItems are always empty; they exist for
- * throttling, which a later layer adds.
+ * changes nothing.  Then each request is admitted on its capacity
+ * (src/capacity/): one its table (or a GSI it would update) cannot serve
+ * now is not run and comes back in UnprocessedKeys / UnprocessedItems, as
+ * DynamoDB returns it; when none could be served, the batch fails with the
+ * throttling error instead.  A put is held back by the GSIs whose partition
+ * keys its item has, a delete by every GSI of its table (which entries it
+ * removes is known only once it runs).
  *
  *-------------------------------------------------------------------------
  */
@@ -79,7 +83,72 @@ typedef struct BatchWrite
 	bool		is_put;
 	PutItemSpec put;
 	DeleteItemSpec delete;
+	const JsonMember *table_member; /* its RequestItems entry, and its WriteRequest */
+	const JsonNode *request;
+	bool		unprocessed;	/* throttled: not run */
 } BatchWrite;
+
+/*
+ * Admit a batch write on its table's capacity and on that of the GSIs it
+ * may update; false, with the throttle, when it cannot be served now.
+ */
+static bool
+admit_write(const BatchWrite *write, Throttle *throttle)
+{
+	const TableInfo *table = write->is_put ? write->put.table : write->delete.table;
+	const ItemKey *key = write->is_put ? &write->put.key : &write->delete.key;
+	int			i;
+
+	if (!capacity_try_admit(table, NULL, CAPACITY_WRITE, capacity_partition_of(table, key), throttle))
+		return false;
+	for (i = 0; i < table->nindexes; i++)
+	{
+		const TableIndex *index = &table->indexes[i];
+		DynamoValue partition[DYNAMO_INDEX_KEY_ATTRIBUTES];
+		DynamoValue sort[DYNAMO_INDEX_KEY_ATTRIBUTES];
+
+		if (!index->global)
+			continue;
+		if (write->is_put &&
+			!storage_index_entry_key(index, dynamo_value_from_varlena(write->put.item), partition, sort))
+			continue;
+		if (!capacity_try_admit(table, index, CAPACITY_WRITE, -1, throttle))
+			return false;
+	}
+	return true;
+}
+
+/* UnprocessedItems: the throttled writes, by table, as they were requested */
+static void
+write_unprocessed_items(JsonWriter *w, const JsonNode *items, const BatchWrite *writes, int nwrites)
+{
+	uint32		t;
+	int			i;
+
+	json_write_key(w, "UnprocessedItems");
+	json_write_object_start(w);
+	for (t = 0; t < items->count; t++)
+	{
+		const JsonMember *table = &items->u.members[t];
+		bool		any = false;
+
+		for (i = 0; i < nwrites; i++)
+		{
+			if (!writes[i].unprocessed || writes[i].table_member != table)
+				continue;
+			if (!any)
+			{
+				json_write_key_n(w, table->name, table->namelen);
+				json_write_array_start(w);
+				any = true;
+			}
+			json_write_node(w, writes[i].request);
+		}
+		if (any)
+			json_write_array_end(w);
+	}
+	json_write_object_end(w);
+}
 
 /* the table a batch write goes to */
 static const TableInfo *
@@ -186,6 +255,9 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 							 "A WriteRequest must contain exactly one of PutRequest or DeleteRequest");
 			write = &writes[nwrites++];
 			write->is_put = (put != NULL);
+			write->table_member = table;
+			write->request = entry;
+			write->unprocessed = false;
 			if (put != NULL)
 			{
 				const JsonNode *item;
@@ -219,18 +291,36 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 
 	results = palloc0(sizeof(WriteResult) * Max(nwrites, 1));
 	storage_index_meter_reset();
-	for (i = 0; i < nwrites; i++)
 	{
-		if (writes[i].is_put)
-			ops_put_item(&writes[i].put, &results[i]);
-		else
-			ops_delete_item(&writes[i].delete, &results[i]);
+		Throttle	throttle;
+		bool		served = false;
+
+		for (i = 0; i < nwrites; i++)
+		{
+			if (!admit_write(&writes[i], &throttle))
+			{
+				writes[i].unprocessed = true;
+				results[i].collection_size = -1;
+				continue;
+			}
+			served = true;
+			if (writes[i].is_put)
+			{
+				writes[i].put.admitted = true;
+				ops_put_item(&writes[i].put, &results[i]);
+			}
+			else
+			{
+				writes[i].delete.admitted = true;
+				ops_delete_item(&writes[i].delete, &results[i]);
+			}
+		}
+		if (!served && nwrites > 0)
+			capacity_raise_throttled(&throttle);
 	}
 
 	json_write_object_start(w);
-	json_write_key(w, "UnprocessedItems");
-	json_write_object_start(w);
-	json_write_object_end(w);
+	write_unprocessed_items(w, items, writes, nwrites);
 	write_collection_metrics(w, request, writes, results, nwrites);
 	{
 		/* one write unit per KB of each item written or deleted, and the index writes */
@@ -243,7 +333,7 @@ api_batch_write_item(const JsonNode *request, JsonWriter *w)
 		for (i = 0; i < nwrites; i++)
 		{
 			tables[i] = write_table(&writes[i]);
-			units[i] = (double) Max((results[i].item_size + 1023) / 1024, 1);
+			units[i] = writes[i].unprocessed ? 0 : capacity_write_units(results[i].item_size, false);
 		}
 		response_consumed_capacity_tables(w, request, tables, reads, units, nwrites, indexes, nindexes,
 										  1, false);
@@ -259,6 +349,11 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 	GetItemSpec *gets = palloc(sizeof(GetItemSpec) * BATCH_GET_MAX);
 	uint32	   *table_of = palloc(sizeof(uint32) * BATCH_GET_MAX);
 	int64	   *sizes = palloc0(sizeof(int64) * BATCH_GET_MAX);
+	const JsonNode **key_nodes = palloc(sizeof(JsonNode *) * BATCH_GET_MAX);
+	bool	   *unprocessed = palloc0(sizeof(bool) * BATCH_GET_MAX);
+	struct varlena **found = palloc0(sizeof(struct varlena *) * BATCH_GET_MAX);
+	bool		served = false;
+	Throttle	throttle;
 	int			ngets = 0;
 	int			i,
 				j;
@@ -286,6 +381,7 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 			if (ngets >= BATCH_GET_MAX)
 				dynamo_error(DYNAMO_EXC_VALIDATION, "Too many items requested for the BatchGetItem call");
 			api_parse_get_item(sub_request(table, "Key", &keys->u.elements[k], entry), &gets[ngets]);
+			key_nodes[ngets] = &keys->u.elements[k];
 			table_of[ngets] = t;
 			ngets++;
 		}
@@ -294,6 +390,24 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 				if (keys_equal(&gets[i].key, &gets[j].key))
 					dynamo_error(DYNAMO_EXC_VALIDATION, "Provided list of item keys contains duplicates");
 	}
+
+	/*
+	 * Read in request order, each key admitted on its table's capacity
+	 * after the reads before it were charged: what cannot be served now is
+	 * left unprocessed.
+	 */
+	for (i = 0; i < ngets; i++)
+	{
+		unprocessed[i] = !capacity_try_admit(gets[i].table, NULL, CAPACITY_READ,
+											 capacity_partition_of(gets[i].table, &gets[i].key), &throttle);
+		if (unprocessed[i])
+			continue;
+		gets[i].admitted = true;
+		served = true;
+		found[i] = ops_get_item(&gets[i], &sizes[i]);
+	}
+	if (!served && ngets > 0)
+		capacity_raise_throttled(&throttle);
 
 	json_write_object_start(w);
 	json_write_key(w, "Responses");
@@ -309,9 +423,9 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 		{
 			struct varlena *item;
 
-			if (table_of[i] != t)
+			if (table_of[i] != t || unprocessed[i])
 				continue;
-			item = ops_get_item(&gets[i], &sizes[i]);
+			item = found[i];
 			if (item != NULL)
 				dynamo_append_item_json(json_write_begin_value(w), dynamo_value_from_varlena(item));
 		}
@@ -320,6 +434,46 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 	json_write_object_end(w);
 	json_write_key(w, "UnprocessedKeys");
 	json_write_object_start(w);
+	for (t = 0; t < items->count; t++)
+	{
+		const JsonMember *table = &items->u.members[t];
+		static const char *const kept[] = {
+			"ProjectionExpression", "ExpressionAttributeNames", "AttributesToGet", "ConsistentRead"
+		};
+		bool		any = false;
+
+		for (i = 0; i < ngets; i++)
+		{
+			if (table_of[i] != t || !unprocessed[i])
+				continue;
+			if (!any)
+			{
+				json_write_key_n(w, table->name, table->namelen);
+				json_write_object_start(w);
+				json_write_key(w, "Keys");
+				json_write_array_start(w);
+				any = true;
+			}
+			json_write_node(w, key_nodes[i]);
+		}
+		if (any)
+		{
+			int			m;
+
+			json_write_array_end(w);
+			for (m = 0; m < lengthof(kept); m++)
+			{
+				const JsonNode *member = request_member(&table->value, kept[m]);
+
+				if (member != NULL)
+				{
+					json_write_key(w, kept[m]);
+					json_write_node(w, member);
+				}
+			}
+			json_write_object_end(w);
+		}
+	}
 	json_write_object_end(w);
 	{
 		/* one read unit per 4 KB of each item read, half for an eventually consistent read */
@@ -330,7 +484,7 @@ api_batch_get_item(const JsonNode *request, JsonWriter *w)
 		for (i = 0; i < ngets; i++)
 		{
 			tables[i] = gets[i].table;
-			units[i] = (double) Max((sizes[i] + 4095) / 4096, 1) * (gets[i].consistent_read ? 1 : 0.5);
+			units[i] = unprocessed[i] ? 0 : capacity_read_units(sizes[i], gets[i].consistent_read, false);
 		}
 		response_consumed_capacity_tables(w, request, tables, units, writes_none, ngets, NULL, 0, 1, false);
 	}

@@ -180,14 +180,11 @@ request_expressions(const JsonNode *request, bool with_update, bool with_project
  * ------------------------------------------------------------------------
  */
 
-/* capacity units of an item size: writes per 1 KB, reads per 4 KB */
+/* the units an operation was charged (src/capacity/capacity_units.c) */
 static double
 capacity_units(int64 size, bool write, bool consistent)
 {
-	int64		unit = write ? 1024 : 4096;
-	double		units = (double) Max((size + unit - 1) / unit, 1);
-
-	return (write || consistent) ? units : units / 2;
+	return write ? capacity_write_units(size, false) : capacity_read_units(size, consistent, false);
 }
 
 /*

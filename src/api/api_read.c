@@ -260,8 +260,7 @@ static void
 write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, const ReadPageResult *page)
 {
 	ListCell   *cell;
-	bool		consistent = request_bool(request, "ConsistentRead", false);
-	double		units = (double) Max((page->bytes_read + 4095) / 4096, 1);
+	double		units = capacity_read_units(page->bytes_read, spec->consistent_read, false);
 
 	json_write_object_start(w);
 	if (!spec->count_only)
@@ -278,8 +277,6 @@ write_page(JsonWriter *w, const JsonNode *request, const ReadPageSpec *spec, con
 	json_write_int64(w, page->scanned_count);
 	if (page->has_last_key)
 		response_item(w, "LastEvaluatedKey", page->last_key);
-	if (!consistent)
-		units /= 2;
 	if (spec->index != NULL)
 	{
 		/* read from the index: its units (an LSI's fetches are in them too) */
@@ -385,6 +382,7 @@ read_table(const JsonNode *request, ReadPageSpec *spec)
 	const TableIndex *index;
 
 	spec->table = table;
+	spec->consistent_read = request_bool(request, "ConsistentRead", false);
 	if (index_name == NULL)
 		return table;
 	index = catalog_find_index(table, index_name);

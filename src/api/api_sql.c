@@ -301,6 +301,7 @@ dynamo_sql_query(PG_FUNCTION_ARGS)
 	memset(&spec, 0, sizeof(spec));
 	spec.table = table_arg(fcinfo);
 	spec.index = index_arg(fcinfo, spec.table, 8);
+	spec.consistent_read = (spec.index == NULL || !spec.index->global);
 	spec.is_query = true;
 	expressions = call_site_expressions(fcinfo, spec.table, true, texts, 2, 3, spec.index);
 	spec.range = expressions->range;
@@ -325,6 +326,7 @@ dynamo_sql_scan(PG_FUNCTION_ARGS)
 	memset(&spec, 0, sizeof(spec));
 	spec.table = table_arg(fcinfo);
 	spec.index = index_arg(fcinfo, spec.table, 5);
+	spec.consistent_read = (spec.index == NULL || !spec.index->global);
 	spec.forward = true;
 	if (!PG_ARGISNULL(1) || !PG_ARGISNULL(2) || !PG_ARGISNULL(3) || !PG_ARGISNULL(4))
 	{

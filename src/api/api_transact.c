@@ -218,11 +218,11 @@ count_conflicts(const TransactReason *reasons, const TableInfo **tables, int cou
 			capacity_metric_add(tables[i]->table_name, NULL, NULL, METRIC_TRANSACTION_CONFLICT, 1);
 }
 
-/* capacity of a size: per KB for writes, per 4 KB for reads */
+/* capacity of a size: per KB for writes, per 4 KB for reads (src/capacity/capacity_units.c) */
 static double
 units_of(int64 size, int64 unit)
 {
-	return (double) Max((size + unit - 1) / unit, 1);
+	return unit == 1024 ? capacity_write_units(size, false) : capacity_read_units(size, true, false);
 }
 
 /* qsort comparator of object members by name (bytes) */
@@ -396,13 +396,16 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 		{
 			case TRANSACT_PUT:
 				api_parse_put_item(action, &actions[i].put);
+				actions[i].put.transactional = true;
 				total_size += actions[i].put.item_size;
 				break;
 			case TRANSACT_UPDATE:
 				api_parse_update_item(action, &actions[i].update);
+				actions[i].update.transactional = true;
 				break;
 			default:
 				api_parse_delete_item(action, &actions[i].delete);
+				actions[i].delete.transactional = true;
 				if (actions[i].kind == TRANSACT_CONDITION_CHECK && actions[i].delete.condition == NULL)
 					request_missing(psprintf("transactItems.%d.member.conditionCheck.conditionExpression", i + 1));
 				break;
@@ -433,6 +436,7 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 			memset(&get, 0, sizeof(get));
 			get.table = (TableInfo *) tables[i];
 			get.key = *ops_transact_key(&actions[i]);
+			get.consistent_read = true;
 			(void) ops_get_item(&get, &size);
 			reads[i] = units_of(size, 4096);
 		}
@@ -546,6 +550,7 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 		}
 		api_parse_get_item(get, &gets[i]);
 		gets[i].consistent_read = true;
+		gets[i].transactional = true;
 		tables[i] = gets[i].table;
 	}
 

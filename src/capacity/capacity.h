@@ -39,8 +39,10 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
+#include "utils/jsonb.h"
 
 #include "catalog/catalog.h"
+#include "storage/storage.h"
 
 typedef enum CapacityKind
 {
@@ -51,6 +53,26 @@ typedef enum CapacityKind
 /* capacity_units.c: DynamoDB's unit rules */
 extern double capacity_read_units(int64 bytes, bool consistent, bool transactional);
 extern double capacity_write_units(int64 bytes, bool transactional);
+
+/* why a request was throttled: DynamoDB's limit types of ThrottlingReason */
+typedef enum ThrottleCause
+{
+	THROTTLE_NONE,
+	THROTTLE_PROVISIONED,		/* ProvisionedThroughputExceeded: the table's or GSI's units */
+	THROTTLE_KEY_RANGE,			/* KeyRangeThroughputExceeded: a partition's ceiling, or
+								 * on-demand traffic beyond twice its previous peak */
+	THROTTLE_MAX_ON_DEMAND,		/* MaxOnDemandThroughputExceeded: OnDemandThroughput */
+	THROTTLE_ACCOUNT_LIMIT		/* AccountLimitExceeded: the per-table quota of on-demand */
+} ThrottleCause;
+
+typedef struct Throttle
+{
+	ThrottleCause cause;
+	CapacityKind kind;
+	bool		on_demand;
+	const TableInfo *table;
+	const TableIndex *index;	/* the GSI throttled; NULL: the table */
+} Throttle;
 
 /*
  * capacity_buckets.c
@@ -64,12 +86,39 @@ extern bool capacity_enforcing(void);
 extern void capacity_admit(const TableInfo *table, const TableIndex *index, CapacityKind kind,
 						   int partition);
 extern bool capacity_try_admit(const TableInfo *table, const TableIndex *index, CapacityKind kind,
-							   int partition);
+							   int partition, Throttle *throttle);
 extern void capacity_charge(const TableInfo *table, const TableIndex *index, CapacityKind kind,
 							int partition, double units);
 extern void capacity_define_settings(void);
 extern Size capacity_buckets_shmem_size(void);
 extern void capacity_buckets_shmem_startup(void);
+
+/*
+ * capacity_access.c: admitting and charging one access of an operation.
+ * admitted: the caller admitted it already (a batch, a transaction), so
+ * nothing is refused here, only charged.  A write's GSI units are the index
+ * writes storage metered between begin and end; a GSI without capacity
+ * refuses the write that would update it (the error rolls the write back).
+ */
+typedef struct CapacityWriteMark
+{
+	int			count;			/* index meter entries at the start */
+	double	   *units;			/* their units then */
+} CapacityWriteMark;
+
+extern int	capacity_partition_of(const TableInfo *table, const ItemKey *key);
+extern void capacity_begin_write(const TableInfo *table, const ItemKey *key, bool admitted,
+								 CapacityWriteMark *mark);
+extern void capacity_end_write(const TableInfo *table, const ItemKey *key, int64 size, bool transactional,
+							   bool admitted, const CapacityWriteMark *mark);
+extern void capacity_charge_read(const TableInfo *table, const TableIndex *index, const ItemKey *key,
+								 int64 bytes, bool consistent, bool transactional);
+
+/* capacity_throttle.c: DynamoDB's errors and cancellation reasons of a throttle */
+extern void capacity_raise_throttled(const Throttle *throttle) pg_attribute_noreturn();
+extern const char *capacity_throttle_code(const Throttle *throttle);
+extern const char *capacity_throttle_message(const Throttle *throttle);
+extern char *capacity_throttle_reasons_json(const Throttle *throttle);
 
 /*
  * capacity_metrics.c: the per-minute metrics.  index_name NULL: the

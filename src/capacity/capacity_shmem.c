@@ -15,6 +15,7 @@
 
 #include "miscadmin.h"
 #include "storage/ipc.h"
+#include "storage/lwlock.h"
 #include "storage/shmem.h"
 
 #include "capacity/capacity.h"

@@ -37,6 +37,18 @@ typedef enum IndexProjection
 } IndexProjection;
 
 /*
+ * The capacity settings of a table or a GSI (the billing mode is the
+ * table's): provisioned units, and OnDemandThroughput's maximums.
+ */
+typedef struct Throughput
+{
+	int64		read_capacity_units;	/* PROVISIONED; 0 when none */
+	int64		write_capacity_units;
+	int64		max_read_request_units; /* PAY_PER_REQUEST's maximum; -1: none */
+	int64		max_write_request_units;
+} Throughput;
+
+/*
  * A secondary index of a table, as the data plane needs it.
  *
  * A local secondary index is a partial btree index of the table's own
@@ -64,6 +76,7 @@ typedef struct TableIndex
 	Oid			relid;			/* GSI: the partitioned relation; LSI: the partitioned index */
 	int			partition_count;	/* GSI */
 	Oid		   *partition_relids;	/* GSI: by hash remainder: "<relation>#<i>" */
+	Throughput	throughput;		/* GSI */
 } TableIndex;
 
 /* a table's metadata, as the data plane needs it */
@@ -83,6 +96,8 @@ typedef struct TableInfo
 	TableIndex *indexes;
 	bool		has_lsi;
 	bool		has_gsi;
+	bool		pay_per_request;	/* BillingMode */
+	Throughput	throughput;
 	MemoryContext context;		/* holds this TableInfo and its strings */
 } TableInfo;
 

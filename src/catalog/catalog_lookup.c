@@ -174,7 +174,9 @@ load_indexes(TableInfo *info, Oid namespace)
 
 		IndexesPlan = SPI_prepare("SELECT index_name, is_global, status, backfilling, partition_keys, "
 								  "partition_key_types, sort_keys, sort_key_types, projection_type, "
-								  "non_key_attributes, relation_name "
+								  "non_key_attributes, relation_name, "
+								  "coalesce(read_capacity_units, 0), coalesce(write_capacity_units, 0), "
+								  "coalesce(max_read_request_units, -1), coalesce(max_write_request_units, -1) "
 								  "FROM dynamo.indexes WHERE table_name = $1 AND status <> 'DELETING' "
 								  "ORDER BY ordinal", 1, argtypes);
 		if (IndexesPlan == NULL)
@@ -222,6 +224,10 @@ load_indexes(TableInfo *info, Oid namespace)
 													  &index->non_key_attributes);
 		index->relation_name = MemoryContextStrdup(context, SPI_getvalue(tuple, desc, 11));
 		index->relid = get_relname_relid(index->relation_name, namespace);
+		index->throughput.read_capacity_units = DatumGetInt64(SPI_getbinval(tuple, desc, 12, &isnull));
+		index->throughput.write_capacity_units = DatumGetInt64(SPI_getbinval(tuple, desc, 13, &isnull));
+		index->throughput.max_read_request_units = DatumGetInt64(SPI_getbinval(tuple, desc, 14, &isnull));
+		index->throughput.max_write_request_units = DatumGetInt64(SPI_getbinval(tuple, desc, 15, &isnull));
 		/* an LSI's btree index comes after the table's rows in a restore */
 		if (!OidIsValid(index->relid) && index->global)
 			elog(ERROR, "relation dynamo_data.\"%s\" of index \"%s\" of table \"%s\" is missing",
@@ -285,7 +291,9 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		Oid			argtypes[1] = {TEXTOID};
 
 		LookupPlan = SPI_prepare("SELECT relation_name, partition_key, partition_key_type, sort_key, "
-								 "sort_key_type, version_attribute, partition_count "
+								 "sort_key_type, version_attribute, partition_count, "
+								 "billing_mode = 'PAY_PER_REQUEST', coalesce(read_capacity_units, 0), "
+								 "coalesce(write_capacity_units, 0) "
 								 "FROM dynamo.tables WHERE table_name = $1 AND status <> 'DELETING'",
 								 1, argtypes);
 		if (LookupPlan == NULL)
@@ -324,6 +332,17 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		info->sort_key_type = key_type(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5));
 		info->version_attribute = cache_string(context, SPI_tuptable, 6);
 		info->partition_count = atoi(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7));
+		{
+			HeapTuple	row = SPI_tuptable->vals[0];
+			TupleDesc	desc = SPI_tuptable->tupdesc;
+			bool		isnull;
+
+			info->pay_per_request = DatumGetBool(SPI_getbinval(row, desc, 8, &isnull));
+			info->throughput.read_capacity_units = DatumGetInt64(SPI_getbinval(row, desc, 9, &isnull));
+			info->throughput.write_capacity_units = DatumGetInt64(SPI_getbinval(row, desc, 10, &isnull));
+			info->throughput.max_read_request_units = -1;
+			info->throughput.max_write_request_units = -1;
+		}
 		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
 												get_rel_namespace(relid), table_name);
 		load_indexes(info, get_rel_namespace(relid));

@@ -62,11 +62,19 @@ error_response(HttpResponse *response, const DynamoExceptionInfo *exception, con
 			   const char *detail)
 {
 	bool		cancelled = strcmp(exception->name, "TransactionCanceledException") == 0;
+	bool		throttled = (exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
+							 exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING] ||
+							 exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT]);
 
 	resetStringInfo(&response->body);
 	appendStringInfo(&response->body, "{\"__type\":\"%s%s\"", exception->type_prefix, exception->name);
 	if (cancelled && detail != NULL)
 		appendStringInfo(&response->body, ",\"CancellationReasons\":%s", detail);
+	if (throttled && detail != NULL)
+		/* ThrottlingException's member is spelled throttlingReasons */
+		appendStringInfo(&response->body, ",\"%s\":%s",
+						 strcmp(exception->name, "ThrottlingException") == 0 ? "throttlingReasons" : "ThrottlingReasons",
+						 detail);
 	if (message != NULL)
 	{
 		/* coral's serialization errors and cancelled transactions spell it with a capital M */
@@ -77,7 +85,7 @@ error_response(HttpResponse *response, const DynamoExceptionInfo *exception, con
 		appendStringInfoString(&response->body, capital ? ",\"Message\":" : ",\"message\":");
 		dynamo_append_json_string(&response->body, message, strlen(message));
 	}
-	if (!cancelled && detail != NULL)
+	if (!cancelled && !throttled && detail != NULL)
 		appendStringInfo(&response->body, ",\"Item\":%s", detail);
 	appendStringInfoChar(&response->body, '}');
 	response->status = exception->http_status;
@@ -177,7 +185,10 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 			 */
 			error_response(response, exception, error->message,
 						   (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] ||
-							exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CANCELED]) ? error->detail : NULL);
+							exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CANCELED] ||
+							exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
+							exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING] ||
+							exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT]) ? error->detail : NULL);
 		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)

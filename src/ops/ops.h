@@ -23,6 +23,7 @@
 
 #include "nodes/pg_list.h"
 
+#include "capacity/capacity.h"
 #include "catalog/catalog.h"
 #include "expr/expr.h"
 #include "storage/storage.h"
@@ -54,6 +55,8 @@ typedef struct PutItemSpec
 	ExprNode   *condition;		/* NULL when unconditional */
 	ReturnValues return_values; /* NONE or ALL_OLD */
 	bool		return_old_on_failure;
+	bool		transactional;	/* charged double */
+	bool		admitted;		/* capacity admitted by the caller */
 } PutItemSpec;
 
 typedef struct GetItemSpec
@@ -62,6 +65,8 @@ typedef struct GetItemSpec
 	ItemKey		key;
 	ExprProjection *projection; /* NULL: the whole item */
 	bool		consistent_read;
+	bool		transactional;	/* charged double */
+	bool		admitted;		/* capacity admitted by the caller */
 } GetItemSpec;
 
 typedef struct DeleteItemSpec
@@ -71,6 +76,8 @@ typedef struct DeleteItemSpec
 	ExprNode   *condition;
 	ReturnValues return_values; /* NONE or ALL_OLD */
 	bool		return_old_on_failure;
+	bool		transactional;	/* charged double */
+	bool		admitted;		/* capacity admitted by the caller */
 } DeleteItemSpec;
 
 typedef struct UpdateItemSpec
@@ -81,6 +88,8 @@ typedef struct UpdateItemSpec
 	ExprNode   *condition;
 	ReturnValues return_values;
 	bool		return_old_on_failure;
+	bool		transactional;	/* charged double */
+	bool		admitted;		/* capacity admitted by the caller */
 } UpdateItemSpec;
 
 /* ops_item.c */
@@ -159,6 +168,7 @@ typedef struct ReadPageSpec
 	struct varlena *start_item; /* ExclusiveStartKey as given: with an index's keys too */
 	int			segment;		/* Scan: parallel segment, of total_segments */
 	int			total_segments; /* 0: not a parallel scan */
+	bool		consistent_read;	/* ConsistentRead: charged whole units */
 } ReadPageSpec;
 
 typedef struct ReadPageResult

@@ -55,6 +55,20 @@ condition_failed(struct varlena *old, bool return_old)
 }
 
 /*
+ * A write's condition failed: it is charged all the same (the item's size,
+ * at least one unit), then fails.
+ */
+static void
+write_condition_failed(const TableInfo *table, const ItemKey *key, int64 size, bool transactional,
+					   bool admitted, const CapacityWriteMark *mark, struct varlena *old, bool return_old)
+{
+	if (old != NULL)
+		size = Max(size, dynamo_item_size(as_value(old)));
+	capacity_end_write(table, key, size, transactional, admitted, mark);
+	condition_failed(old, return_old);
+}
+
+/*
  * The item collection of a write to a table with local secondary indexes:
  * its size into result, and DynamoDB's ItemCollectionSizeLimitExceeded
  * when the write made the item bigger (or new) and the collection is over
@@ -169,9 +183,11 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	struct varlena *old;
 
 	struct varlena *item = spec->item;
+	CapacityWriteMark mark;
 
 	memset(result, 0, sizeof(*result));
 	result->collection_size = -1;
+	capacity_begin_write(spec->table, &spec->key, spec->admitted, &mark);
 	SPI_connect();
 	if (spec->condition == NULL && spec->return_values == RETURN_NONE &&
 		spec->table->version_attribute == NULL)
@@ -180,6 +196,8 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 		storage_upsert_item(spec->table, &spec->key, item);
 		result->item_size = spec->item_size;
 		check_item_collection(spec->table, &spec->key, 0, spec->item_size, result);
+		capacity_end_write(spec->table, &spec->key, result->item_size, spec->transactional, spec->admitted,
+						   &mark);
 		SPI_finish();
 		return;
 	}
@@ -187,7 +205,8 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);
 		if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-			condition_failed(old, spec->return_old_on_failure);
+			write_condition_failed(spec->table, &spec->key, spec->item_size, spec->transactional,
+								   spec->admitted, &mark, old, spec->return_old_on_failure);
 		item = apply_version(spec->table, old, spec->item, spec->return_old_on_failure);
 		if (old != NULL)
 		{
@@ -208,6 +227,7 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 		result->item_size = Max(result->item_size, old_size);
 		check_item_collection(spec->table, &spec->key, old_size, new_size, result);
 	}
+	capacity_end_write(spec->table, &spec->key, result->item_size, spec->transactional, spec->admitted, &mark);
 	SPI_finish();
 }
 
@@ -218,6 +238,8 @@ ops_get_item(const GetItemSpec *spec, int64 *item_size)
 	struct varlena *item;
 	struct varlena *result = NULL;
 
+	if (!spec->admitted)
+		capacity_admit(spec->table, NULL, CAPACITY_READ, capacity_partition_of(spec->table, &spec->key));
 	SPI_connect();
 	item = storage_read_item(spec->table, &spec->key, false);
 	*item_size = 0;
@@ -228,6 +250,7 @@ ops_get_item(const GetItemSpec *spec, int64 *item_size)
 		result = copy_out(result);
 	}
 	SPI_finish();
+	capacity_charge_read(spec->table, NULL, &spec->key, *item_size, spec->consistent_read, spec->transactional);
 	return result;
 }
 
@@ -236,13 +259,16 @@ void
 ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 {
 	struct varlena *old;
+	CapacityWriteMark mark;
 
 	memset(result, 0, sizeof(*result));
 	result->collection_size = -1;
+	capacity_begin_write(spec->table, &spec->key, spec->admitted, &mark);
 	SPI_connect();
 	old = storage_read_item(spec->table, &spec->key, true);
 	if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-		condition_failed(old, spec->return_old_on_failure);
+		write_condition_failed(spec->table, &spec->key, 0, spec->transactional, spec->admitted, &mark,
+							   old, spec->return_old_on_failure);
 	if (old != NULL)
 	{
 		(void) storage_delete_item(spec->table, &spec->key);
@@ -251,6 +277,7 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 			result->attributes = copy_out(old);
 	}
 	check_item_collection(spec->table, &spec->key, 1, 0, result);
+	capacity_end_write(spec->table, &spec->key, result->item_size, spec->transactional, spec->admitted, &mark);
 	SPI_finish();
 }
 
@@ -265,12 +292,16 @@ ops_check_condition(const DeleteItemSpec *spec, WriteResult *result)
 
 	memset(result, 0, sizeof(*result));
 	result->collection_size = -1;
+	if (!spec->admitted)
+		capacity_admit(spec->table, NULL, CAPACITY_READ, capacity_partition_of(spec->table, &spec->key));
 	SPI_connect();
 	old = storage_read_item(spec->table, &spec->key, true);
-	if (!expr_eval_condition(spec->condition, as_value(old)))
-		condition_failed(old, spec->return_old_on_failure);
 	if (old != NULL)
 		result->item_size = dynamo_item_size(as_value(old));
+	/* charged as a transactional read, whether the condition holds or not */
+	capacity_charge_read(spec->table, NULL, &spec->key, result->item_size, true, true);
+	if (!expr_eval_condition(spec->condition, as_value(old)))
+		condition_failed(old, spec->return_old_on_failure);
 	SPI_finish();
 }
 
@@ -281,6 +312,8 @@ ops_get_item_locked(const GetItemSpec *spec, int64 *item_size)
 	struct varlena *item;
 	struct varlena *result = NULL;
 
+	if (!spec->admitted)
+		capacity_admit(spec->table, NULL, CAPACITY_READ, capacity_partition_of(spec->table, &spec->key));
 	SPI_connect();
 	item = storage_read_item_shared(spec->table, &spec->key);
 	*item_size = 0;
@@ -291,6 +324,7 @@ ops_get_item_locked(const GetItemSpec *spec, int64 *item_size)
 		result = copy_out(result);
 	}
 	SPI_finish();
+	capacity_charge_read(spec->table, NULL, &spec->key, *item_size, true, true);
 	return result;
 }
 
@@ -342,6 +376,7 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 	ExprUpdateResult updated;
 	bool		want_updated = (spec->return_values == RETURN_UPDATED_OLD ||
 								spec->return_values == RETURN_UPDATED_NEW);
+	CapacityWriteMark mark;
 
 	memset(result, 0, sizeof(*result));
 	result->collection_size = -1;
@@ -349,12 +384,14 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 	schema.partition_key = spec->table->partition_key;
 	schema.sort_key = spec->table->sort_key;
 
+	capacity_begin_write(spec->table, &spec->key, spec->admitted, &mark);
 	SPI_connect();
 	for (;;)
 	{
 		old = storage_read_item(spec->table, &spec->key, true);
 		if (spec->condition != NULL && !expr_eval_condition(spec->condition, as_value(old)))
-			condition_failed(old, spec->return_old_on_failure);
+			write_condition_failed(spec->table, &spec->key, 0, spec->transactional, spec->admitted, &mark,
+								   old, spec->return_old_on_failure);
 
 		memset(&updated, 0, sizeof(updated));
 		if (spec->update != NULL)
@@ -402,6 +439,7 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		else
 			result->collection_size = -1;
 	}
+	capacity_end_write(spec->table, &spec->key, result->item_size, spec->transactional, spec->admitted, &mark);
 	if (new_item == NULL)
 	{
 		/* nothing was written */

@@ -206,9 +206,21 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 	int			first_order;
 	int			i;
 	MemoryContext caller_context = CurrentMemoryContext;
+	const TableIndex *gsi = NULL;
+	ItemKey		partition_key;
+	const ItemKey *key = NULL;
 
 	memset(result, 0, sizeof(*result));
 	memset(nulls, ' ', sizeof(nulls));
+	/* the capacity it draws on: a GSI's, or the table's (and the partition a Query reads) */
+	if (spec->index != NULL && spec->index->global)
+		gsi = spec->index;
+	else if (spec->is_query)
+		key = &partition_key;
+	partition_key.partition = spec->range.partition_value;
+	partition_key.sort.len = 0;
+	partition_key.sort.data = NULL;
+	capacity_admit(table, gsi, CAPACITY_READ, key != NULL ? capacity_partition_of(table, key) : -1);
 	value_type = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("value"),
 								 ObjectIdGetDatum(get_namespace_oid("dynamo", false)));
 	read_target(spec, &target);
@@ -313,7 +325,10 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 	}
 
 	if (done)
+	{
+		capacity_charge_read(table, gsi, key, 0, spec->consistent_read, false);
 		return;
+	}
 
 	SPI_connect();
 	portal = SPI_cursor_open(NULL, kept_plan(sql.data, nargs, argtypes), values, nulls, true);
@@ -381,4 +396,5 @@ ops_read_page(const ReadPageSpec *spec, ReadPageResult *result)
 	}
 	SPI_cursor_close(portal);
 	SPI_finish();
+	capacity_charge_read(table, gsi, key, result->bytes_read, spec->consistent_read, false);
 }

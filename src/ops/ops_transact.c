@@ -102,6 +102,16 @@ reason_of(ErrorData *error, TransactReason *reason)
 		reason->code = "ItemCollectionSizeLimitExceeded";
 		reason->message = pstrdup(error->message);
 	}
+	else if (error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROUGHPUT_EXCEEDED) ||
+			 error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROTTLING) ||
+			 error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_REQUEST_LIMIT))
+	{
+		/* throttled (src/capacity/capacity_throttle.c): provisioned, or on-demand scaling */
+		reason->code = (error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROUGHPUT_EXCEEDED) &&
+						strncmp(error->message, "The level of configured", 23) == 0) ?
+			"ProvisionedThroughputExceeded" : "ThrottlingError";
+		reason->message = pstrdup(error->message);
+	}
 	else if (error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
 			 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
 			 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE ||

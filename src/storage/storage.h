@@ -49,6 +49,7 @@ extern void storage_key_from_item(const TableInfo *table, DynamoValue item, Item
 extern void storage_check_key_value(const char *name, DynamoType declared, DynamoValue value,
 									bool partition);
 extern struct varlena *storage_key_item(const TableInfo *table, const ItemKey *key);
+extern int	storage_partition_index(const TableInfo *table, DynamoValue partition_value);
 extern struct varlena *storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update);
 extern struct varlena *storage_read_item_shared(const TableInfo *table, const ItemKey *key);
 extern bool storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);

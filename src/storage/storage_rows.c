@@ -116,13 +116,20 @@ lookup_types(void)
 								  CStringGetDatum("item"), ObjectIdGetDatum(namespace));
 }
 
+/* the hash remainder of the partition that holds a partition key value */
+int
+storage_partition_index(const TableInfo *table, DynamoValue partition_value)
+{
+	uint64		hash = hash_combine64(0, dynamo_value_hash64(partition_value, HASH_PARTITION_SEED));
+
+	return (int) (hash % (uint64) table->partition_count);
+}
+
 /* the partition that holds a partition key value */
 static Oid
 partition_for(const TableInfo *table, DynamoValue partition_value)
 {
-	uint64		hash = hash_combine64(0, dynamo_value_hash64(partition_value, HASH_PARTITION_SEED));
-
-	return table->partition_relids[hash % (uint64) table->partition_count];
+	return table->partition_relids[storage_partition_index(table, partition_value)];
 }
 
 /* the kept plan of a statement on the partition of a key */
