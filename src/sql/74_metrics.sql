@@ -75,7 +75,8 @@ BEGIN
                                      CASE WHEN p.index_name IS NOT NULL
                                           THEN format(',index="%s"', dynamo.prometheus_label(p.index_name)) ELSE '' END,
                                      CASE k.kind WHEN 'read' THEN p.read_capacity_units ELSE p.write_capacity_units END)
-                              || E'\n', '' ORDER BY p.table_name, p.index_name NULLS FIRST) AS lines
+                              || E'\n', '' ORDER BY p.table_name, p.index_name NULLS FIRST)
+                       FILTER (WHERE p.table_name IS NOT NULL) AS lines
               FROM (VALUES ('read'), ('write')) k(kind)
               LEFT JOIN dynamo.metrics_provisioned p ON true
              GROUP BY k.kind) per_kind;
