@@ -12,6 +12,7 @@
 #include "utils/numeric.h"
 
 #include "api/api.h"
+#include "capacity/capacity.h"
 #include "errors.h"
 #include "ops/ops.h"
 
@@ -454,6 +455,7 @@ api_query(const JsonNode *request, JsonWriter *w)
 	parse_start_key(request, spec.table, &spec);
 
 	ops_read_page(&spec, &page);
+	capacity_metric_add(spec.table->table_name, NULL, "Query", METRIC_RETURNED_ITEM_COUNT, page.count);
 	write_page(w, request, &spec, &page);
 }
 
@@ -495,5 +497,6 @@ api_scan(const JsonNode *request, JsonWriter *w)
 	parse_start_key(request, spec.table, &spec);
 
 	ops_read_page(&spec, &page);
+	capacity_metric_add(spec.table->table_name, NULL, "Scan", METRIC_RETURNED_ITEM_COUNT, page.count);
 	write_page(w, request, &spec, &page);
 }

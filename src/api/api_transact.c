@@ -34,6 +34,7 @@
 
 #include "api/api.h"
 #include "api/api_specs.h"
+#include "capacity/capacity.h"
 #include "errors.h"
 
 #define MAX_TRANSACT_ITEMS 100
@@ -200,6 +201,21 @@ raise_cancelled(const TransactReason *reasons, int count, bool with_items)
 			(errcode(dynamo_exception_errcode(DYNAMO_EXC_TRANSACTION_CANCELED)),
 			 errmsg_internal("%s", message.data),
 			 errdetail_internal("%s", detail.data)));
+}
+
+/*
+ * Count the actions of a cancelled transaction that met an item another
+ * transaction holds (CloudWatch's TransactionConflict, per table).
+ */
+static void
+count_conflicts(const TransactReason *reasons, const TableInfo **tables, int count)
+{
+	int			i;
+
+	for (i = 0; i < count; i++)
+		if (reasons[i].code != NULL && strcmp(reasons[i].code, "TransactionConflict") == 0 &&
+			tables[i] != NULL)
+			capacity_metric_add(tables[i]->table_name, NULL, NULL, METRIC_TRANSACTION_CONFLICT, 1);
 }
 
 /* capacity of a size: per KB for writes, per 4 KB for reads (src/capacity/capacity_units.c) */
@@ -436,6 +452,7 @@ api_transact_write_items(const JsonNode *request, JsonWriter *w)
 				with_items |= (actions[i].kind == TRANSACT_PUT ? actions[i].put.return_old_on_failure :
 							   actions[i].kind == TRANSACT_UPDATE ? actions[i].update.return_old_on_failure :
 							   actions[i].delete.return_old_on_failure);
+			count_conflicts(reasons, tables, count);
 			raise_cancelled(reasons, count, with_items);
 		}
 		for (i = 0; i < count; i++)
@@ -538,7 +555,10 @@ api_transact_get_items(const JsonNode *request, JsonWriter *w)
 	}
 
 	if (!ops_transact_get(gets, invalid, count, items, sizes, reasons))
+	{
+		count_conflicts(reasons, tables, count);
 		raise_cancelled(reasons, count, false);
+	}
 	for (i = 0; i < count; i++)
 	{
 		total += sizes[i];

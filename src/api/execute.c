@@ -11,41 +11,66 @@
  * extension's own reader and writer, so strings jsonb cannot hold (U+0000)
  * go through it unchanged, as they do through the endpoint.
  *
+ * Every request is measured here for the per-minute metrics
+ * (capacity_metrics.c), per table it names (TableName, the tables of a
+ * batch's RequestItems, of a transaction's TransactItems): a success's
+ * SuccessfulRequestLatency (data-plane actions, as DynamoDB publishes it);
+ * a failure by its kind, as CloudWatch counts it: throttling in
+ * ThrottledRequests, a failed condition in ConditionalCheckFailedRequests,
+ * a conflict with a transaction in TransactionConflict (and UserErrors),
+ * any other client error in UserErrors (per database), a server error in
+ * SystemErrors.  The error is then raised again, unchanged.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "portability/instr_time.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
 
 #include "api/api.h"
 #include "api/api_validate.h"
+#include "capacity/capacity.h"
+#include "capacity/capacity_metrics.h"
 #include "errors.h"
 
 static const struct
 {
 	const char *name;
 	ActionHandler handler;
+	bool		data_plane;		/* an Operation of DynamoDB's request metrics */
 }			Actions[] = {
-	{"BatchGetItem", api_batch_get_item},
-	{"BatchWriteItem", api_batch_write_item},
-	{"CreateTable", api_create_table},
-	{"DeleteItem", api_delete_item},
-	{"DeleteTable", api_delete_table},
-	{"DescribeEndpoints", api_describe_endpoints},
-	{"DescribeLimits", api_describe_limits},
-	{"DescribeTable", api_describe_table},
-	{"GetItem", api_get_item},
-	{"ListTables", api_list_tables},
-	{"PutItem", api_put_item},
-	{"Query", api_query},
-	{"Scan", api_scan},
-	{"TransactGetItems", api_transact_get_items},
-	{"TransactWriteItems", api_transact_write_items},
-	{"UpdateItem", api_update_item},
-	{"UpdateTable", api_update_table},
+	{"BatchGetItem", api_batch_get_item, true},
+	{"BatchWriteItem", api_batch_write_item, true},
+	{"CreateTable", api_create_table, false},
+	{"DeleteItem", api_delete_item, true},
+	{"DeleteTable", api_delete_table, false},
+	{"DescribeEndpoints", api_describe_endpoints, false},
+	{"DescribeLimits", api_describe_limits, false},
+	{"DescribeTable", api_describe_table, false},
+	{"GetItem", api_get_item, true},
+	{"ListTables", api_list_tables, false},
+	{"PutItem", api_put_item, true},
+	{"Query", api_query, true},
+	{"Scan", api_scan, true},
+	{"TransactGetItems", api_transact_get_items, true},
+	{"TransactWriteItems", api_transact_write_items, true},
+	{"UpdateItem", api_update_item, true},
+	{"UpdateTable", api_update_table, false},
 };
+
+/* the most tables a request names: BatchGetItem's and a transaction's limit */
+#define REQUEST_MAX_TABLES 100
+
+/* the distinct table names of a request, for its metrics */
+typedef struct RequestTables
+{
+	int			count;
+	const char *names[REQUEST_MAX_TABLES];
+} RequestTables;
 
 /* the handler of a DynamoDB action, or NULL for an unknown one */
 ActionHandler
@@ -59,22 +84,185 @@ api_find_action(const char *action)
 	return NULL;
 }
 
+/* whether an action is one of DynamoDB's data-plane Operations */
+static bool
+action_is_data_plane(const char *action)
+{
+	int			i;
+
+	for (i = 0; i < lengthof(Actions); i++)
+		if (strcmp(Actions[i].name, action) == 0)
+			return Actions[i].data_plane;
+	return false;
+}
+
+/* add a table name (a JSON string that may name a table) unless it is there */
+static void
+add_table(RequestTables *tables, const char *name, uint32 len)
+{
+	int			i;
+
+	if (len < 3 || len > DYNAMO_TABLE_NAME_MAX || strlen(name) != len ||
+		strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") != len)
+		return;
+	for (i = 0; i < tables->count; i++)
+		if (strcmp(tables->names[i], name) == 0)
+			return;
+	if (tables->count < REQUEST_MAX_TABLES)
+		tables->names[tables->count++] = name;
+}
+
+/* add the TableName member of an object, when it has one */
+static void
+add_table_member(RequestTables *tables, const JsonNode *object)
+{
+	const JsonNode *name;
+
+	if (object == NULL || object->kind != JSON_OBJECT)
+		return;
+	name = json_member(object, "TableName");
+	if (name != NULL && name->kind == JSON_STRING)
+		add_table(tables, name->u.text, name->count);
+}
+
+/*
+ * The tables a request names: its TableName, the keys of a batch's
+ * RequestItems, the TableName of every action of a transaction.  Names
+ * that cannot be tables' are left out (the request fails validation).
+ */
+static void
+request_tables(const JsonNode *request, RequestTables *tables)
+{
+	const JsonNode *items;
+	uint32		i,
+				j;
+
+	tables->count = 0;
+	add_table_member(tables, request);
+	items = json_member(request, "RequestItems");
+	if (items != NULL && items->kind == JSON_OBJECT)
+		for (i = 0; i < items->count; i++)
+			add_table(tables, items->u.members[i].name, items->u.members[i].namelen);
+	items = json_member(request, "TransactItems");
+	if (items != NULL && items->kind == JSON_ARRAY)
+		for (i = 0; i < items->count; i++)
+			if (items->u.elements[i].kind == JSON_OBJECT)
+				for (j = 0; j < items->u.elements[i].count; j++)
+					add_table_member(tables, &items->u.elements[i].u.members[j].value);
+}
+
+/* add one to a metric of every table of a request */
+static void
+count_per_table(const RequestTables *tables, const char *operation, CapacityMetric metric)
+{
+	int			i;
+
+	for (i = 0; i < tables->count; i++)
+		capacity_metric_add(tables->names[i], NULL, operation, metric, 1);
+}
+
+/*
+ * Count a failed request in the metrics by its error (the current one,
+ * being handled in a PG_CATCH block); context is a memory context for the
+ * copy of the error.
+ */
+static void
+record_failure(const char *action, const JsonNode *request, MemoryContext context)
+{
+	MemoryContext old = MemoryContextSwitchTo(context);
+	ErrorData  *error = CopyErrorData();
+	const DynamoExceptionInfo *exception = dynamo_exception_by_errcode(error->sqlerrcode);
+	RequestTables tables;
+
+	request_tables(request, &tables);
+	if (exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
+		exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT] ||
+		exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING])
+		count_per_table(&tables, action, METRIC_THROTTLED_REQUESTS);
+	else if (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK])
+		count_per_table(&tables, NULL, METRIC_CONDITIONAL_CHECK_FAILED_REQUESTS);
+	else if (exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CONFLICT] ||
+			 error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
+			 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
+			 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
+	{
+		/* an item held by a transaction: TransactionConflictException on the wire */
+		count_per_table(&tables, NULL, METRIC_TRANSACTION_CONFLICT);
+		capacity_user_error();
+	}
+	else if ((exception != NULL && exception->http_status < 500) ||
+			 error->sqlerrcode == ERRCODE_INSUFFICIENT_PRIVILEGE ||
+			 error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
+			 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
+			 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
+		/* DynamoDB's 4xx (the endpoint answers these Postgres errors with one) */
+		capacity_user_error();
+	else
+		count_per_table(&tables, action, METRIC_SYSTEM_ERRORS);
+	FreeErrorData(error);
+	MemoryContextSwitchTo(old);
+}
+
+/* record the latency of a successful request for every table it names */
+static void
+record_success(const char *action, const JsonNode *request, instr_time start)
+{
+	instr_time	elapsed;
+	RequestTables tables;
+	int			i;
+
+	if (!action_is_data_plane(action))
+		return;
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	request_tables(request, &tables);
+	for (i = 0; i < tables.count; i++)
+		capacity_latency_add(tables.names[i], action, INSTR_TIME_GET_MILLISEC(elapsed));
+}
+
 /*
  * Run one request of an action: the request must be a JSON object, valid
  * for the action's input shape in DynamoDB's service model; the response
- * object is appended to response.
+ * object is appended to response.  The request is recorded in the metrics
+ * when they are on.
  */
 void
 api_run_action(const char *action, ActionHandler handler, const JsonNode *request,
 			   StringInfo response)
 {
 	JsonWriter	writer;
+	MemoryContext context = CurrentMemoryContext;
+	instr_time	start;
+
+	if (!capacity_metrics_enabled())
+	{
+		if (request == NULL || request->kind != JSON_OBJECT)
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
+		api_validate_request(action, request);
+		json_writer_init(&writer, response);
+		handler(request, &writer);
+		return;
+	}
 
 	if (request == NULL || request->kind != JSON_OBJECT)
+	{
+		capacity_user_error();
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Start of structure or map found where not expected");
-	api_validate_request(action, request);
-	json_writer_init(&writer, response);
-	handler(request, &writer);
+	}
+	INSTR_TIME_SET_CURRENT(start);
+	PG_TRY();
+	{
+		api_validate_request(action, request);
+		json_writer_init(&writer, response);
+		handler(request, &writer);
+	}
+	PG_CATCH();
+	{
+		record_failure(action, request, context);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	record_success(action, request, start);
 }
 
 /* the handler of the action argument, or DynamoDB's error */

@@ -97,6 +97,9 @@ extern bool http_extension_missing(void);
 extern bool http_extension_recheck(void);
 extern void http_extension_missing_response(HttpResponse *response);
 
+/* http_metrics.c */
+extern void http_metrics_response(const HttpRequest *request, HttpResponse *response);
+
 /* http_sigv4.c */
 extern Oid	http_authenticate(const HttpRequest *request, char **error_exception, char **error_message);
 

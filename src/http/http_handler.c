@@ -8,6 +8,8 @@
  * PROTOCOL
  *
  *	 GET / (or HEAD /)			200, DynamoDB's health line (no Content-Type)
+ *	 GET /metrics (or HEAD)		the metrics in Prometheus' text format
+ *								(http_metrics.c)
  *	 POST / with X-Amz-Target: DynamoDB_20120810.<Action> and Content-Type
  *	 application/x-amz-json-1.0 (or 1.1), a JSON body
  *								200 with the action's response, or 400/500
@@ -222,6 +224,16 @@ method_is(const HttpRequest *request, const char *method)
 		memcmp(request->method, method, request->method_len) == 0;
 }
 
+/* whether the request's path, its query string aside, is path */
+static bool
+path_is(const HttpRequest *request, const char *path)
+{
+	const char *query = memchr(request->path, '?', request->path_len);
+	int			len = query ? (int) (query - request->path) : request->path_len;
+
+	return len == (int) strlen(path) && memcmp(request->path, path, len) == 0;
+}
+
 /*
  * DynamoDB's answer to a request that is not an operation (a method other
  * than POST, a path other than / for GET): 404 and an XML body, without a
@@ -259,7 +271,9 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	if (method_is(request, "GET") || method_is(request, "HEAD"))
 	{
 		response->omit_body = method_is(request, "HEAD");
-		if (!(request->path_len == 1 && request->path[0] == '/'))
+		if (path_is(request, "/metrics"))
+			http_metrics_response(request, response);
+		else if (!(request->path_len == 1 && request->path[0] == '/'))
 			not_an_operation(response);
 		else if (http_extension_recheck())
 			http_extension_missing_response(response);
