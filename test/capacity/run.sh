@@ -30,7 +30,7 @@ declare -A settings=(
     [hot_partition]="-o dynamo.burst_seconds=3 -o dynamo.partition_write_ceiling=100"
     [on_demand]="-o dynamo.on_demand_initial_write_units=200 -o dynamo.on_demand_peak_seconds=5"
     [batch]="-o dynamo.burst_seconds=1"
-    [metering]=""
+    [metering]="-o dynamo.partition_write_ceiling=1000000 -o dynamo.partition_read_ceiling=1000000"
 )
 for t in $tests; do
     [ -n "${settings[$t]+set}" ] || { echo "capacity: unknown test $t" >&2; exit 2; }
