@@ -8,6 +8,7 @@
 #   on_demand      on_demand_initial_write_units 200, on_demand_peak_seconds 5: ~200/s, then twice the peak
 #   batch          BatchWriteItem partly served: UnprocessedItems exactly the unwritten requests
 #   metering       8 clients with ReturnConsumedCapacity: reported units == the buckets' consumed growth
+#   unloaded       without shared_preload_libraries: the SQL doors work, meter, never throttle
 #
 # Every test prints its measured figures (measured, expected, ratio) and
 # run.sh exits non-zero when one is out of bounds.  About 2 minutes.
@@ -18,7 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PG_VIRTUALENV=${PG_VIRTUALENV:-pg_virtualenv}
-tests=${*:-"write read hot_partition on_demand batch metering"}
+tests=${*:-"write read hot_partition on_demand batch metering unloaded"}
 export SUMMARY FAILED_FILE
 SUMMARY=$(mktemp /tmp/dynamo-capacity-summary.XXXXXX)
 FAILED_FILE=$(mktemp /tmp/dynamo-capacity-failed.XXXXXX)
@@ -31,12 +32,15 @@ declare -A settings=(
     [on_demand]="-o dynamo.on_demand_initial_write_units=200 -o dynamo.on_demand_peak_seconds=5"
     [batch]="-o dynamo.burst_seconds=1"
     [metering]="-o dynamo.partition_write_ceiling=1000000 -o dynamo.partition_read_ceiling=1000000"
+    [unloaded]=""
 )
 for t in $tests; do
     [ -n "${settings[$t]+set}" ] || { echo "capacity: unknown test $t" >&2; exit 2; }
     echo "--- capacity: $t"
     # shellcheck disable=SC2086
-    $PG_VIRTUALENV -t -o shared_preload_libraries=dynamo ${settings[$t]} -- "./$t.sh" > /dev/null ||
+    preload="-o shared_preload_libraries=dynamo"
+    [ "$t" != unloaded ] || preload=""
+    $PG_VIRTUALENV -t $preload ${settings[$t]} -- "./$t.sh" > /dev/null ||
         echo x >> "$FAILED_FILE"
 done
 echo "=== capacity: summary"
