@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # on_demand.sh: a new PAY_PER_REQUEST table with
 # dynamo.on_demand_initial_write_units = INITIAL and
-# dynamo.on_demand_peak_seconds = PEAK_SECONDS (run.sh), driven at OFFERED
+# dynamo.on_demand_peak_seconds = PEAK_SECONDS and a bucket that keeps one
+# second (dynamo.ceiling_burst_seconds = 1; run.sh), driven at OFFERED
 # small PutItems a second for SECONDS.
 #
 # The model (src/capacity/capacity_buckets.c): a new table's previous peak

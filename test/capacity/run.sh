@@ -29,7 +29,7 @@ declare -A settings=(
     [write]="-o dynamo.burst_seconds=3"
     [read]="-o dynamo.burst_seconds=3"
     [hot_partition]="-o dynamo.burst_seconds=3 -o dynamo.partition_write_ceiling=100"
-    [on_demand]="-o dynamo.on_demand_initial_write_units=200 -o dynamo.on_demand_peak_seconds=5"
+    [on_demand]="-o dynamo.on_demand_initial_write_units=200 -o dynamo.on_demand_peak_seconds=5 -o dynamo.ceiling_burst_seconds=1"
     [batch]="-o dynamo.burst_seconds=1"
     [metering]="-o dynamo.partition_write_ceiling=1000000 -o dynamo.partition_read_ceiling=1000000"
     [unloaded]=""
