@@ -8,10 +8,12 @@
 # test (test/concurrency/) inside it. Then the crash test (test/crash/) runs
 # a cluster of its own, the wire endpoint is tested with boto3 and the AWS
 # CLI (test/wire/) in a cluster that runs it (and in one whose endpoint
-# database lacks the extension), the extension is loaded without
-# shared_preload_libraries (test/no_preload/), the request fuzzer
+# database lacks the extension), the capacity rate tests (test/capacity/,
+# one of them without shared_preload_libraries), the request fuzzer
 # (test/fuzz/request_fuzz.sh) sends mutated requests of every action through
-# the endpoint and dynamo.execute in another, and the libFuzzer targets
+# the endpoint and dynamo.execute in another, the capacity rate tests
+# (test/capacity/run.sh) drive tables past their capacity in clusters of
+# their own (with the last build installed), and the libFuzzer targets
 # (test/fuzz/) run over their seeds and past findings. Exits non-zero on any
 # failure.
 #
@@ -48,8 +50,8 @@ pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAM
     -o "dynamo.http_listen_address=*" -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/listen.sh
 pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" \
     -o dynamo.http_database=dynamo_noext -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/no_extension.sh
-echo "--- without shared_preload_libraries"
-pg_virtualenv -t -- test/no_preload/run.sh
+echo "--- capacity rates (and dynamo without shared_preload_libraries)"
+test/capacity/run.sh
 echo "--- request fuzzer"
 DYNAMO_FUZZ_PORT="${DYNAMO_FUZZ_PORT:-8432}" test/fuzz/request_fuzz.sh
 echo "--- crash"
