@@ -18,8 +18,8 @@
  *
  * Every table and every GSI has a read and a write bucket, and every
  * partition of them a read and a write ceiling, in shared memory.  An
- * operation is admitted before it does any work when its buckets hold a
- * positive balance (capacity_admit); it is then charged what it actually
+ * operation is admitted before it does any work when its buckets hold at
+ * least one unit (capacity_admit); it is then charged what it actually
  * consumed (capacity_charge), which may leave a bucket in debt that later
  * refills pay off.  A rejected request has changed nothing.  The buckets
  * exist only when the extension is in shared_preload_libraries; without it

@@ -67,7 +67,7 @@ capacity_end_write(const TableInfo *table, const ItemKey *key, int64 size, bool 
 	const IndexUnits *meter = NULL;
 	int			i;
 
-	if (table->has_gsi)
+	if (table->has_gsi || table->has_lsi)
 		meter = storage_index_meter(&count);
 	for (i = 0; !admitted && i < count; i++)
 	{

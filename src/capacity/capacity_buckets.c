@@ -9,7 +9,7 @@
  * A resource (a table, or a GSI) has a read and a write bucket; so has each
  * of its hash partitions.  A bucket holds a balance of units, refilled
  * continuously at its rate up to its capacity.  An operation is admitted
- * when every bucket it draws on has a positive balance; afterwards it is
+ * when every bucket it draws on holds at least one unit; afterwards it is
  * charged what it consumed, which may take a balance below zero: the debt
  * is paid off by the refill before the next admission, so over any window
  * the admitted consumption is the rate times the window plus what was
@@ -19,7 +19,8 @@
  * second and keeps up to dynamo.burst_seconds (300) of them: burst
  * capacity.  A partition's bucket refills at the partition ceiling
  * (dynamo.partition_read_ceiling 3000 / partition_write_ceiling 1000) and
- * keeps one second of it.
+ * keeps dynamo.ceiling_burst_seconds (5) of it, so that a few large items
+ * in a row are not refused while the rate over seconds stays the ceiling.
  *
  * Adaptive capacity: DynamoDB does not document how it divides a table's
  * capacity among partitions, only that a hot partition may use the
@@ -32,13 +33,15 @@
  * ON-DEMAND: the resource's bucket refills at twice its previous peak (a
  * new table's previous peak is half of dynamo.on_demand_initial_read_units
  * 12000 / _write_units 4000; a table switched from PROVISIONED starts from
- * the larger of that and half its provisioned units), keeping one second;
- * consumption per second above the previous peak becomes the new previous
- * peak once it is dynamo.on_demand_peak_seconds (1800) old, so a table can
- * double its traffic at once but not again within 30 minutes.  The rate is
- * capped by OnDemandThroughput's maximum (MaxOnDemandThroughputExceeded)
- * and by the per-table quota dynamo.table_max_read_units / _write_units
- * (40000, AccountLimitExceeded).  Partition ceilings apply as provisioned.
+ * the larger of that and half its provisioned units), keeping
+ * dynamo.ceiling_burst_seconds of it; consumption per second above the
+ * previous peak becomes the new previous peak once it is
+ * dynamo.on_demand_peak_seconds (1800) old, so a table can double its
+ * traffic at once but not again within 30 minutes.  The rate is capped by
+ * OnDemandThroughput's maximum (MaxOnDemandThroughputExceeded, a hard cap:
+ * one second of it is kept) and by the per-table quota
+ * dynamo.table_max_read_units / _write_units (40000, AccountLimitExceeded).
+ * Partition ceilings apply as provisioned.
  *
  * The buckets live as long as the server; a restart refills them and
  * forgets on-demand peaks.  A GSI's partitions are not metered separately:
@@ -74,6 +77,7 @@ static int	on_demand_peak_seconds = 1800;
 static int	table_max_read_units = 40000;
 static int	table_max_write_units = 40000;
 static int	capacity_max_buckets = 16384;
+static int	ceiling_burst_seconds = 5;
 
 typedef struct BucketKey
 {
@@ -161,6 +165,9 @@ capacity_define_settings(void)
 	DefineCustomIntVariable("dynamo.table_max_write_units",
 							"The per-table quota of write units per second of an on-demand table or GSI.",
 							NULL, &table_max_write_units, 40000, 1, 100000000, PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.ceiling_burst_seconds",
+							"Seconds of unused capacity a partition ceiling or an on-demand table keeps.",
+							NULL, &ceiling_burst_seconds, 5, 1, 300, PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomIntVariable("dynamo.capacity_max_buckets",
 							"Table, GSI and partition buckets kept in shared memory.",
 							"Resources beyond it are metered but not throttled.",
@@ -320,7 +327,9 @@ resource_limits(BucketEntry *entry, const TableInfo *table, const TableIndex *in
 				limits->cause[k] = THROTTLE_ACCOUNT_LIMIT;
 			}
 			limits->rate[k] = rate;
-			limits->capacity[k] = rate;
+			/* a maximum the user set is a hard cap; the others keep a few seconds */
+			limits->capacity[k] = limits->cause[k] == THROTTLE_MAX_ON_DEMAND ? rate :
+				rate * ceiling_burst_seconds;
 		}
 	}
 }
@@ -329,8 +338,10 @@ resource_limits(BucketEntry *entry, const TableInfo *table, const TableIndex *in
 static void
 partition_limits(Limits *limits)
 {
-	limits->rate[CAPACITY_READ] = limits->capacity[CAPACITY_READ] = partition_read_ceiling;
-	limits->rate[CAPACITY_WRITE] = limits->capacity[CAPACITY_WRITE] = partition_write_ceiling;
+	limits->rate[CAPACITY_READ] = partition_read_ceiling;
+	limits->rate[CAPACITY_WRITE] = partition_write_ceiling;
+	limits->capacity[CAPACITY_READ] = (double) partition_read_ceiling * ceiling_burst_seconds;
+	limits->capacity[CAPACITY_WRITE] = (double) partition_write_ceiling * ceiling_burst_seconds;
 	limits->cause[CAPACITY_READ] = limits->cause[CAPACITY_WRITE] = THROTTLE_KEY_RANGE;
 }
 
@@ -445,7 +456,7 @@ locked_entry(const TableInfo *table, const TableIndex *index, int partition, Lim
 
 /*
  * Whether an operation may start: every bucket it draws on holds a
- * positive balance.  Otherwise fills *throttle and counts a throttle event.
+ * balance of at least one unit.  Otherwise fills *throttle and counts a throttle event.
  */
 bool
 capacity_try_admit(const TableInfo *table, const TableIndex *index, CapacityKind kind, int partition,
@@ -468,7 +479,7 @@ capacity_try_admit(const TableInfo *table, const TableIndex *index, CapacityKind
 		entry = locked_entry(table, index, pass == 0 ? -1 : partition, &limits, now);
 		if (entry == NULL)
 			continue;
-		empty = entry->bucket[kind].tokens <= 0;
+		empty = entry->bucket[kind].tokens < Min(1.0, entry->bucket[kind].capacity);
 		if (empty)
 			entry->throttled[kind] += 1;
 		SpinLockRelease(&entry->mutex);
