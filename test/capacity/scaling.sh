@@ -9,7 +9,8 @@
 # few rounds, never before two rounds of load; when the load stops, both
 # must fall back to the minimum, never before three quiet rounds; every
 # change is an activity with its cause.  A table switched to
-# PAY_PER_REQUEST is skipped, and that is recorded once.  The targets,
+# PAY_PER_REQUEST is skipped, and that is recorded once.  A round that
+# fails as a whole leaves the worker running.  The targets,
 # policies and activities survive pg_dump and restore.  Exits non-zero on
 # the first failure.
 #
@@ -159,6 +160,17 @@ done
     || fail "the PAY_PER_REQUEST table was not skipped exactly once"
 [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'dynamo auto scaling'")" = 1 ] \
     || fail "the auto scaling worker is gone"
+
+# a round that fails as a whole is logged and rolled back; the worker stays and carries on
+pid=$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'dynamo auto scaling'")
+q "ALTER TABLE dynamo.scaling_state RENAME TO scaling_state_away"
+sleep $((INTERVAL * 2 + 1))
+[ "$(q "SELECT pid FROM pg_stat_activity WHERE backend_type = 'dynamo auto scaling'")" = "$pid" ] \
+    || fail "the auto scaling worker did not survive a failing round"
+q "ALTER TABLE dynamo.scaling_state_away RENAME TO scaling_state"
+last=$(q "SELECT max(sampled_at) FROM dynamo.scaling_state")
+wait_for "SELECT max(sampled_at) > '$last' FROM dynamo.scaling_state" $((INTERVAL * 3)) \
+    || fail "the rounds did not resume after a failing one"
 
 # targets, policies and activities survive pg_dump and restore
 dropdb --if-exists dynamo_scaling_restored 2>/dev/null
