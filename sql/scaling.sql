@@ -116,7 +116,7 @@ SELECT evaluate(5440, 130);     -- 100/s on 40: 10 s after the last scale out
 SELECT evaluate(6440, 170);     -- 25/s over 40 s, 62.5%: 60 s after it
 SELECT evaluate(6440, 180);     -- 0: low
 SELECT evaluate(6440, 190);
-SELECT evaluate(6440, 200);     -- no scale in before: 10
+SELECT evaluate(6440, 200);     -- 120 s after the last scale in: 10
 SELECT evaluate(6840, 210);     -- 40/s: 400%, high
 SELECT evaluate(7240, 220);     -- 40/s, but 50 s after the last scale out
 SELECT evaluate(7640, 230);     -- 60 s after it: 40 * 100 / 50 = 80
