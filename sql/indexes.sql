@@ -145,13 +145,16 @@ SELECT dynamo.execute('CreateTable', '{"TableName": "Prov", "BillingMode": "PROV
   "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
   "GlobalSecondaryIndexes": [{"IndexName": "ByG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "KEYS_ONLY"},
     "ProvisionedThroughput": {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
-SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}]}')
-  #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
-SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PAY_PER_REQUEST"}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT (dynamo.execute('UpdateTable', '{"TableName": "Prov", "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}]}')
+  #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[])
+  - 'LastIncreaseDateTime' AS throughput;  -- its time: sql/capacity_control.sql
+SELECT (dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PAY_PER_REQUEST"}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[])
+  - 'LastIncreaseDateTime' AS throughput;  -- its time: sql/capacity_control.sql
 SELECT error_of($$SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}')$$);
 SELECT error_of($$SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 7, "WriteCapacityUnits": 8}}}]}')$$);
-SELECT dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
-  "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[];
+SELECT (dynamo.execute('UpdateTable', '{"TableName": "Prov", "BillingMode": "PROVISIONED", "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+  "GlobalSecondaryIndexUpdates": [{"Update": {"IndexName": "ByG", "ProvisionedThroughput": {"ReadCapacityUnits": 2, "WriteCapacityUnits": 2}}}]}') #> '{TableDescription,GlobalSecondaryIndexes,0,ProvisionedThroughput}'::text[])
+  - 'LastIncreaseDateTime' AS throughput;  -- its time: sql/capacity_control.sql
 SELECT dynamo.execute('DeleteTable', '{"TableName": "Prov"}') IS NOT NULL AS deleted;
 
 -- an LSI whose sort key attribute has the longest name DynamoDB allows, quotes in it

@@ -36,8 +36,8 @@ SELECT dynamo.execute('ListTables', '{"ExclusiveStartTableName": "Orders"}');
 SELECT * FROM dynamo.list_tables();
 
 -- UpdateTable
-SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 20}}')
-    -> 'TableDescription' -> 'ProvisionedThroughput' AS throughput;
+SELECT (dynamo.execute('UpdateTable', '{"TableName": "users.v2", "ProvisionedThroughput": {"ReadCapacityUnits": 50, "WriteCapacityUnits": 20}}')
+    -> 'TableDescription' -> 'ProvisionedThroughput') - 'LastIncreaseDateTime' AS throughput;  -- its time: sql/capacity_control.sql
 SELECT dynamo.execute('UpdateTable', '{"TableName": "users.v2", "BillingMode": "PAY_PER_REQUEST"}')
     -> 'TableDescription' -> 'BillingModeSummary' ?& ARRAY['BillingMode', 'LastUpdateToPayPerRequestDateTime'] AS billing;
 

@@ -9,9 +9,16 @@
  * (and, like any unknown member, would ignore): "DynamoOptions":
  * {"Partitions": n, "VersionAttribute": "name"}.
  *
+ * Every CreateTable, UpdateTable and DeleteTable that succeeds is written
+ * to the audit log (catalog_audit.c) with its request and response, in the
+ * request's transaction: a change that is rolled back leaves no entry, and
+ * a refused request none either.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include "utils/builtins.h"
 
 #include "api/api.h"
 #include "catalog/catalog.h"
@@ -66,6 +73,45 @@ parse_throughput(const JsonNode *throughput, int64 *read, int64 *write)
 		request_missing("provisionedThroughput.writeCapacityUnits");
 	*read = request_integer(r);
 	*write = request_integer(w);
+}
+
+/*
+ * A table's OnDemandThroughput: each member as given (*has_read and
+ * *has_write say which were).
+ */
+static void
+parse_on_demand(const JsonNode *on_demand, bool *has_read, int64 *read, bool *has_write, int64 *write)
+{
+	const JsonNode *r = NULL;
+	const JsonNode *w = NULL;
+
+	if (on_demand != NULL)
+	{
+		if (!request_is_object(on_demand))
+			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+		r = request_member(on_demand, "MaxReadRequestUnits");
+		w = request_member(on_demand, "MaxWriteRequestUnits");
+	}
+	*has_read = r != NULL;
+	*has_write = w != NULL;
+	*read = r ? request_integer(r) : -1;
+	*write = w ? request_integer(w) : -1;
+}
+
+/* the request as jsonb for the audit log (U+0000, which jsonb cannot hold, as U+FFFD) */
+static Jsonb *
+audit_request(const JsonNode *request)
+{
+	StringInfoData text;
+	JsonWriter	w;
+	char	   *nul;
+
+	initStringInfo(&text);
+	json_writer_init(&w, &text);
+	json_write_node(&w, request);
+	while ((nul = strstr(text.data, "\\u0000")) != NULL)
+		memcpy(nul, "\\uFFFD", 6);
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text.data)));
 }
 
 /* BillingMode: true for PAY_PER_REQUEST */
@@ -124,6 +170,8 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
 	const JsonNode *keys;
 	ApiDefinitions defs;
+	bool		has_max_read,
+				has_max_write;
 	bool		has_indexes = request_member(request, "LocalSecondaryIndexes") != NULL ||
 		request_member(request, "GlobalSecondaryIndexes") != NULL;
 	int			nkeys,
@@ -197,6 +245,26 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 						 INVALID_PREFIX "ReadCapacityUnits and WriteCapacityUnits must both be specified when BillingMode is PROVISIONED");
 		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
 	}
+
+	/*
+	 * OnDemandThroughput (DDB-TABLE-038, 039): not with PROVISIONED; each
+	 * member given at least 1 (-1, "no maximum" at UpdateTable, is out of
+	 * range here).  Their place after the table's throughput is inferred.
+	 */
+	parse_on_demand(request_member(request, "OnDemandThroughput"), &has_max_read, &spec.max_read_request_units,
+					&has_max_write, &spec.max_write_request_units);
+	if (!spec.pay_per_request && has_max_read)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "MaxReadRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.");
+	if (!spec.pay_per_request && has_max_write)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "MaxWriteRequestUnits for OnDemandThroughput cannot be specified when table BillingMode is PROVISIONED.");
+	if (has_max_read && spec.max_read_request_units < 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range");
+	if (has_max_write && spec.max_write_request_units < 1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Requested MaxWriteRequestUnits for OnDemandThroughput for table is outside of valid range");
 	api_check_create_index_throughput(&spec);
 
 	spec.partition_count = dynamo_default_partitions;
@@ -227,11 +295,19 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 		/* {"TableDescription": ...}: the description DescribeTable gives */
 		Jsonb	   *described = catalog_describe_table(spec.table_name);
 		JsonbValue *table = getKeyJsonValueFromContainer(&described->root, "Table", 5, NULL);
+		JsonbParseState *state = NULL;
+		JsonbValue	key;
+		Jsonb	   *response;
 
-		json_write_object_start(w);
-		json_write_key(w, "TableDescription");
-		response_jsonb(w, JsonbValueToJsonb(table));
-		json_write_object_end(w);
+		key.type = jbvString;
+		key.val.string.val = "TableDescription";
+		key.val.string.len = strlen("TableDescription");
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		pushJsonbValue(&state, WJB_KEY, &key);
+		pushJsonbValue(&state, WJB_VALUE, table);
+		response = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+		catalog_audit_record_response("CreateTable", spec.table_name, audit_request(request), response, NULL);
+		response_jsonb(w, response);
 	}
 }
 
@@ -273,7 +349,11 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
 	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
 	const JsonNode *index_updates = request_member(request, "GlobalSecondaryIndexUpdates");
+	const JsonNode *on_demand = request_member(request, "OnDemandThroughput");
 	ApiDefinitions defs;
+	bool		has_max_read,
+				has_max_write;
+	Jsonb	   *response;
 
 	memset(&spec, 0, sizeof(spec));
 	spec.table_name = (char *) request_string(request, "TableName", "tableName", true);
@@ -290,8 +370,28 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 		spec.set_throughput = true;
 		parse_throughput(throughput, &spec.read_capacity_units, &spec.write_capacity_units);
 	}
+
+	/*
+	 * OnDemandThroughput merges member by member; -1 clears one (kept as 0
+	 * in the spec, where -1 is "not given"), 0 and values below -1 are out
+	 * of range (DDB-TABLE-051).  On a table that is or becomes PROVISIONED
+	 * it is refused by catalog_plan_throughput.
+	 */
+	parse_on_demand(on_demand, &has_max_read, &spec.max_read_request_units,
+					&has_max_write, &spec.max_write_request_units);
+	if (has_max_read && spec.max_read_request_units < 1 && spec.max_read_request_units != -1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Requested MaxReadRequestUnits for OnDemandThroughput for table is outside of valid range");
+	if (has_max_write && spec.max_write_request_units < 1 && spec.max_write_request_units != -1)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 INVALID_PREFIX "Requested MaxWriteRequestUnits for OnDemandThroughput for table is outside of valid range");
+	if (has_max_read && spec.max_read_request_units == -1)
+		spec.max_read_request_units = 0;
+	if (has_max_write && spec.max_write_request_units == -1)
+		spec.max_write_request_units = 0;
+
 	/* an empty GlobalSecondaryIndexUpdates alone is no change (DDB-TABLE-359) */
-	if (!spec.set_billing_mode && !spec.set_throughput &&
+	if (!spec.set_billing_mode && !spec.set_throughput && on_demand == NULL &&
 		(index_updates == NULL || index_updates->count == 0) &&
 		request_member(request, "StreamSpecification") == NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
@@ -302,7 +402,9 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 		spec.attribute_definitions = json_node_to_jsonb(definitions);
 	}
 	api_parse_index_updates(request, &spec, definitions != NULL ? &defs : NULL);
-	response_jsonb(w, catalog_update_table(&spec));
+	response = catalog_update_table(&spec);
+	catalog_audit_record_response("UpdateTable", spec.table_name, audit_request(request), response, NULL);
+	response_jsonb(w, response);
 }
 
 /* DeleteTable */
@@ -310,6 +412,8 @@ void
 api_delete_table(const JsonNode *request, JsonWriter *w)
 {
 	const char *table_name = request_string(request, "TableName", "tableName", true);
+	Jsonb	   *response = catalog_delete_table(table_name);
 
-	response_jsonb(w, catalog_delete_table(table_name));
+	catalog_audit_record_response("DeleteTable", table_name, audit_request(request), response, NULL);
+	response_jsonb(w, response);
 }

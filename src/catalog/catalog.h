@@ -137,6 +137,8 @@ typedef struct CreateTableSpec
 	bool		pay_per_request;
 	int64		read_capacity_units;
 	int64		write_capacity_units;
+	int64		max_read_request_units; /* OnDemandThroughput; -1 when not given */
+	int64		max_write_request_units;
 	int			partition_count;
 	char	   *version_attribute;
 	List	   *indexes;		/* IndexSpec *: the LSIs, then the GSIs */
@@ -151,6 +153,8 @@ typedef struct UpdateTableSpec
 	bool		set_throughput;
 	int64		read_capacity_units;
 	int64		write_capacity_units;
+	int64		max_read_request_units; /* OnDemandThroughput: -1 not given, 0 cleared */
+	int64		max_write_request_units;
 	Jsonb	   *attribute_definitions;	/* NULL unless given (needed by a GSI Create) */
 	IndexSpec  *create_index;	/* GlobalSecondaryIndexUpdates: at most one Create ... */
 	char	   *delete_index;	/* ... or one Delete */
@@ -204,5 +208,24 @@ extern int	dynamo_default_partitions;
 extern int	dynamo_max_global_secondary_indexes;
 extern int	dynamo_item_collection_size_limit_mb;
 extern void catalog_define_settings(void);
+
+/* ----------------------------------------------------------------
+ * The control plane of capacity: UpdateTable's throughput rules and the
+ * audit log of control-plane changes.
+ * ----------------------------------------------------------------
+ */
+
+/* catalog_throughput.c */
+typedef struct ThroughputPlan ThroughputPlan;
+extern ThroughputPlan *catalog_plan_throughput(const TableInfo *table, const UpdateTableSpec *spec);
+extern void catalog_check_throughput_limits(ThroughputPlan *plan, const UpdateTableSpec *spec);
+extern void catalog_record_throughput_history(const ThroughputPlan *plan, const UpdateTableSpec *spec);
+
+/* catalog_audit.c */
+extern void catalog_audit_record(const char *action, const char *table_name, Jsonb *request,
+								 const char *source);
+extern void catalog_audit_record_response(const char *action, const char *table_name, Jsonb *request,
+										  Jsonb *response, const char *source);
+extern const char *catalog_audit_source(void);
 
 #endif							/* DYNAMO_CATALOG_H */

@@ -21,15 +21,19 @@
  * Change a table's billing mode and throughput; {"TableDescription": ...}.
  * A switch to PAY_PER_REQUEST records its time, which the description
  * reports as BillingModeSummary.LastUpdateToPayPerRequestDateTime.
+ * DynamoDB's rules on throughput changes and switches are
+ * catalog_throughput.c's; OnDemandThroughput's maximums merge member by
+ * member (0: cleared) and go when the table becomes PROVISIONED.
  */
 Jsonb *
 catalog_update_table(const UpdateTableSpec *spec)
 {
 	TableInfo  *table = catalog_lookup_table(spec->table_name, true);
-	Oid			argtypes[4] = {TEXTOID, TEXTOID, INT8OID, INT8OID};
-	Datum		args[4];
-	char		nulls[4] = {' ', ' ', ' ', ' '};
+	Oid			argtypes[6] = {TEXTOID, TEXTOID, INT8OID, INT8OID, INT8OID, INT8OID};
+	Datum		args[6];
+	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	Jsonb	   *result;
+	ThroughputPlan *plan;
 	char	   *backfill_relation = NULL;
 	char	   *deleted_index = NULL;
 	Datum		deleted_description = (Datum) 0;
@@ -45,8 +49,13 @@ catalog_update_table(const UpdateTableSpec *spec)
 	args[3] = Int64GetDatum(spec->write_capacity_units);
 	if (!spec->set_throughput)
 		nulls[2] = nulls[3] = 'n';
+	args[4] = Int64GetDatum(spec->max_read_request_units);
+	args[5] = Int64GetDatum(spec->max_write_request_units);
+	nulls[4] = spec->max_read_request_units < 0 ? 'n' : ' ';
+	nulls[5] = spec->max_write_request_units < 0 ? 'n' : ' ';
 
 	SPI_connect();
+	plan = catalog_plan_throughput(table, spec);
 	if (spec->delete_index != NULL)
 	{
 		/* the index's description as it goes, for the answer */
@@ -64,6 +73,8 @@ catalog_update_table(const UpdateTableSpec *spec)
 	if (spec->create_index != NULL || spec->delete_index != NULL || spec->update_indexes != NIL ||
 		(spec->set_billing_mode && table->has_gsi))
 		catalog_apply_index_updates(table, spec, &backfill_relation, &deleted_index);
+	catalog_check_throughput_limits(plan, spec);
+	catalog_record_throughput_history(plan, spec);
 	if (SPI_execute_with_args("UPDATE dynamo.tables t SET "
 							  "  billing_mode = coalesce($2, billing_mode),"
 							  "  last_pay_per_request_time = CASE WHEN $2 = 'PAY_PER_REQUEST' AND billing_mode <> $2"
@@ -71,10 +82,16 @@ catalog_update_table(const UpdateTableSpec *spec)
 							  "  read_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
 							  "                             ELSE coalesce($3, read_capacity_units) END,"
 							  "  write_capacity_units = CASE WHEN coalesce($2, billing_mode) = 'PAY_PER_REQUEST' THEN NULL"
-							  "                              ELSE coalesce($4, write_capacity_units) END"
+							  "                              ELSE coalesce($4, write_capacity_units) END,"
+							  "  max_read_request_units = CASE WHEN coalesce($2, billing_mode) = 'PROVISIONED' THEN NULL"
+							  "                                WHEN $5 IS NULL THEN max_read_request_units"
+							  "                                ELSE nullif($5, 0) END,"
+							  "  max_write_request_units = CASE WHEN coalesce($2, billing_mode) = 'PROVISIONED' THEN NULL"
+							  "                                 WHEN $6 IS NULL THEN max_write_request_units"
+							  "                                 ELSE nullif($6, 0) END"
 							  " WHERE table_name = $1"
 							  " RETURNING jsonb_build_object('TableDescription', dynamo.table_description(t))",
-							  4, argtypes, args, nulls, false, 1) != SPI_OK_UPDATE_RETURNING)
+							  6, argtypes, args, nulls, false, 1) != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "UpdateTable failed");
 	if (deleted_description != (Datum) 0)
 	{

@@ -53,9 +53,9 @@ catalog_create_table(const CreateTableSpec *spec)
 	appendStringInfo(&sql,
 					 "INSERT INTO dynamo.tables (table_name, relation_name, table_id, partition_key, "
 					 "partition_key_type, sort_key, sort_key_type, attribute_definitions, billing_mode, "
-					 "read_capacity_units, write_capacity_units, last_pay_per_request_time, partition_count, "
-					 "version_attribute) "
-					 "VALUES (%s, %s, gen_random_uuid(), %s, '%s', %s, %s, %s, '%s', %s, %s, %s, %d, %s)",
+					 "read_capacity_units, write_capacity_units, max_read_request_units, max_write_request_units, "
+					 "last_pay_per_request_time, partition_count, version_attribute) "
+					 "VALUES (%s, %s, gen_random_uuid(), %s, '%s', %s, %s, %s, '%s', %s, %s, %s, %s, %s, %d, %s)",
 					 quote_literal_cstr(spec->table_name), quote_literal_cstr(relation),
 					 quote_literal_cstr(spec->partition_key.name), type_letter(spec->partition_key.type),
 					 spec->sort_key.name ? quote_literal_cstr(spec->sort_key.name) : "NULL",
@@ -65,6 +65,8 @@ catalog_create_table(const CreateTableSpec *spec)
 					 spec->pay_per_request ? "PAY_PER_REQUEST" : "PROVISIONED",
 					 spec->pay_per_request ? "NULL" : psprintf(INT64_FORMAT, spec->read_capacity_units),
 					 spec->pay_per_request ? "NULL" : psprintf(INT64_FORMAT, spec->write_capacity_units),
+					 spec->max_read_request_units > 0 ? psprintf(INT64_FORMAT, spec->max_read_request_units) : "NULL",
+					 spec->max_write_request_units > 0 ? psprintf(INT64_FORMAT, spec->max_write_request_units) : "NULL",
 					 spec->pay_per_request ? "now()" : "NULL",	/* = creation_time */
 					 spec->partition_count,
 					 spec->version_attribute ? quote_literal_cstr(spec->version_attribute) : "NULL");

@@ -293,7 +293,8 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		LookupPlan = SPI_prepare("SELECT relation_name, partition_key, partition_key_type, sort_key, "
 								 "sort_key_type, version_attribute, partition_count, "
 								 "billing_mode = 'PAY_PER_REQUEST', coalesce(read_capacity_units, 0), "
-								 "coalesce(write_capacity_units, 0) "
+								 "coalesce(write_capacity_units, 0), coalesce(max_read_request_units, -1), "
+								 "coalesce(max_write_request_units, -1) "
 								 "FROM dynamo.tables WHERE table_name = $1 AND status <> 'DELETING'",
 								 1, argtypes);
 		if (LookupPlan == NULL)
@@ -340,8 +341,8 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 			info->pay_per_request = DatumGetBool(SPI_getbinval(row, desc, 8, &isnull));
 			info->throughput.read_capacity_units = DatumGetInt64(SPI_getbinval(row, desc, 9, &isnull));
 			info->throughput.write_capacity_units = DatumGetInt64(SPI_getbinval(row, desc, 10, &isnull));
-			info->throughput.max_read_request_units = -1;
-			info->throughput.max_write_request_units = -1;
+			info->throughput.max_read_request_units = DatumGetInt64(SPI_getbinval(row, desc, 11, &isnull));
+			info->throughput.max_write_request_units = DatumGetInt64(SPI_getbinval(row, desc, 12, &isnull));
 		}
 		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
 												get_rel_namespace(relid), table_name);

@@ -24,7 +24,13 @@ CREATE TABLE dynamo.tables (
         CHECK (billing_mode IN ('PROVISIONED', 'PAY_PER_REQUEST')),
     read_capacity_units bigint,
     write_capacity_units bigint,
+    max_read_request_units bigint,               -- OnDemandThroughput; NULL: no maximum
+    max_write_request_units bigint,
     last_pay_per_request_time timestamptz,       -- when PAY_PER_REQUEST was last set; NULL: never
+    pay_per_request_switches timestamptz[] NOT NULL DEFAULT '{}',  -- switches to it in the last 24 hours
+    last_increase_time timestamptz,              -- provisioned throughput history (catalog_throughput.c)
+    last_decrease_time timestamptz,
+    decreases_today integer NOT NULL DEFAULT 0,  -- decreases on the UTC day of last_decrease_time
     partition_count integer NOT NULL CHECK (partition_count BETWEEN 1 AND 1024),
     version_attribute text,                      -- optimistic locking, when set
     creation_time timestamptz NOT NULL DEFAULT now(),
@@ -70,6 +76,9 @@ CREATE TABLE dynamo.indexes (
     write_capacity_units bigint,
     max_read_request_units bigint,               -- OnDemandThroughput
     max_write_request_units bigint,
+    last_increase_time timestamptz,              -- provisioned throughput history, as the table's
+    last_decrease_time timestamptz,
+    decreases_today integer NOT NULL DEFAULT 0,
     creation_time timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (table_name, index_name),
     CHECK (cardinality(partition_keys) BETWEEN 1 AND 4 AND cardinality(sort_keys) <= 4),
@@ -90,6 +99,33 @@ LANGUAGE sql STABLE AS $$
                                                  pg_catalog.quote_ident(relation))
 $$;
 
+-- dynamo.decreases_today(last_decrease_time, decreases_today): the
+-- provisioned throughput decreases of the current UTC day; the count a
+-- catalog row keeps is that of the UTC day of its last decrease, and it
+-- starts again from 0 at 00:00 UTC, as DynamoDB's NumberOfDecreasesToday
+-- does.
+CREATE FUNCTION dynamo.decreases_today(last_decrease_time timestamptz, decreases_today integer)
+RETURNS integer LANGUAGE sql STABLE AS $$
+    SELECT CASE WHEN (last_decrease_time AT TIME ZONE 'UTC')::date = (now() AT TIME ZONE 'UTC')::date
+                THEN decreases_today ELSE 0 END
+$$;
+
+-- dynamo.throughput_description(read, write, last_increase, last_decrease,
+-- decreases_today): a ProvisionedThroughputDescription.  Zero units when
+-- there are none (PAY_PER_REQUEST), the dates only once there was an
+-- increase or a decrease, in epoch seconds with their fraction.
+CREATE FUNCTION dynamo.throughput_description(read_capacity_units bigint, write_capacity_units bigint,
+                                              last_increase_time timestamptz, last_decrease_time timestamptz,
+                                              decreases_today integer)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'LastIncreaseDateTime', round(extract(epoch FROM last_increase_time), 3),
+        'LastDecreaseDateTime', round(extract(epoch FROM last_decrease_time), 3),
+        'NumberOfDecreasesToday', dynamo.decreases_today(last_decrease_time, decreases_today),
+        'ReadCapacityUnits', coalesce(read_capacity_units, 0),
+        'WriteCapacityUnits', coalesce(write_capacity_units, 0)))
+$$;
+
 -- dynamo.index_description(i, t): the LocalSecondaryIndexDescription or
 -- GlobalSecondaryIndexDescription of an index, with the members DynamoDB
 -- gives each.  A GSI of a PAY_PER_REQUEST table shows zero throughput, as
@@ -108,10 +144,9 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                                                                 FROM unnest(i.non_key_attributes) a)),
         'IndexStatus', CASE WHEN i.is_global THEN i.status END,
         'Backfilling', CASE WHEN i.is_global AND i.added_later AND i.status = 'CREATING' THEN i.backfilling END,
-        'ProvisionedThroughput', CASE WHEN i.is_global THEN jsonb_build_object(
-            'NumberOfDecreasesToday', 0,
-            'ReadCapacityUnits', coalesce(i.read_capacity_units, 0),
-            'WriteCapacityUnits', coalesce(i.write_capacity_units, 0)) END,
+        'ProvisionedThroughput', CASE WHEN i.is_global THEN dynamo.throughput_description(
+            i.read_capacity_units, i.write_capacity_units, i.last_increase_time, i.last_decrease_time,
+            i.decreases_today) END,
         'OnDemandThroughput', CASE WHEN i.is_global AND (i.max_read_request_units IS NOT NULL OR
                                                           i.max_write_request_units IS NOT NULL)
                                    THEN jsonb_build_object('MaxReadRequestUnits', coalesce(i.max_read_request_units, -1),
@@ -134,7 +169,9 @@ $$;
 -- ever been PROVISIONED has none; afterwards it carries the billing mode and
 -- LastUpdateToPayPerRequestDateTime, the time PAY_PER_REQUEST was last set
 -- (the CreationDateTime of a table created so), kept when the table goes
--- back to PROVISIONED.
+-- back to PROVISIONED.  OnDemandThroughput lists the maximums that are set
+-- (a member cleared with -1 is left out) and is absent without any, as
+-- DynamoDB's settles once a clearing has taken effect.
 --
 -- With status 'DELETING' it is the description DeleteTable answers, which
 -- leaves out what DynamoDB leaves out there: CreationDateTime, KeySchema,
@@ -162,10 +199,13 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                           ELSE jsonb_build_array(jsonb_build_object('AttributeName', t.partition_key, 'KeyType', 'HASH'),
                                                  jsonb_build_object('AttributeName', t.sort_key, 'KeyType', 'RANGE'))
                      END,
-        'ProvisionedThroughput', jsonb_build_object(
-            'NumberOfDecreasesToday', 0,
-            'ReadCapacityUnits', coalesce(t.read_capacity_units, 0),
-            'WriteCapacityUnits', coalesce(t.write_capacity_units, 0)),
+        'ProvisionedThroughput', dynamo.throughput_description(
+            t.read_capacity_units, t.write_capacity_units, t.last_increase_time, t.last_decrease_time,
+            t.decreases_today),
+        'OnDemandThroughput', CASE WHEN t.max_read_request_units IS NOT NULL OR t.max_write_request_units IS NOT NULL
+                                   THEN jsonb_strip_nulls(jsonb_build_object(
+                                            'MaxReadRequestUnits', t.max_read_request_units,
+                                            'MaxWriteRequestUnits', t.max_write_request_units)) END,
         'BillingModeSummary', CASE WHEN t.last_pay_per_request_time IS NOT NULL THEN jsonb_build_object(
             'BillingMode', t.billing_mode,
             'LastUpdateToPayPerRequestDateTime', round(extract(epoch FROM t.last_pay_per_request_time), 3)) END,
