@@ -182,6 +182,16 @@ SELECT count(*) AS policies FROM dynamo.scaling_policies;
 SELECT resource_id, dimension FROM scaling;
 SELECT throughput('Scaled');
 
+-- the audit log has every change of targets and policies, in AAS's shape,
+-- and the UpdateTable calls that changed the capacity
+SELECT DISTINCT ON (action) action, source, request ->> 'ResourceId' AS resource,
+       request ->> 'ScalableDimension' AS dimension,
+       coalesce(request -> 'TargetTrackingScalingPolicyConfiguration',
+                request - '{ResourceId,ScalableDimension,ServiceNamespace}'::text[]) AS details
+  FROM dynamo.audit_log
+ WHERE table_name = 'Scaled' AND action NOT IN ('UpdateTable', 'CreateTable') ORDER BY action, id;
+SELECT action, count(*) FROM dynamo.audit_log WHERE table_name = 'Scaled' GROUP BY action ORDER BY action;
+
 -- deleting the table drops its targets, keeps its history
 SELECT dynamo.execute('DeleteTable', '{"TableName": "Scaled"}') IS NOT NULL AS deleted;
 SELECT dynamo.execute('DeleteTable', '{"TableName": "OnDemand"}') IS NOT NULL AS deleted;

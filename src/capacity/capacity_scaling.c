@@ -23,7 +23,9 @@
  *
  * Capacity changes go through UpdateTable (dynamo.execute), the one door
  * for control-plane changes, so its validation, DynamoDB's decrease limits
- * and the audit apply to them as to any client's.
+ * and the audit apply to them as to any client's; the worker's show in the
+ * audit log with its type as their source.  Changes of the targets and
+ * policies themselves are logged by dynamo.scaling_audit.
  *
  *-------------------------------------------------------------------------
  */
@@ -38,12 +40,15 @@
 #include "storage/ipc.h"
 #include "storage/latch.h"
 #include "tcop/tcopprot.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
 #include "capacity/capacity_scaling.h"
+#include "catalog/catalog.h"
 #include "http/http.h"
 
 /* settings */
@@ -205,4 +210,19 @@ dynamo_autoscaling_main(Datum arg)
 		if (autoscaling_enabled)
 			run_round();
 	}
+}
+
+PG_FUNCTION_INFO_V1(dynamo_scaling_audit);
+
+/*
+ * dynamo.scaling_audit(action, table_name, request): record a change of
+ * auto scaling's targets or policies (RegisterScalableTarget,
+ * PutScalingPolicy, ...) in the audit log, in the caller's transaction.
+ */
+Datum
+dynamo_scaling_audit(PG_FUNCTION_ARGS)
+{
+	catalog_audit_record(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+						 PG_GETARG_JSONB_P(2), NULL);
+	PG_RETURN_VOID();
 }

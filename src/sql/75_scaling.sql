@@ -22,7 +22,8 @@
 -- change is acted on again at the next round, unless its cooldown since
 -- the last change in the same direction holds it.  Capacity changes go
 -- through UpdateTable (dynamo.execute), so its validation and limits
--- (DynamoDB's decrease limits) apply; a refusal is a Failed activity.
+-- (DynamoDB's decrease limits) and its audit apply; a refusal is a Failed
+-- activity.  Changes of targets and policies are in the audit log too.
 -- Every change, successful or not, is a row of dynamo.scaling_activities
 -- with its cause.
 --
@@ -128,6 +129,18 @@ BEGIN
     RETURN short;
 END
 $$;
+
+-- AAS's scalable dimension: dynamodb:table:WriteCapacityUnits, dynamodb:index:...
+CREATE FUNCTION dynamo.scaling_aas_dimension(index_name text, dimension text) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT 'dynamodb:' || CASE WHEN index_name IS NULL THEN 'table' ELSE 'index' END || ':' || dimension
+$$;
+
+-- Record a change of targets or policies in the audit log (55_audit.sql),
+-- with the request in AAS's shape.  Not for PUBLIC: it writes the log.
+CREATE FUNCTION dynamo.scaling_audit(action text, table_name text, request jsonb) RETURNS void
+LANGUAGE c VOLATILE STRICT AS 'MODULE_PATHNAME', 'dynamo_scaling_audit';
+REVOKE ALL ON FUNCTION dynamo.scaling_audit(text, text, jsonb) FROM PUBLIC;
 
 -- The provisioned units of a target now, and its table's billing mode.
 -- Raises ResourceNotFoundException when the table or the GSI is missing.
@@ -265,6 +278,12 @@ BEGIN
     DO UPDATE SET min_capacity = excluded.min_capacity, max_capacity = excluded.max_capacity,
                   suspended = excluded.suspended
     RETURNING * INTO target;
+    PERFORM dynamo.scaling_audit('RegisterScalableTarget', table_name, jsonb_build_object(
+        'ServiceNamespace', 'dynamodb', 'ResourceId', dynamo.scaling_resource_id(table_name, index_name),
+        'ScalableDimension', dynamo.scaling_aas_dimension(index_name, short),
+        'MinCapacity', min_capacity, 'MaxCapacity', max_capacity,
+        'SuspendedState', jsonb_build_object('DynamicScalingInSuspended', target.suspended,
+                                             'DynamicScalingOutSuspended', target.suspended)));
     units := least(greatest(cur.capacity, min_capacity), max_capacity);
     IF units <> cur.capacity THEN
         PERFORM dynamo.scaling_set_capacity(table_name, index_name, short, 'SetRange', cur.capacity, units,
@@ -290,6 +309,9 @@ BEGIN
             MESSAGE = format('No scalable target registered for %s, dimension %s',
                              dynamo.scaling_resource_id(table_name, index_name), short);
     END IF;
+    PERFORM dynamo.scaling_audit('DeregisterScalableTarget', table_name, jsonb_build_object(
+        'ServiceNamespace', 'dynamodb', 'ResourceId', dynamo.scaling_resource_id(table_name, index_name),
+        'ScalableDimension', dynamo.scaling_aas_dimension(index_name, short)));
     DELETE FROM dynamo.scaling_policies p
      WHERE p.table_name = deregister_scalable_target.table_name
        AND p.index_name IS NOT DISTINCT FROM deregister_scalable_target.index_name AND p.dimension = short;
@@ -349,6 +371,17 @@ BEGIN
                   scale_in_cooldown = excluded.scale_in_cooldown, scale_out_cooldown = excluded.scale_out_cooldown,
                   disable_scale_in = excluded.disable_scale_in
     RETURNING * INTO policy;
+    PERFORM dynamo.scaling_audit('PutScalingPolicy', table_name, jsonb_build_object(
+        'PolicyName', policy.policy_name, 'ServiceNamespace', 'dynamodb',
+        'ResourceId', dynamo.scaling_resource_id(table_name, index_name),
+        'ScalableDimension', dynamo.scaling_aas_dimension(index_name, short),
+        'PolicyType', 'TargetTrackingScaling',
+        'TargetTrackingScalingPolicyConfiguration', jsonb_build_object(
+            'TargetValue', policy.target_value,
+            'PredefinedMetricSpecification', jsonb_build_object('PredefinedMetricType',
+                format('DynamoDB%sCapacityUtilization', CASE short WHEN 'ReadCapacityUnits' THEN 'Read' ELSE 'Write' END)),
+            'ScaleInCooldown', policy.scale_in_cooldown, 'ScaleOutCooldown', policy.scale_out_cooldown,
+            'DisableScaleIn', policy.disable_scale_in)));
     -- a new policy measures afresh
     UPDATE dynamo.scaling_state st SET high_periods = 0, low_periods = 0
      WHERE st.table_name = put_scaling_policy.table_name
@@ -371,6 +404,9 @@ BEGIN
             MESSAGE = format('No scaling policy for %s, dimension %s',
                              dynamo.scaling_resource_id(table_name, index_name), short);
     END IF;
+    PERFORM dynamo.scaling_audit('DeleteScalingPolicy', table_name, jsonb_build_object(
+        'ServiceNamespace', 'dynamodb', 'ResourceId', dynamo.scaling_resource_id(table_name, index_name),
+        'ScalableDimension', dynamo.scaling_aas_dimension(index_name, short)));
 END
 $$;
 

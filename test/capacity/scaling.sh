@@ -156,6 +156,10 @@ done
           FROM dynamo.scaling_activities a, load_log l
          WHERE a.table_name = 'Load' AND a.action = 'ScaleIn' GROUP BY l.ended")" = t ] \
     || fail "scaled in before three rounds without load"
+# the worker's UpdateTable calls are in the audit log, as the worker's
+[ "$(q "SELECT count(*) FROM dynamo.audit_log WHERE action = 'UpdateTable' AND table_name = 'Load'
+          AND source = 'dynamo auto scaling'")" = "$(q "SELECT count(*) FROM dynamo.scaling_activities
+          WHERE table_name = 'Load' AND status = 'Successful'")" ] || fail "the audit log misses the worker's changes"
 [ "$(q "SELECT count(*) FROM dynamo.scaling_activities WHERE table_name = 'Switched' AND action = 'Skip'")" = 1 ] \
     || fail "the PAY_PER_REQUEST table was not skipped exactly once"
 [ "$(q "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'dynamo auto scaling'")" = 1 ] \
