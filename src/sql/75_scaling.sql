@@ -23,7 +23,8 @@
 -- the last change in the same direction holds it.  Capacity changes go
 -- through UpdateTable (dynamo.execute), so its validation and limits
 -- (DynamoDB's decrease limits) and its audit apply; a refusal is a Failed
--- activity.  Changes of targets and policies are in the audit log too.
+-- activity, tried again once the periods have passed again (not at every
+-- round: a day's decreases may be spent for hours).  Changes of targets and policies are in the audit log too.
 -- Every change, successful or not, is a row of dynamo.scaling_activities
 -- with its cause.
 --
@@ -517,6 +518,13 @@ BEGIN
             format('monitor alarm TargetTracking-%s-AlarmHigh in state ALARM triggered policy %s',
                    resource, policy.policy_name),
             sampled_at);
+        IF outcome = 'Failed' THEN
+            -- a refused change is tried again only once the alarm has fired again
+            UPDATE dynamo.scaling_state st SET high_periods = 0
+             WHERE st.table_name = autoscaling_evaluate.table_name
+               AND st.index_name IS NOT DISTINCT FROM autoscaling_evaluate.index_name
+               AND st.dimension = autoscaling_evaluate.dimension;
+        END IF;
         RETURN format('ScaleOut %s -> %s %s', cur.capacity, desired, outcome);
     END IF;
     IF state.low_periods >= in_periods AND desired < cur.capacity THEN
@@ -535,6 +543,13 @@ BEGIN
             format('monitor alarm TargetTracking-%s-AlarmLow in state ALARM triggered policy %s',
                    resource, policy.policy_name),
             sampled_at);
+        IF outcome = 'Failed' THEN
+            -- a refused change is tried again only once the alarm has fired again
+            UPDATE dynamo.scaling_state st SET low_periods = 0
+             WHERE st.table_name = autoscaling_evaluate.table_name
+               AND st.index_name IS NOT DISTINCT FROM autoscaling_evaluate.index_name
+               AND st.dimension = autoscaling_evaluate.dimension;
+        END IF;
         RETURN format('ScaleIn %s -> %s %s', cur.capacity, desired, outcome);
     END IF;
     RETURN 'steady';
