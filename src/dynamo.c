@@ -17,6 +17,7 @@
 #include "utils/guc.h"
 
 #include "capacity/capacity.h"
+#include "capacity/capacity_scaling.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
 #include "ops/ops.h"
@@ -37,6 +38,7 @@ _PG_init(void)
 	ops_define_settings();
 	capacity_define_settings();
 	capacity_metrics_define_settings();
+	capacity_scaling_init();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
