@@ -22,6 +22,7 @@
 #include "http/http.h"
 #include "ops/ops.h"
 #include "storage/storage.h"
+#include "streams/streams.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -39,8 +40,10 @@ _PG_init(void)
 	capacity_define_settings();
 	capacity_metrics_define_settings();
 	capacity_scaling_init();
+	streams_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
+	streams_register_worker();
 }
