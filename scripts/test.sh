@@ -30,6 +30,9 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
+# streams read the WAL: wal_level logical, and the dynamo output plugin allowed
+STREAMS_OPTS=(-o wal_level=logical -o output_plugin_libraries=pgoutput,test_decoding,dynamo)
+
 builds=${DYNAMO_TEST_BUILDS:-"plain asserts"}
 for build in $builds; do
     echo "=== dynamo: $build build"
@@ -41,10 +44,10 @@ for build in $builds; do
         make -s
         $SUDO make -s install
     fi
-    pg_virtualenv -t -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
+    pg_virtualenv -t -o shared_preload_libraries=dynamo "${STREAMS_OPTS[@]}" -- scripts/run-suites.sh
 done
 echo "--- wire endpoint with boto3 and the AWS CLI"
-pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
+pg_virtualenv -t -o shared_preload_libraries=dynamo "${STREAMS_OPTS[@]}" -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
     env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/run.sh
 pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" \
     -o "dynamo.http_listen_address=*" -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/listen.sh
