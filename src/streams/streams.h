@@ -19,9 +19,10 @@
 #include "catalog/catalog.h"
 
 #define STREAMS_DATA_SCHEMA		"dynamo_data"
-#define STREAMS_SLOT_NAME		"dynamo_streams"
+#define STREAMS_SLOT_PREFIX		"dynamo_streams"	/* + _<database OID> */
 #define STREAMS_TTL_ORIGIN		"dynamo_ttl"
 #define STREAMS_NOTIFY_CHANNEL	"dynamo_streams"
+#define STREAMS_CAPTURE_LOCK	"7567890123456789"	/* advisory lock key of a database's capture */
 
 /* markers of the plugin's item fields in place of a length */
 #define STREAMS_ITEM_ABSENT		0xFFFFFFFFu
@@ -34,5 +35,6 @@ extern void streams_apply_spec(const char *table_name, const StreamSpec *spec, b
 extern int	dynamo_stream_retention_hours;
 extern void streams_define_settings(void);
 extern void streams_register_worker(void);
+extern void streams_start_capture(Oid database);
 
 #endif							/* DYNAMO_STREAMS_H */

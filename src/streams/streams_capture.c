@@ -5,9 +5,12 @@
  *	  through the "dynamo" output plugin and stores the stream records of
  *	  the tables whose stream was enabled when the change committed.
  *
- * One worker runs in dynamo.http_database (registered when dynamo is
- * preloaded; wal_level must be logical and, in the minor releases that
- * have the setting, output_plugin_libraries must name dynamo).  Every
+ * One worker runs per database that has streams (wal_level must be logical
+ * and, in the minor releases that have the setting, output_plugin_libraries
+ * must name dynamo): at server start a launcher starts one in every
+ * database, which leaves at once where there is nothing to capture, and
+ * enabling a stream starts one (a second one in a database leaves too: it
+ * holds an advisory lock).  Every
  * dynamo.stream_poll_interval it:
  *
  *	 1. creates the replication slot "dynamo_streams" when a stream exists
@@ -42,7 +45,10 @@
 
 #include <limits.h>
 
+#include "access/heapam.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_database.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -66,6 +72,7 @@
 #include "value/value.h"
 
 PGDLLEXPORT void dynamo_streams_capture_main(Datum arg);
+PGDLLEXPORT void dynamo_streams_launcher_main(Datum arg);
 
 static int	stream_poll_interval = 100;
 int			dynamo_stream_retention_hours = 24;
@@ -89,7 +96,30 @@ streams_define_settings(void)
 							NULL, NULL, NULL);
 }
 
-/* Register the capture worker (when preloaded). */
+/* Start the capture worker of a database (it exits at once when one runs there already). */
+void
+streams_start_capture(Oid database)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 5;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_capture_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams capture");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams capture");
+	worker.bgw_main_arg = ObjectIdGetDatum(database);
+	worker.bgw_notify_pid = 0;
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		ereport(WARNING,
+				(errmsg("dynamo streams: could not start the capture worker"),
+				 errhint("Raise max_worker_processes.")));
+}
+
+/* Register the launcher, which starts a capture worker per database at server start (when preloaded). */
 void
 streams_register_worker(void)
 {
@@ -100,12 +130,46 @@ streams_register_worker(void)
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
 	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 5;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
 	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_capture_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams capture");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams capture");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_launcher_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams launcher");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams launcher");
 	RegisterBackgroundWorker(&worker);
+}
+
+/*
+ * The launcher: a capture worker for every database that accepts
+ * connections; each exits at once where dynamo has no stream and no slot.
+ */
+void
+dynamo_streams_launcher_main(Datum arg)
+{
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+	List	   *databases = NIL;
+	ListCell   *cell;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+	StartTransactionCommand();
+	rel = table_open(DatabaseRelationId, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Form_pg_database db = (Form_pg_database) GETSTRUCT(tuple);
+
+		if (db->datallowconn && !db->datistemplate)
+			databases = lappend_oid(databases, db->oid);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	CommitTransactionCommand();
+	foreach(cell, databases)
+		streams_start_capture(lfirst_oid(cell));
+	proc_exit(0);
 }
 
 /* run a statement of the worker; ERROR unless it returns expected */
@@ -393,13 +457,41 @@ store_change(Reader *reader, TableStream *cache, char **table)
 	return true;
 }
 
+/* this database's slot: dynamo_streams_<database OID> (slots are the cluster's) */
+static char SlotName[NAMEDATALEN];
+
+/* a statement about the slot: %1$s is its name */
+static const char *
+slot_sql(const char *format)
+{
+	return psprintf(format, SlotName);
+}
+
 /* whether the slot exists in this database */
 static bool
 slot_exists(void)
 {
-	run("SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = '" STREAMS_SLOT_NAME "'"
-		" AND database = current_database()", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	run(slot_sql("SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = '%1$s'"
+		" AND database = current_database()"), 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	return SPI_processed > 0;
+}
+
+/* whether this database has neither dynamo, nor a stream, nor the slot */
+static bool
+nothing_to_do(void)
+{
+	bool		nothing;
+
+	begin_step();
+	run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	nothing = (SPI_processed == 0);
+	if (!nothing)
+	{
+		run("SELECT 1 FROM dynamo.streams LIMIT 1", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+		nothing = (SPI_processed == 0) && !slot_exists();
+	}
+	end_step();
+	return nothing;
 }
 
 /*
@@ -448,18 +540,18 @@ prepare_slot(void)
 			return false;
 		}
 		/* nothing written in this transaction yet, as slot creation requires */
-		run("SELECT pg_catalog.pg_create_logical_replication_slot('" STREAMS_SLOT_NAME "', 'dynamo')",
+		run(slot_sql("SELECT pg_catalog.pg_create_logical_replication_slot('%1$s', 'dynamo')"),
 			0, NULL, NULL, NULL, SPI_OK_SELECT);
 		exists = true;
-		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", STREAMS_SLOT_NAME)));
+		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", SlotName)));
 	}
 	if (exists)
-		run("UPDATE dynamo.streams SET status = 'ENABLED',"
+		run(slot_sql("UPDATE dynamo.streams SET status = 'ENABLED',"
 			"       start_lsn = greatest((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
-			"                              WHERE slot_name = '" STREAMS_SLOT_NAME "'"
+			"                              WHERE slot_name = '%1$s'"
 			"                                AND database = current_database()),"
 			"                            pg_catalog.pg_current_wal_insert_lsn())"
-			" WHERE status = 'ENABLING'", 0, NULL, NULL, NULL, SPI_OK_UPDATE);
+			" WHERE status = 'ENABLING'"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
 	end_step();
 	return exists;
 }
@@ -479,7 +571,7 @@ peek_changes(Oid *types, Datum *values)
 							 GUC_ACTION_SAVE, true, 0, false);
 	PG_TRY();
 	{
-		run("SELECT data FROM pg_catalog.pg_logical_slot_peek_binary_changes('" STREAMS_SLOT_NAME "', NULL, $1)",
+		run(slot_sql("SELECT data FROM pg_catalog.pg_logical_slot_peek_binary_changes('%1$s', NULL, $1)"),
 			1, types, values, NULL, SPI_OK_SELECT);
 	}
 	PG_CATCH();
@@ -574,7 +666,7 @@ capture_changes(void)
 									 GUC_ACTION_SAVE, true, 0, false);
 			PG_TRY();
 			{
-				run("SELECT pg_catalog.pg_replication_slot_advance('" STREAMS_SLOT_NAME "', $1::pg_lsn)",
+				run(slot_sql("SELECT pg_catalog.pg_replication_slot_advance('%1$s', $1::pg_lsn)"),
 					1, atypes, avalues, NULL, SPI_OK_SELECT);
 			}
 			PG_CATCH();
@@ -608,7 +700,7 @@ maintain(bool read_nothing)
 		"  WHERE s.shard_id = g.shard_id AND $2 = $2",
 		2, types, values, NULL, SPI_OK_UPDATE);
 	/* shards past their age close; so do those of disabled streams read to their end */
-	run("UPDATE dynamo.stream_shards s"
+	run(slot_sql("UPDATE dynamo.stream_shards s"
 		"   SET ending_sequence_number = coalesce((SELECT max(sequence_number) FROM dynamo.stream_records r"
 		"                                          WHERE r.shard_id = s.shard_id), s.starting_sequence_number)"
 		"  WHERE s.ending_sequence_number IS NULL AND $1 = $1"
@@ -617,8 +709,8 @@ maintain(bool read_nothing)
 		"                     WHERE st.table_name = s.table_name AND st.stream_label = s.stream_label"
 		"                       AND st.status = 'DISABLED'"
 		"                       AND st.end_lsn <= coalesce((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
-		"                                                   WHERE slot_name = '" STREAMS_SLOT_NAME "'"
-		"                                                     AND database = current_database()), st.end_lsn)))",
+		"                                                   WHERE slot_name = '%1$s'"
+		"                                                     AND database = current_database()), st.end_lsn)))"),
 		2, types, values, NULL, SPI_OK_UPDATE);
 	/* closed shards and disabled streams whose records are all gone */
 	run("DELETE FROM dynamo.stream_shards s"
@@ -641,10 +733,10 @@ maintain(bool read_nothing)
 		0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0 && slot_exists())
 	{
-		run("SELECT pg_catalog.pg_drop_replication_slot('" STREAMS_SLOT_NAME "')", 0, NULL, NULL, NULL,
+		run(slot_sql("SELECT pg_catalog.pg_drop_replication_slot('%1$s')"), 0, NULL, NULL, NULL,
 			SPI_OK_SELECT);
 		ereport(LOG, (errmsg("dynamo streams: no stream is enabled; dropped replication slot \"%s\"",
-							 STREAMS_SLOT_NAME)));
+							 SlotName)));
 	}
 	end_step();
 }
@@ -654,13 +746,24 @@ void
 dynamo_streams_capture_main(Datum arg)
 {
 	TimestampTz last_maintenance = 0;
+	TimestampTz idle_since = 0;	/* nothing to capture since then: leave after a while */
 	MemoryContext round_context;
 
 	pqsignal(SIGTERM, die);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(dynamo_http_database, NULL, 0);
+	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+	snprintf(SlotName, sizeof(SlotName), "%s_%u", STREAMS_SLOT_PREFIX, MyDatabaseId);
 	pgstat_report_appname("dynamo streams capture");
+	/* one capture per database: a second one leaves */
+	begin_step();
+	run("SELECT pg_catalog.pg_try_advisory_lock(" STREAMS_CAPTURE_LOCK ")", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (strcmp(first_value(), "t") != 0)
+	{
+		end_step();
+		proc_exit(0);
+	}
+	end_step();
 	round_context = AllocSetContextCreate(TopMemoryContext, "dynamo streams capture", ALLOCSET_DEFAULT_SIZES);
 
 	for (;;)
@@ -676,6 +779,12 @@ dynamo_streams_capture_main(Datum arg)
 			ProcessConfigFile(PGC_SIGHUP);
 		}
 		old = MemoryContextSwitchTo(round_context);
+		if (!nothing_to_do())
+			idle_since = 0;
+		else if (idle_since == 0)
+			idle_since = GetCurrentTimestamp();
+		else if (GetCurrentTimestamp() - idle_since > 10 * USECS_PER_SEC)
+			proc_exit(0);		/* started again when a stream is enabled */
 		have_slot = prepare_slot();
 		if (have_slot)
 			read = capture_changes();

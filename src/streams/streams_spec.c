@@ -19,6 +19,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "catalog/catalog.h"
@@ -102,6 +103,7 @@ streams_apply_spec(const char *table_name, const StreamSpec *spec, bool creating
 								  2, types, values, NULL, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "could not enable the stream of table \"%s\"", table_name);
 		set_replica_identity(table, "FULL");
+		streams_start_capture(MyDatabaseId);
 	}
 	else
 	{
