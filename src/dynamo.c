@@ -21,6 +21,7 @@
 #include "http/http.h"
 #include "ops/ops.h"
 #include "storage/storage.h"
+#include "streams/streams_api.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -37,6 +38,7 @@ _PG_init(void)
 	ops_define_settings();
 	capacity_define_settings();
 	capacity_metrics_define_settings();
+	streams_api_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
