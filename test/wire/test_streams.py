@@ -12,6 +12,7 @@ import datetime
 import json
 import os
 import subprocess
+import time
 import unittest
 
 import boto3
@@ -227,6 +228,63 @@ class StreamsApi(unittest.TestCase):
         # the wire's error type of a Streams exception, as DynamoDB Streams sends it
         status, body = streams_request("DescribeStream", {"StreamArn": ARN.replace(LABEL, "2020-01-01T00:00:00.000")})
         self.assertEqual((status, body["__type"]), (400, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException"))
+
+
+class CapturedRecords(unittest.TestCase):
+    """Records the capture worker stores from the WAL, read with boto3 as a
+    consumer reads them: every shard, from TRIM_HORIZON, until it is caught up."""
+
+    TABLE = "WireStreamsCaptured"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dynamodb = boto3.client("dynamodb", endpoint_url=ENDPOINT, region_name="us-east-1",
+                                    aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET,
+                                    config=Config(retries={"max_attempts": 0}))
+        cls.client = streams()
+        cls.dynamodb.create_table(TableName=cls.TABLE, BillingMode="PAY_PER_REQUEST",
+                                  KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                  AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                  StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        cls.arn = cls.dynamodb.describe_table(TableName=cls.TABLE)["Table"]["LatestStreamArn"]
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dynamodb.delete_table(TableName=cls.TABLE)
+
+    def read_all(self, want, timeout=20):
+        """Every record of the stream, once want of them have come."""
+        deadline = time.time() + timeout
+        while True:
+            records = []
+            for shard in self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["Shards"]:
+                it = self.client.get_shard_iterator(StreamArn=self.arn, ShardId=shard["ShardId"],
+                                                    ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+                while it:
+                    page = self.client.get_records(ShardIterator=it)
+                    records += page["Records"]
+                    if not page["Records"]:
+                        break
+                    it = page.get("NextShardIterator")
+            if len(records) >= want or time.time() > deadline:
+                return sorted(records, key=lambda r: int(r["dynamodb"]["SequenceNumber"]))
+            time.sleep(0.2)
+
+    def test_put_update_delete(self):
+        deadline = time.time() + 20
+        while self.client.describe_stream(StreamArn=self.arn)["StreamDescription"]["StreamStatus"] != "ENABLED":
+            self.assertLess(time.time(), deadline, "the stream never became ENABLED")
+            time.sleep(0.2)
+        self.dynamodb.put_item(TableName=self.TABLE, Item={"id": {"S": "w"}, "n": {"N": "1"}})
+        self.dynamodb.update_item(TableName=self.TABLE, Key={"id": {"S": "w"}}, UpdateExpression="SET n = :n",
+                                  ExpressionAttributeValues={":n": {"N": "2"}})
+        self.dynamodb.delete_item(TableName=self.TABLE, Key={"id": {"S": "w"}})
+        records = self.read_all(3)
+        self.assertEqual([r["eventName"] for r in records], ["INSERT", "MODIFY", "REMOVE"])
+        self.assertEqual(records[1]["dynamodb"]["OldImage"], {"id": {"S": "w"}, "n": {"N": "1"}})
+        self.assertEqual(records[1]["dynamodb"]["NewImage"], {"id": {"S": "w"}, "n": {"N": "2"}})
+        self.assertEqual(records[2]["dynamodb"]["Keys"], {"id": {"S": "w"}})
+        self.assertNotIn("NewImage", records[2]["dynamodb"])
 
 
 if __name__ == "__main__":
