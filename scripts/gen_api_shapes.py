@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""gen_api_shapes.py: C tables of DynamoDB's request shapes from its service model.
+"""gen_api_shapes.py: C tables of DynamoDB's request shapes from its service models.
 
 Reads the AWS service model of DynamoDB (../shared/aws-models/dynamodb-2012-08-10.json
-from the repository root, or the path given as the first argument) and writes
+from the repository root, or the path given as the first argument) and the model of
+DynamoDB Streams next to it (dynamodbstreams-2012-08-10.json), and writes
 src/api/api_shapes.h and src/api/api_shapes.c: every shape reachable from the input
 shape of every operation, with its type, its members in the order DynamoDB checks
 them, required flags, length/value/size bounds, pattern and enum values.  The
@@ -23,6 +24,13 @@ import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 DEFAULT_MODEL = os.path.join(ROOT, '..', 'shared', 'aws-models', 'dynamodb-2012-08-10.json')
+STREAMS_MODEL = 'dynamodbstreams-2012-08-10.json'
+
+# DynamoDB Streams is a service of its own (X-Amz-Target DynamoDBStreams_20120810.*)
+# whose four operation names no DynamoDB operation shares, and whose errors name the
+# same Java package (its ResourceNotFoundException's __type is
+# com.amazonaws.dynamodb.v20120810#...).  Its operations join the same tables; a shape
+# name both models use must describe the same shape wherever a request reaches it.
 OUT_H = os.path.join(ROOT, 'src', 'api', 'api_shapes.h')
 OUT_C = os.path.join(ROOT, 'src', 'api', 'api_shapes.c')
 
@@ -75,7 +83,25 @@ PARENT_MEMBER_SHAPE_OVERRIDES = {
     ('LocalSecondaryIndex', 'KeySchema'): 'TableKeySchema',
     ('TableCreationParameters', 'KeySchema'): 'TableKeySchema',
 }
-SYNTHETIC_SHAPES = {'TableKeySchema': ('KeySchema', {'max': 2})}
+#
+# The streams model gives every Limit the shape PositiveIntegerObject (1 and up);
+# the service has maximums, which its API reference states: ListStreams "The upper
+# limit is 100", DescribeStream "The upper limit is 100" (shards), GetRecords "The
+# upper limit is 1000" (records).  Alternator's tests, run against DynamoDB, get a
+# ValidationException for ListStreams' Limit 100000.  They are checked here as the
+# coral validator checks a model maximum ("Member must have value less than or
+# equal to 100"), the wording its other bounds get.
+PARENT_MEMBER_SHAPE_OVERRIDES.update({
+    ('ListStreamsInput', 'Limit'): 'ListStreamsLimit',
+    ('DescribeStreamInput', 'Limit'): 'DescribeStreamLimit',
+    ('GetRecordsInput', 'Limit'): 'GetRecordsLimit',
+})
+SYNTHETIC_SHAPES = {
+    'TableKeySchema': ('KeySchema', {'max': 2}),
+    'ListStreamsLimit': ('PositiveIntegerObject', {'max': 100}),
+    'DescribeStreamLimit': ('PositiveIntegerObject', {'max': 100}),
+    'GetRecordsLimit': ('PositiveIntegerObject', {'max': 1000}),
+}
 MAP_KEY_OVERRIDES = {'BatchGetRequestMap': 'TableName', 'BatchWriteItemRequestMap': 'TableName'}
 SHAPE_BOUND_OVERRIDES = {}
 
@@ -175,13 +201,50 @@ def c_string(text):
 
 
 class Generator:
-    def __init__(self, model):
+    def __init__(self, model, streams_model=None):
         self.model = model
         self.shapes = dict(model['shapes'])
+        self.operations = dict(model['operations'])
+        if streams_model is not None:
+            self.add_model(streams_model)
         for name, (base, bounds) in SYNTHETIC_SHAPES.items():
             self.shapes[name] = dict(self.shapes[base], **bounds)
         self.order = []            # shape names in emission order
         self.index = {}            # shape name -> index
+
+    def add_model(self, other):
+        """
+        Add another service's operations (DynamoDB Streams) and the shapes
+        their inputs reach; a shape of the same name must be the same shape.
+        """
+        for name, op in other['operations'].items():
+            if name in self.operations:
+                sys.exit('gen_api_shapes: operation %s is in both models' % name)
+            self.operations[name] = op
+        pending = [op['input']['shape'] for op in other['operations'].values() if 'input' in op]
+        seen = set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            shape = other['shapes'][name]
+            if name not in self.shapes:
+                self.shapes[name] = shape
+            elif self.without_docs(shape) != self.without_docs(self.shapes[name]):
+                sys.exit('gen_api_shapes: shape %s differs between the models' % name)
+            if shape['type'] == 'structure':
+                pending.extend(m['shape'] for m in shape['members'].values())
+            elif shape['type'] == 'list':
+                pending.append(shape['member']['shape'])
+            elif shape['type'] == 'map':
+                pending.extend([shape['key']['shape'], shape['value']['shape']])
+
+    @staticmethod
+    def without_docs(value):
+        if isinstance(value, dict):
+            return {k: Generator.without_docs(v) for k, v in value.items() if k != 'documentation'}
+        return value
 
     def shape(self, name):
         return self.shapes[name]
@@ -230,7 +293,7 @@ class Generator:
         return shape.get('min'), shape.get('max')
 
     def generate(self):
-        operations = sorted(self.model['operations'].items())
+        operations = sorted(self.operations.items())
         for _, op in operations:
             if 'input' in op:
                 self.reach(op['input']['shape'])
@@ -298,7 +361,8 @@ HEADER = '''/*------------------------------------------------------------------
  *	  DynamoDB's request shapes as C tables, generated from the AWS service
  *	  model by scripts/gen_api_shapes.py; do not edit.
  *
- * Every shape reachable from the input of an operation of %s:
+ * Every shape reachable from the input of an operation of
+ * %s:
  * its type, its bounds, its pattern and enum values, and a structure's
  * members in the order DynamoDB checks them.  The generator's comments say
  * how the check order and the enum order were established.
@@ -390,9 +454,13 @@ def main():
     out_dir = sys.argv[2] if len(sys.argv) > 2 else None
     with open(model_path, encoding='utf-8') as f:
         model = json.load(f)
-    gen = Generator(model)
+    streams_path = os.path.join(os.path.dirname(os.path.abspath(model_path)), STREAMS_MODEL)
+    with open(streams_path, encoding='utf-8') as f:
+        streams_model = json.load(f)
+    gen = Generator(model, streams_model)
     rows, members, lookup, enums, ops, max_members, patterns_used = gen.generate()
-    model_name = model.get('metadata', {}).get('uid', 'the model')
+    model_name = ' and '.join(m.get('metadata', {}).get('uid', 'the model')
+                              for m in (model, streams_model))
 
     pattern_enum = ',\n'.join('\t%s' % PATTERNS[p] for p in sorted(PATTERNS, key=lambda p: PATTERNS[p]))
     header = HEADER % (

@@ -23,6 +23,7 @@
 #include "ops/ops.h"
 #include "storage/storage.h"
 #include "streams/streams.h"
+#include "streams/streams_api.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -41,6 +42,7 @@ _PG_init(void)
 	capacity_metrics_define_settings();
 	capacity_scaling_init();
 	streams_define_settings();
+	streams_api_define_settings();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();

@@ -27,8 +27,16 @@
 /* an action: reads the request, writes the response object */
 typedef void (*ActionHandler) (const JsonNode *request, JsonWriter *response);
 
+/* the services whose actions the action table holds */
+typedef enum ApiService
+{
+	API_SERVICE_DYNAMODB,		/* X-Amz-Target: DynamoDB_20120810.<Action> */
+	API_SERVICE_STREAMS			/* X-Amz-Target: DynamoDBStreams_20120810.<Action> */
+} ApiService;
+
 /* execute.c */
 extern ActionHandler api_find_action(const char *action);
+extern ActionHandler api_find_service_action(ApiService service, const char *action);
 extern void api_run_action(const char *action, ActionHandler handler, const JsonNode *request,
 						   StringInfo response);
 

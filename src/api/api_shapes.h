@@ -4,7 +4,8 @@
  *	  DynamoDB's request shapes as C tables, generated from the AWS service
  *	  model by scripts/gen_api_shapes.py; do not edit.
  *
- * Every shape reachable from the input of an operation of dynamodb-2012-08-10:
+ * Every shape reachable from the input of an operation of
+ * dynamodb-2012-08-10 and streams-dynamodb-2012-08-10:
  * its type, its bounds, its pattern and enum values, and a structure's
  * members in the order DynamoDB checks them.  The generator's comments say
  * how the check order and the enum order were established.
@@ -17,7 +18,7 @@
 #include "postgres.h"
 
 /* number of shapes, and the most members any structure has */
-#define API_SHAPE_COUNT 279
+#define API_SHAPE_COUNT 292
 #define API_MAX_MEMBERS 18
 
 typedef enum ApiShapeType

@@ -36,6 +36,7 @@
 #include "capacity/capacity.h"
 #include "capacity/capacity_metrics.h"
 #include "errors.h"
+#include "streams/streams_api.h"
 
 static const struct
 {
@@ -62,6 +63,22 @@ static const struct
 	{"UpdateTable", api_update_table, false},
 };
 
+/*
+ * The actions of DynamoDB Streams (src/streams/streams_api*.c): the
+ * endpoint reaches them through their own target prefix, dynamo.execute by
+ * name (no name is in both tables).
+ */
+static const struct
+{
+	const char *name;
+	ActionHandler handler;
+}			StreamsActions[] = {
+	{"DescribeStream", api_describe_stream},
+	{"GetRecords", api_get_records},
+	{"GetShardIterator", api_get_shard_iterator},
+	{"ListStreams", api_list_streams},
+};
+
 /* the most tables a request names: BatchGetItem's and a transaction's limit */
 #define REQUEST_MAX_TABLES 100
 
@@ -72,16 +89,35 @@ typedef struct RequestTables
 	const char *names[REQUEST_MAX_TABLES];
 } RequestTables;
 
-/* the handler of a DynamoDB action, or NULL for an unknown one */
+/* the handler of an action of one service (the endpoint's targets), or NULL */
 ActionHandler
-api_find_action(const char *action)
+api_find_service_action(ApiService service, const char *action)
 {
 	int			i;
 
+	if (service == API_SERVICE_STREAMS)
+	{
+		for (i = 0; i < lengthof(StreamsActions); i++)
+			if (strcmp(StreamsActions[i].name, action) == 0)
+				return StreamsActions[i].handler;
+		return NULL;
+	}
 	for (i = 0; i < lengthof(Actions); i++)
 		if (strcmp(Actions[i].name, action) == 0)
 			return Actions[i].handler;
 	return NULL;
+}
+
+/*
+ * the handler of an action of DynamoDB or DynamoDB Streams (dynamo.execute
+ * takes both), or NULL for an unknown one
+ */
+ActionHandler
+api_find_action(const char *action)
+{
+	ActionHandler handler = api_find_service_action(API_SERVICE_DYNAMODB, action);
+
+	return handler ? handler : api_find_service_action(API_SERVICE_STREAMS, action);
 }
 
 /* whether an action is one of DynamoDB's data-plane Operations */

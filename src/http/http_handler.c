@@ -10,7 +10,8 @@
  *	 GET / (or HEAD /)			200, DynamoDB's health line (no Content-Type)
  *	 GET /metrics (or HEAD)		the metrics in Prometheus' text format
  *								(http_metrics.c)
- *	 POST / with X-Amz-Target: DynamoDB_20120810.<Action> and Content-Type
+ *	 POST / with X-Amz-Target: DynamoDB_20120810.<Action> (or
+ *	 DynamoDBStreams_20120810.<Action>, DynamoDB Streams) and Content-Type
  *	 application/x-amz-json-1.0 (or 1.1), a JSON body
  *								200 with the action's response, or 400/500
  *								with {"__type": "<prefix>#<Exception>",
@@ -43,6 +44,7 @@
 #include "http/http.h"
 
 #define TARGET_PREFIX "DynamoDB_20120810."
+#define STREAMS_TARGET_PREFIX "DynamoDBStreams_20120810."
 
 static bool
 header_equals(const HttpHeader *header, const char *value)
@@ -248,6 +250,39 @@ not_an_operation(HttpResponse *response)
 	appendStringInfoString(&response->body, "<UnknownOperationException/>\n");
 }
 
+/*
+ * The action an X-Amz-Target names, and its service: DynamoDB's
+ * (DynamoDB_20120810.<Action>) or DynamoDB Streams'
+ * (DynamoDBStreams_20120810.<Action>); NULL for any other target.
+ */
+static char *
+target_action(const HttpHeader *target, ApiService *service)
+{
+	static const struct
+	{
+		const char *prefix;
+		ApiService	service;
+	}			prefixes[] = {
+		{TARGET_PREFIX, API_SERVICE_DYNAMODB},
+		{STREAMS_TARGET_PREFIX, API_SERVICE_STREAMS},
+	};
+	int			i;
+
+	if (target == NULL)
+		return NULL;
+	for (i = 0; i < lengthof(prefixes); i++)
+	{
+		int			len = strlen(prefixes[i].prefix);
+
+		if (target->value_len > len && memcmp(target->value, prefixes[i].prefix, len) == 0)
+		{
+			*service = prefixes[i].service;
+			return pnstrdup(target->value + len, target->value_len - len);
+		}
+	}
+	return NULL;
+}
+
 /* Answer one request. */
 void
 http_handle_request(const HttpRequest *request, HttpResponse *response)
@@ -255,6 +290,7 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 	const HttpHeader *target;
 	const HttpHeader *content_type;
 	char	   *action;
+	ApiService	service;
 	ActionHandler handler;
 	bool		cross_origin;
 
@@ -296,15 +332,13 @@ http_handle_request(const HttpRequest *request, HttpResponse *response)
 		return;
 	}
 	target = http_find_header(request, "X-Amz-Target");
-	if (target == NULL || target->value_len <= (int) strlen(TARGET_PREFIX) ||
-		memcmp(target->value, TARGET_PREFIX, strlen(TARGET_PREFIX)) != 0)
+	action = target_action(target, &service);
+	if (action == NULL)
 	{
 		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);
 		return;
 	}
-	action = pnstrdup(target->value + strlen(TARGET_PREFIX),
-					  target->value_len - strlen(TARGET_PREFIX));
-	handler = api_find_action(action);
+	handler = api_find_service_action(service, action);
 	if (handler == NULL)
 	{
 		http_exception_response(response, DYNAMO_EXC_UNKNOWN_OPERATION, NULL);

@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 model="${DYNAMO_AWS_MODELS:-../shared/aws-models}/dynamodb-2012-08-10.json"
+# the DynamoDB Streams model, dynamodbstreams-2012-08-10.json, is read from the same folder
 if [ ! -f "$model" ]; then
     echo "api shapes: skipped, no $model"
     exit 0

@@ -58,6 +58,9 @@ import psycopg2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET_PREFIX = "DynamoDB_20120810."
+# the actions of DynamoDB Streams, which the endpoint serves under their own target prefix
+STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810."
+STREAMS_ACTIONS = {"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"}
 CONTROL_PLANE = {"CreateTable", "UpdateTable", "DeleteTable"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
@@ -727,7 +730,7 @@ class Server:
     def send_http(self, action, body):
         """(status, headers, body bytes) from the endpoint."""
         headers = {"Content-Type": "application/x-amz-json-1.0",
-                   "X-Amz-Target": TARGET_PREFIX + action}
+                   "X-Amz-Target": (STREAMS_TARGET_PREFIX if action in STREAMS_ACTIONS else TARGET_PREFIX) + action}
         for attempt in (0, 1):
             try:
                 self.http.request("POST", "/", body=body, headers=headers)
