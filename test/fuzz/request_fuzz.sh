@@ -20,6 +20,7 @@ if [ -z "${REQUEST_FUZZ_CLUSTER:-}" ]; then
         exit 1
     fi
     exec pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="$PORT" \
+        -o wal_level=logical -o output_plugin_libraries=pgoutput,test_decoding,dynamo \
         -o dynamo.http_auth=off -- env REQUEST_FUZZ_CLUSTER=1 "$0" "$@"
 fi
 
