@@ -21,6 +21,7 @@
 #include "http/http.h"
 #include "ops/ops.h"
 #include "storage/storage.h"
+#include "ttl/ttl.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -41,4 +42,5 @@ _PG_init(void)
 	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
+	ttl_init();
 }

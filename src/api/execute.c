@@ -36,6 +36,7 @@
 #include "capacity/capacity.h"
 #include "capacity/capacity_metrics.h"
 #include "errors.h"
+#include "ttl/ttl.h"
 
 static const struct
 {
@@ -51,6 +52,7 @@ static const struct
 	{"DescribeEndpoints", api_describe_endpoints, false},
 	{"DescribeLimits", api_describe_limits, false},
 	{"DescribeTable", api_describe_table, false},
+	{"DescribeTimeToLive", api_describe_time_to_live, false},
 	{"GetItem", api_get_item, true},
 	{"ListTables", api_list_tables, false},
 	{"PutItem", api_put_item, true},
@@ -60,6 +62,7 @@ static const struct
 	{"TransactWriteItems", api_transact_write_items, true},
 	{"UpdateItem", api_update_item, true},
 	{"UpdateTable", api_update_table, false},
+	{"UpdateTimeToLive", api_update_time_to_live, false},
 };
 
 /* the most tables a request names: BatchGetItem's and a transaction's limit */
