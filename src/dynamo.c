@@ -38,9 +38,9 @@ _PG_init(void)
 	ops_define_settings();
 	capacity_define_settings();
 	capacity_metrics_define_settings();
+	ttl_init();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
-	ttl_init();
 }
