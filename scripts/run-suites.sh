@@ -27,6 +27,7 @@ test/concurrency/invalidation.sh || status=1
 test/concurrency/delete_table.sh || status=1
 test/concurrency/gsi_backfill.sh || status=1
 test/concurrency/gsi_writers.sh || status=1
+test/concurrency/stream_order.sh || status=1
 
 echo "--- dump and restore"
 test/dump/run.sh || status=1

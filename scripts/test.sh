@@ -8,10 +8,12 @@
 # test (test/concurrency/) inside it. Then the crash test (test/crash/) runs
 # a cluster of its own, the wire endpoint is tested with boto3 and the AWS
 # CLI (test/wire/) in a cluster that runs it (and in one whose endpoint
-# database lacks the extension), the extension is loaded without
-# shared_preload_libraries (test/no_preload/), the request fuzzer
+# database lacks the extension), the capacity rate tests (test/capacity/,
+# one of them without shared_preload_libraries), the request fuzzer
 # (test/fuzz/request_fuzz.sh) sends mutated requests of every action through
-# the endpoint and dynamo.execute in another, and the libFuzzer targets
+# the endpoint and dynamo.execute in another, the capacity rate tests
+# (test/capacity/run.sh) drive tables past their capacity in clusters of
+# their own (with the last build installed), and the libFuzzer targets
 # (test/fuzz/) run over their seeds and past findings. Exits non-zero on any
 # failure.
 #
@@ -28,6 +30,9 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO="sudo"
 fi
 
+# streams read the WAL: wal_level logical, and the dynamo output plugin allowed
+STREAMS_OPTS=(-o wal_level=logical -o output_plugin_libraries=pgoutput,test_decoding,dynamo)
+
 builds=${DYNAMO_TEST_BUILDS:-"plain asserts"}
 for build in $builds; do
     echo "=== dynamo: $build build"
@@ -39,17 +44,17 @@ for build in $builds; do
         make -s
         $SUDO make -s install
     fi
-    pg_virtualenv -t -o shared_preload_libraries=dynamo -- scripts/run-suites.sh
+    pg_virtualenv -t -o shared_preload_libraries=dynamo "${STREAMS_OPTS[@]}" -- scripts/run-suites.sh
 done
 echo "--- wire endpoint with boto3 and the AWS CLI"
-pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
+pg_virtualenv -t -o shared_preload_libraries=dynamo "${STREAMS_OPTS[@]}" -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" -- \
     env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/run.sh
 pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" \
     -o "dynamo.http_listen_address=*" -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/listen.sh
 pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAMO_WIRE_PORT:-8431}" \
     -o dynamo.http_database=dynamo_noext -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/no_extension.sh
-echo "--- without shared_preload_libraries"
-pg_virtualenv -t -- test/no_preload/run.sh
+echo "--- capacity rates (and dynamo without shared_preload_libraries)"
+test/capacity/run.sh
 echo "--- request fuzzer"
 DYNAMO_FUZZ_PORT="${DYNAMO_FUZZ_PORT:-8432}" test/fuzz/request_fuzz.sh
 echo "--- crash"

@@ -17,10 +17,12 @@
 #include "utils/guc.h"
 
 #include "capacity/capacity.h"
+#include "capacity/capacity_scaling.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
 #include "ops/ops.h"
 #include "storage/storage.h"
+#include "streams/streams.h"
 #include "ttl/ttl.h"
 #include "pg_compat.h"
 
@@ -38,9 +40,12 @@ _PG_init(void)
 	ops_define_settings();
 	capacity_define_settings();
 	capacity_metrics_define_settings();
+	capacity_scaling_init();
+	streams_define_settings();
 	ttl_init();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
+	streams_register_worker();
 }

@@ -23,6 +23,7 @@
 #include "api/api.h"
 #include "catalog/catalog.h"
 #include "errors.h"
+#include "streams/streams.h"
 
 #define INVALID_PREFIX "One or more parameter values were invalid: "
 
@@ -54,6 +55,20 @@ static DynamoType
 attribute_type_of(const char *type)
 {
 	return strcmp(type, "S") == 0 ? DYNAMO_TYPE_S : strcmp(type, "N") == 0 ? DYNAMO_TYPE_N : DYNAMO_TYPE_B;
+}
+
+/* the StreamSpecification member of CreateTable or UpdateTable */
+static void
+parse_stream_spec(const JsonNode *request, StreamSpec *stream)
+{
+	const JsonNode *node = request_member(request, "StreamSpecification");
+
+	memset(stream, 0, sizeof(*stream));
+	if (node == NULL)
+		return;
+	stream->given = true;
+	stream->enabled = request_bool(node, "StreamEnabled", false);
+	stream->view_type = request_string(node, "StreamViewType", "streamViewType", false);
 }
 
 /* ReadCapacityUnits / WriteCapacityUnits of a ProvisionedThroughput member */
@@ -163,6 +178,7 @@ void
 api_create_table(const JsonNode *request, JsonWriter *w)
 {
 	CreateTableSpec spec;
+	StreamSpec	stream;
 	const JsonNode *key_schema = request_member(request, "KeySchema");
 	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
 	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
@@ -290,7 +306,9 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 			spec.version_attribute = (char *) request_string_in(version);
 	}
 
+	parse_stream_spec(request, &stream);
 	catalog_create_table(&spec);
+	streams_apply_spec(spec.table_name, &stream, true);
 	{
 		/* {"TableDescription": ...}: the description DescribeTable gives */
 		Jsonb	   *described = catalog_describe_table(spec.table_name);
@@ -345,6 +363,7 @@ void
 api_update_table(const JsonNode *request, JsonWriter *w)
 {
 	UpdateTableSpec spec;
+	StreamSpec	stream;
 	const char *billing_mode = request_string(request, "BillingMode", "billingMode", false);
 	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
 	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
@@ -402,6 +421,8 @@ api_update_table(const JsonNode *request, JsonWriter *w)
 		spec.attribute_definitions = json_node_to_jsonb(definitions);
 	}
 	api_parse_index_updates(request, &spec, definitions != NULL ? &defs : NULL);
+	parse_stream_spec(request, &stream);
+	streams_apply_spec(spec.table_name, &stream, false);
 	response = catalog_update_table(&spec);
 	catalog_audit_record_response("UpdateTable", spec.table_name, audit_request(request), response, NULL);
 	response_jsonb(w, response);

@@ -127,6 +127,14 @@ typedef struct IndexSpec
 	int64		max_write_request_units;
 } IndexSpec;
 
+/* a StreamSpecification of CreateTable or UpdateTable (src/streams/) */
+typedef struct StreamSpec
+{
+	bool		given;
+	bool		enabled;
+	const char *view_type;		/* KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES; NULL: not given */
+} StreamSpec;
+
 /* CreateTable, parsed and validated by the API layer */
 typedef struct CreateTableSpec
 {

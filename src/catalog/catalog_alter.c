@@ -153,6 +153,12 @@ catalog_delete_table(const char *table_name)
 		catalog_raise_not_found(table_name, true);
 	}
 	result = catalog_copy_jsonb_result(1);
+	/* its stream is disabled; its records stay readable until they expire */
+	if (SPI_execute_with_args("UPDATE dynamo.streams SET status = 'DISABLED', disabled_time = now(),"
+							  "       end_lsn = pg_catalog.pg_current_wal_insert_lsn()"
+							  " WHERE table_name = $1 AND status IN ('ENABLING', 'ENABLED')",
+							  1, argtypes, args, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "DeleteTable could not disable the table's stream");
 	if (SPI_execute(drop, false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "DeleteTable could not drop the relation");
 	/* its GSIs' relations (its LSIs were indexes of the relation just dropped) */

@@ -193,8 +193,10 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 		spec->table->version_attribute == NULL)
 	{
 		/* nothing to check or return: one statement, no read */
-		storage_upsert_item(spec->table, &spec->key, item);
-		result->item_size = spec->item_size;
+		int64		replaced = storage_upsert_item(spec->table, &spec->key, item);
+
+		/* charged the larger of the item and the one it replaced */
+		result->item_size = Max(spec->item_size, replaced);
 		check_item_collection(spec->table, &spec->key, 0, spec->item_size, result);
 		capacity_end_write(spec->table, &spec->key, result->item_size, spec->transactional, spec->admitted,
 						   &mark);

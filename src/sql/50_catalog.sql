@@ -87,6 +87,28 @@ CREATE TABLE dynamo.indexes (
 COMMENT ON TABLE dynamo.indexes IS 'one row per secondary index of a DynamoDB table: key schema, projection, status, and where it is stored';
 SELECT pg_catalog.pg_extension_config_dump('dynamo.indexes', '');
 
+-- The streams of tables, current and past (src/sql/76_streams.sql has their
+-- shards and records, and explains the model).
+CREATE TABLE dynamo.streams (
+    table_name text NOT NULL,
+    stream_label text NOT NULL,                  -- ISO 8601 creation time, as DynamoDB labels streams
+    table_id uuid NOT NULL,                      -- the table's identity (a table of the same name is another)
+    view_type text NOT NULL
+        CHECK (view_type IN ('KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES')),
+    status text NOT NULL DEFAULT 'ENABLING'
+        CHECK (status IN ('ENABLING', 'ENABLED', 'DISABLING', 'DISABLED')),
+    key_schema jsonb NOT NULL,                   -- the table's KeySchema, kept for DescribeStream after a drop
+    partition_count integer NOT NULL,
+    start_lsn pg_lsn,                            -- changes committed after it are in the stream (set once ENABLED)
+    end_lsn pg_lsn,                              -- set when disabled: changes committed after it are not
+    creation_time timestamptz NOT NULL DEFAULT now(),
+    disabled_time timestamptz,
+    PRIMARY KEY (table_name, stream_label)
+);
+COMMENT ON TABLE dynamo.streams IS 'the DynamoDB streams of tables, current and past (until their records expire)';
+CREATE UNIQUE INDEX streams_one_current ON dynamo.streams (table_name) WHERE status IN ('ENABLING', 'ENABLED');
+SELECT pg_catalog.pg_extension_config_dump('dynamo.streams', '');
+
 -- the sizes of a relation (or partitioned index) and of its partitions:
 -- reltuples summed, pg_total_relation_size summed
 CREATE FUNCTION dynamo.relation_statistics(relation text, OUT item_count bigint, OUT size_bytes bigint)
@@ -184,9 +206,12 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                     ELSE ARRAY[]::text[] END
       FROM jsonb_strip_nulls(jsonb_build_object(
         'TableName', t.table_name,
-        'TableStatus', coalesce(status, CASE WHEN t.status = 'ACTIVE' AND EXISTS (
+        'TableStatus', coalesce(status, CASE WHEN t.status = 'ACTIVE' AND (EXISTS (
                                              SELECT FROM dynamo.indexes i
                                               WHERE i.table_name = t.table_name AND i.status <> 'ACTIVE')
+                                             OR EXISTS (SELECT FROM dynamo.streams s
+                                                         WHERE s.table_name = t.table_name AND s.table_id = t.table_id
+                                                           AND s.status = 'ENABLING'))
                                          THEN 'UPDATING' ELSE t.status END),
         'TableId', t.table_id,
         'TableArn', format('arn:aws:dynamodb:%s:%s:table/%s',
@@ -215,5 +240,18 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                                     FROM dynamo.indexes i WHERE i.table_name = t.table_name AND NOT i.is_global),
         'GlobalSecondaryIndexes', (SELECT jsonb_agg(dynamo.index_description(i, t) ORDER BY i.ordinal)
                                      FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global),
+        'StreamSpecification', (SELECT jsonb_build_object('StreamEnabled', true, 'StreamViewType', s.view_type)
+                                  FROM dynamo.streams s
+                                 WHERE s.table_name = t.table_name AND s.table_id = t.table_id
+                                   AND s.status IN ('ENABLING', 'ENABLED')),
+        'LatestStreamLabel', (SELECT s.stream_label FROM dynamo.streams s
+                               WHERE s.table_name = t.table_name AND s.table_id = t.table_id
+                               ORDER BY s.creation_time DESC LIMIT 1),
+        'LatestStreamArn', (SELECT format('arn:aws:dynamodb:%s:%s:table/%s/stream/%s',
+                                          current_setting('dynamo.region'), current_setting('dynamo.account_id'),
+                                          t.table_name, s.stream_label)
+                              FROM dynamo.streams s
+                             WHERE s.table_name = t.table_name AND s.table_id = t.table_id
+                             ORDER BY s.creation_time DESC LIMIT 1),
         'DeletionProtectionEnabled', false)) AS d
 $$;

@@ -21,25 +21,9 @@
 -- of a stream closes with it.  Records older than
 -- dynamo.stream_retention are trimmed.
 
-CREATE TABLE dynamo.streams (
-    table_name text NOT NULL,
-    stream_label text NOT NULL,                  -- ISO 8601 creation time, as DynamoDB labels streams
-    table_id uuid NOT NULL,                      -- the table's identity (a table of the same name is another)
-    view_type text NOT NULL
-        CHECK (view_type IN ('KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES')),
-    status text NOT NULL DEFAULT 'ENABLING'
-        CHECK (status IN ('ENABLING', 'ENABLED', 'DISABLING', 'DISABLED')),
-    key_schema jsonb NOT NULL,                   -- the table's KeySchema, kept for DescribeStream after a drop
-    partition_count integer NOT NULL,
-    start_lsn pg_lsn,                            -- changes committed after it are in the stream (set once ENABLED)
-    end_lsn pg_lsn,                              -- set when disabled: changes committed after it are not
-    creation_time timestamptz NOT NULL DEFAULT now(),
-    disabled_time timestamptz,
-    PRIMARY KEY (table_name, stream_label)
-);
-COMMENT ON TABLE dynamo.streams IS 'the DynamoDB streams of tables, current and past (until their records expire)';
-CREATE UNIQUE INDEX streams_one_current ON dynamo.streams (table_name) WHERE status IN ('ENABLING', 'ENABLED');
-SELECT pg_catalog.pg_extension_config_dump('dynamo.streams', '');
+-- dynamo.streams, the streams of tables, is in 50_catalog.sql: the table
+-- descriptions read it.
+
 
 CREATE TABLE dynamo.stream_shards (
     shard_id text PRIMARY KEY,                   -- shardId-<20 digits>-<8 hex>, as DynamoDB names shards
@@ -62,7 +46,7 @@ SELECT pg_catalog.pg_extension_config_dump('dynamo.stream_shards', '');
 -- string, U+0000 included); the record's DynamoDB JSON is built when read.
 CREATE TABLE dynamo.stream_records (
     shard_id text NOT NULL REFERENCES dynamo.stream_shards ON DELETE CASCADE,
-    sequence_number numeric NOT NULL,            -- commit LSN * 2^20 + place in the transaction
+    sequence_number numeric NOT NULL,            -- commit LSN * 2^32 + place in the transaction
     event_name text NOT NULL CHECK (event_name IN ('INSERT', 'MODIFY', 'REMOVE')),
     approximate_creation_time timestamptz NOT NULL,  -- the commit time
     keys dynamo.item NOT NULL,

@@ -32,6 +32,8 @@
 
 /* storage_am.c */
 extern Datum dynamo_tableam_handler(PG_FUNCTION_ARGS);
+extern void storage_track_replaced(bool track);
+extern int64 storage_replaced_size(void);
 
 /* storage_check.c */
 extern void storage_check_row(Relation rel, TupleTableSlot *slot);
@@ -53,7 +55,7 @@ extern int	storage_partition_index(const TableInfo *table, DynamoValue partition
 extern struct varlena *storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update);
 extern struct varlena *storage_read_item_shared(const TableInfo *table, const ItemKey *key);
 extern bool storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
-extern void storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
+extern int64 storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern void storage_replace_item(const TableInfo *table, const ItemKey *key, struct varlena *item);
 extern bool storage_delete_item(const TableInfo *table, const ItemKey *key);
 extern int64 storage_item_collection_size(const TableInfo *table, const ItemKey *key);

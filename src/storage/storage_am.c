@@ -207,6 +207,50 @@ dynamo_multi_insert(Relation rel, TupleTableSlot **slots, int nslots,
 		maintain_indexes(rel, NULL, slots[i]);
 }
 
+/*
+ * The size of the item an UPDATE replaced, for the write that asked for it
+ * (an unconditional PutItem is one INSERT ... ON CONFLICT DO UPDATE and
+ * never reads the item it replaces, but is charged the larger of the two).
+ */
+static bool TrackReplaced = false;
+static int64 ReplacedSize = 0;
+
+/* Start (or stop) recording the size of the item the next UPDATE replaces. */
+void
+storage_track_replaced(bool track)
+{
+	TrackReplaced = track;
+	ReplacedSize = 0;
+}
+
+/* the size of the item replaced since storage_track_replaced(true); 0: none */
+int64
+storage_replaced_size(void)
+{
+	return ReplacedSize;
+}
+
+static void
+record_replaced_size(Relation rel, ItemPointer old_tid)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	AttrNumber	item_attnum = InvalidAttrNumber;
+	TupleTableSlot *old_slot;
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+		if (!TupleDescAttr(desc, i)->attisdropped &&
+			strcmp(NameStr(TupleDescAttr(desc, i)->attname), "item") == 0)
+			item_attnum = i + 1;
+	if (item_attnum == InvalidAttrNumber)
+		return;
+	old_slot = table_slot_create(rel, NULL);
+
+	if (heap_routine->tuple_fetch_row_version(rel, old_tid, SnapshotAny, old_slot))
+		ReplacedSize = dynamo_item_size(slot_item(old_slot, item_attnum));
+	ExecDropSingleTupleTableSlot(old_slot);
+}
+
 /* UPDATE: the new version of the row */
 static TM_Result
 dynamo_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
@@ -221,7 +265,11 @@ dynamo_tuple_update(Relation rel, ItemPointer otid, TupleTableSlot *slot,
 										crosscheck, wait, tmfd, lockmode,
 										update_indexes);
 	if (result == TM_Ok)
+	{
+		if (TrackReplaced)
+			record_replaced_size(rel, otid);
 		maintain_indexes(rel, otid, slot);
+	}
 	return result;
 }
 

@@ -427,10 +427,23 @@ storage_insert_item(const TableInfo *table, const ItemKey *key, struct varlena *
 }
 
 /* Store an item whether or not a row with its key exists, in one statement. */
-void
+int64
 storage_upsert_item(const TableInfo *table, const ItemKey *key, struct varlena *item)
 {
-	run_row_statement(table, ROW_UPSERT, key, item);
+	int64		replaced;
+
+	storage_track_replaced(true);
+	PG_TRY();
+	{
+		run_row_statement(table, ROW_UPSERT, key, item);
+	}
+	PG_FINALLY();
+	{
+		replaced = storage_replaced_size();
+		storage_track_replaced(false);
+	}
+	PG_END_TRY();
+	return replaced;
 }
 
 /* Replace the item of an existing (locked) row. */

@@ -5,6 +5,9 @@
 #   test/bench/run.sh expressions     the expression engine against jsonb
 #   test/bench/run.sh indexes         secondary indexes: Query on a GSI, PutItem
 #                                     by GSIs, backfill (indexes.sh, its own cluster)
+#   test/bench/run.sh streams         PutItem with a NEW_AND_OLD_IMAGES stream against
+#                                     without, and the lag from commit to a record
+#                                     (streams.sh, its own cluster)
 #   test/bench/run.sh transactions    TransactWriteItems and TransactGetItems through
 #                                     the endpoint against PutItem, BatchWriteItem
 #                                     and GetItem (transactions.sh, its own cluster)

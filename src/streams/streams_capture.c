@@ -1,0 +1,814 @@
+/*-------------------------------------------------------------------------
+ *
+ * streams_capture.c
+ *	  The capture worker: reads the changes of dynamo tables from the WAL
+ *	  through the "dynamo" output plugin and stores the stream records of
+ *	  the tables whose stream was enabled when the change committed.
+ *
+ * One worker runs per database that has streams (wal_level must be logical
+ * and, in the minor releases that have the setting, output_plugin_libraries
+ * must name dynamo): at server start a launcher starts one in every
+ * database, which leaves at once where there is nothing to capture, and
+ * enabling a stream starts one (a second one in a database leaves too: it
+ * holds an advisory lock).  Every
+ * dynamo.stream_poll_interval it:
+ *
+ *	 1. creates the replication slot "dynamo_streams" when a stream exists
+ *		and the slot does not (in a transaction that has written nothing, as
+ *		slot creation requires), and makes ENABLING streams ENABLED from the
+ *		slot's position on: their tables stay UPDATING until then, so a
+ *		client that waits for ACTIVE writes only what the stream will see;
+ *	 2. peeks at the decoded changes, and in one transaction stores a record
+ *		per change (in the open shard of the change's partition, opening
+ *		one when there is none) with ON CONFLICT DO NOTHING, and NOTIFYs
+ *		channel dynamo_streams with each table's name;
+ *	 3. then, in another transaction, advances the slot past them.
+ *
+ * The sequence number of a record is its transaction's commit LSN * 2^32
+ * plus its place in the transaction: records are numbered in commit order
+ * and, since the worker stores them in commit order one batch after the
+ * other, a reader never finds a new record below one it has read.  A crash
+ * between 2 and 3 decodes the same changes again, which are the same rows.
+ *
+ * Once a minute it trims records older than dynamo.stream_retention, closes
+ * shards older than dynamo.stream_shard_seconds (the next change of their
+ * partition opens a child) and the shards of disabled streams whose last
+ * change has been read, and drops the slot when no stream is left, so that
+ * the WAL is not kept for nothing.
+ *
+ * An error ends the worker; the postmaster starts it again after
+ * five seconds.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "access/heapam.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_database.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "catalog/namespace.h"
+#include "utils/builtins.h"
+#include "utils/syscache.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+#include "utils/pg_lsn.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "http/http.h"
+#include "streams/streams.h"
+#include "value/value.h"
+
+PGDLLEXPORT void dynamo_streams_capture_main(Datum arg);
+PGDLLEXPORT void dynamo_streams_launcher_main(Datum arg);
+
+static int	stream_poll_interval = 100;
+int			dynamo_stream_retention_hours = 24;
+static int	stream_shard_seconds = 4 * 3600;
+static int	stream_batch_changes = 10000;
+
+void
+streams_define_settings(void)
+{
+	DefineCustomIntVariable("dynamo.stream_poll_interval",
+							"How often the streams capture reads the WAL.",
+							NULL, &stream_poll_interval, 100, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.stream_retention",
+							"Hours stream records are kept.",
+							NULL, &dynamo_stream_retention_hours, 24, 1, 24 * 365, PGC_SIGHUP, 0,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("dynamo.stream_shard_seconds",
+							"Age at which a stream shard is closed and a child opened.",
+							NULL, &stream_shard_seconds, 4 * 3600, 1, INT_MAX, PGC_SIGHUP, GUC_UNIT_S,
+							NULL, NULL, NULL);
+}
+
+/* Start the capture worker of a database (it exits at once when one runs there already). */
+void
+streams_start_capture(Oid database)
+{
+	BackgroundWorker worker;
+	BackgroundWorkerHandle *handle;
+
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = 5;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_capture_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams capture");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams capture");
+	worker.bgw_main_arg = ObjectIdGetDatum(database);
+	worker.bgw_notify_pid = 0;
+	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+		ereport(WARNING,
+				(errmsg("dynamo streams: could not start the capture worker"),
+				 errhint("Raise max_worker_processes.")));
+}
+
+/* Register the launcher, which starts a capture worker per database at server start (when preloaded). */
+void
+streams_register_worker(void)
+{
+	BackgroundWorker worker;
+
+	if (!process_shared_preload_libraries_in_progress)
+		return;
+	memset(&worker, 0, sizeof(worker));
+	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
+	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	worker.bgw_restart_time = BGW_NEVER_RESTART;
+	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
+	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_launcher_main");
+	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams launcher");
+	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams launcher");
+	RegisterBackgroundWorker(&worker);
+}
+
+/*
+ * The launcher: a capture worker for every database that accepts
+ * connections; each exits at once where dynamo has no stream and no slot.
+ */
+void
+dynamo_streams_launcher_main(Datum arg)
+{
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+	List	   *databases = NIL;
+	ListCell   *cell;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+	StartTransactionCommand();
+	rel = table_open(DatabaseRelationId, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Form_pg_database db = (Form_pg_database) GETSTRUCT(tuple);
+
+		if (db->datallowconn && !db->datistemplate)
+			databases = lappend_oid(databases, db->oid);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	CommitTransactionCommand();
+	foreach(cell, databases)
+		streams_start_capture(lfirst_oid(cell));
+	proc_exit(0);
+}
+
+/* run a statement of the worker; ERROR unless it returns expected */
+static void
+run(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, int expected)
+{
+	int			ret = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+
+	if (ret != expected)
+		elog(ERROR, "dynamo streams capture: \"%s\" failed: %s", sql, SPI_result_code_string(ret));
+}
+
+static void
+begin_step(void)
+{
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	SPI_connect();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+static void
+end_step(void)
+{
+	PopActiveSnapshot();
+	SPI_finish();
+	CommitTransactionCommand();
+}
+
+/* the first column of the first row, as text; NULL when none */
+static char *
+first_value(void)
+{
+	if (SPI_processed == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/* a table's stream as a change of it needs it */
+typedef struct TableStream
+{
+	char		relation[NAMEDATALEN];	/* the table's relation in dynamo_data */
+	bool		found;
+	char	   *table_name;
+	char	   *label;
+	char	   *view_type;
+	char	   *partition_key;
+	char	   *sort_key;
+	char	   *looked_up_lsn;	/* the commit LSN the lookup was for */
+} TableStream;
+
+/* a reader of the plugin's messages */
+typedef struct Reader
+{
+	const char *data;
+	uint32		len;
+	uint32		at;
+} Reader;
+
+static void
+read_bytes(Reader *reader, void *out, uint32 n)
+{
+	if (reader->at + n > reader->len)
+		elog(ERROR, "dynamo streams capture: a truncated change message");
+	memcpy(out, reader->data + reader->at, n);
+	reader->at += n;
+}
+
+/* an item field: NULL when absent; *unchanged for an unchanged new item */
+static struct varlena *
+read_item(Reader *reader, bool *unchanged)
+{
+	uint32		len;
+	struct varlena *item;
+
+	*unchanged = false;
+	read_bytes(reader, &len, sizeof(len));
+	if (len == STREAMS_ITEM_ABSENT)
+		return NULL;
+	if (len == STREAMS_ITEM_UNCHANGED)
+	{
+		*unchanged = true;
+		return NULL;
+	}
+	if (reader->at + len > reader->len)
+		elog(ERROR, "dynamo streams capture: a truncated item");
+	item = dynamo_value_to_varlena((const uint8 *) reader->data + reader->at, len);
+	reader->at += len;
+	return item;
+}
+
+/* the stream a change of a table's relation at this commit LSN belongs to */
+static void
+lookup_stream(const char *relation, const char *commit_lsn, TableStream *stream)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(relation), CStringGetTextDatum(commit_lsn)};
+	MemoryContext context = CurrentMemoryContext;
+
+	memset(stream, 0, sizeof(*stream));
+	strlcpy(stream->relation, relation, sizeof(stream->relation));
+	run("SELECT s.table_name, s.stream_label, s.view_type, t.partition_key, t.sort_key"
+		"  FROM dynamo.tables t JOIN dynamo.streams s USING (table_name)"
+		" WHERE t.relation_name = $1 AND s.start_lsn IS NOT NULL AND s.start_lsn < $2::pg_lsn"
+		"   AND (s.end_lsn IS NULL OR $2::pg_lsn <= s.end_lsn)",
+		2, types, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return;
+	{
+		HeapTuple	row = SPI_tuptable->vals[0];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		MemoryContext old = MemoryContextSwitchTo(context);
+
+		stream->found = true;
+		stream->table_name = pstrdup(SPI_getvalue(row, desc, 1));
+		stream->label = pstrdup(SPI_getvalue(row, desc, 2));
+		stream->view_type = pstrdup(SPI_getvalue(row, desc, 3));
+		stream->partition_key = pstrdup(SPI_getvalue(row, desc, 4));
+		stream->sort_key = SPI_getvalue(row, desc, 5) ? pstrdup(SPI_getvalue(row, desc, 5)) : NULL;
+		MemoryContextSwitchTo(old);
+	}
+}
+
+/* the open shard of a stream's partition, opened when there is none */
+static char *
+open_shard(const TableStream *stream, int partition, const char *commit_lsn, uint32 position)
+{
+	Oid			types[5] = {TEXTOID, TEXTOID, INT4OID, TEXTOID, INT8OID};
+	Datum		values[5] = {CStringGetTextDatum(stream->table_name), CStringGetTextDatum(stream->label),
+		Int32GetDatum(partition), CStringGetTextDatum(commit_lsn), Int64GetDatum(position)};
+	MemoryContext context = CurrentMemoryContext;
+	char	   *shard;
+
+	run("SELECT shard_id FROM dynamo.stream_shards"
+		" WHERE table_name = $1 AND stream_label = $2 AND partition = $3 AND ending_sequence_number IS NULL",
+		3, types, values, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		run("INSERT INTO dynamo.stream_shards (shard_id, table_name, stream_label, partition, parent_shard_id,"
+			"                                  starting_sequence_number)"
+			" SELECT dynamo.stream_shard_id($1, $2, $3, clock_timestamp()), $1, $2, $3,"
+			"        (SELECT shard_id FROM dynamo.stream_shards"
+			"          WHERE table_name = $1 AND stream_label = $2 AND partition = $3"
+			"          ORDER BY starting_sequence_number DESC LIMIT 1),"
+			"        ($4::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $5"
+			" RETURNING shard_id",
+			5, types, values, NULL, SPI_OK_INSERT_RETURNING);
+	shard = first_value();
+	return MemoryContextStrdup(context, shard);
+}
+
+/* the type dynamo.item */
+static Oid
+item_type_oid(void)
+{
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("item"),
+						   ObjectIdGetDatum(get_namespace_oid("dynamo", false)));
+}
+
+/* the keys of an item: its key attributes */
+static struct varlena *
+keys_of(const TableStream *stream, struct varlena *item)
+{
+	const char *names[2] = {stream->partition_key, stream->sort_key};
+
+	return dynamo_map_select(dynamo_value_from_varlena(item), names, stream->sort_key ? 2 : 1);
+}
+
+static bool
+same_item(struct varlena *a, struct varlena *b)
+{
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+/*
+ * Store the record of one change message; false when it is not in any
+ * stream (or changed nothing).  *table gets the table's name when stored.
+ */
+static bool
+store_change(Reader *reader, TableStream *cache, char **table)
+{
+	uint64		lsn;
+	uint32		position;
+	int64		commit_time;
+	uint8		by_service;
+	uint8		action;
+	uint32		len;
+	char		name[NAMEDATALEN * 2];
+	char	   *hash;
+	int			partition;
+	struct varlena *old_item;
+	struct varlena *new_item;
+	bool		unchanged;
+	bool		old_unchanged;
+	const char *event;
+	char		lsn_text[32];
+	bool		want_new;
+	bool		want_old;
+	struct varlena *keys;
+	int64		size;
+
+	read_bytes(reader, &lsn, sizeof(lsn));
+	read_bytes(reader, &position, sizeof(position));
+	read_bytes(reader, &commit_time, sizeof(commit_time));
+	read_bytes(reader, &by_service, sizeof(by_service));
+	read_bytes(reader, &action, sizeof(action));
+	read_bytes(reader, &len, sizeof(len));
+	if (len >= sizeof(name))
+		elog(ERROR, "dynamo streams capture: a relation name too long");
+	read_bytes(reader, name, len);
+	name[len] = '\0';
+	old_item = read_item(reader, &old_unchanged);
+	new_item = read_item(reader, &unchanged);
+
+	/* "<relation>#<partition>" */
+	hash = strrchr(name, '#');
+	if (hash == NULL)
+		return false;
+	*hash = '\0';
+	partition = atoi(hash + 1);
+	snprintf(lsn_text, sizeof(lsn_text), "%X/%X", (uint32) (lsn >> 32), (uint32) lsn);
+	if (strcmp(cache->relation, name) != 0 || cache->looked_up_lsn == NULL ||
+		strcmp(cache->looked_up_lsn, lsn_text) != 0)
+	{
+		lookup_stream(name, lsn_text, cache);
+		cache->looked_up_lsn = pstrdup(lsn_text);
+	}
+	if (!cache->found)
+		return false;
+
+	if (unchanged)
+		new_item = old_item;
+	if (old_item == NULL && new_item == NULL)
+		return false;
+	if (old_item == NULL)
+		event = "INSERT";
+	else if (new_item == NULL)
+		event = "REMOVE";
+	else if (same_item(old_item, new_item))
+		return false;			/* a write that changed nothing: no record */
+	else
+		event = "MODIFY";
+	(void) action;
+
+	keys = keys_of(cache, new_item != NULL ? new_item : old_item);
+	want_new = new_item != NULL && (strcmp(cache->view_type, "NEW_IMAGE") == 0 ||
+									strcmp(cache->view_type, "NEW_AND_OLD_IMAGES") == 0);
+	want_old = old_item != NULL && (strcmp(cache->view_type, "OLD_IMAGE") == 0 ||
+									strcmp(cache->view_type, "NEW_AND_OLD_IMAGES") == 0);
+	size = dynamo_item_size(dynamo_value_from_varlena(keys)) +
+		(want_new ? dynamo_item_size(dynamo_value_from_varlena(new_item)) : 0) +
+		(want_old ? dynamo_item_size(dynamo_value_from_varlena(old_item)) : 0);
+
+	{
+		char	   *shard = open_shard(cache, partition, lsn_text, position);
+		Oid			item_type = item_type_oid();
+		Oid			types[9] = {TEXTOID, TEXTOID, INT8OID, TEXTOID, TIMESTAMPTZOID, item_type, item_type, item_type,
+		INT4OID};
+		Datum		values[9];
+		char		nulls[10] = "         ";
+
+		values[0] = CStringGetTextDatum(shard);
+		values[1] = CStringGetTextDatum(lsn_text);
+		values[2] = Int64GetDatum(position);
+		values[3] = CStringGetTextDatum(event);
+		values[4] = TimestampTzGetDatum((TimestampTz) commit_time);
+		values[5] = PointerGetDatum(keys);
+		values[6] = want_new ? PointerGetDatum(new_item) : (Datum) 0;
+		values[7] = want_old ? PointerGetDatum(old_item) : (Datum) 0;
+		values[8] = Int32GetDatum((int32) Min(size, INT_MAX));
+		if (!want_new)
+			nulls[6] = 'n';
+		if (!want_old)
+			nulls[7] = 'n';
+		run(by_service ?
+			"INSERT INTO dynamo.stream_records VALUES ($1, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4, $5,"
+			" $6, $7, $8, $9, true)"
+			" ON CONFLICT DO NOTHING" :
+			"INSERT INTO dynamo.stream_records VALUES ($1, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4, $5,"
+			" $6, $7, $8, $9, false)"
+			" ON CONFLICT DO NOTHING",
+			9, types, values, nulls, SPI_OK_INSERT);
+	}
+	*table = cache->table_name;
+	return true;
+}
+
+/* this database's slot: dynamo_streams_<database OID> (slots are the cluster's) */
+static char SlotName[NAMEDATALEN];
+
+/* a statement about the slot: %1$s is its name */
+static const char *
+slot_sql(const char *format)
+{
+	return psprintf(format, SlotName);
+}
+
+/* whether the slot exists in this database */
+static bool
+slot_exists(void)
+{
+	run(slot_sql("SELECT 1 FROM pg_catalog.pg_replication_slots WHERE slot_name = '%1$s'"
+		" AND database = current_database()"), 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	return SPI_processed > 0;
+}
+
+/* whether this database has neither dynamo, nor a stream, nor the slot */
+static bool
+nothing_to_do(void)
+{
+	bool		nothing;
+
+	begin_step();
+	run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	nothing = (SPI_processed == 0);
+	if (!nothing)
+	{
+		run("SELECT 1 FROM dynamo.streams LIMIT 1", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+		nothing = (SPI_processed == 0) && !slot_exists();
+	}
+	end_step();
+	return nothing;
+}
+
+/*
+ * Step 1: the slot, and ENABLING streams made ENABLED.  Returns whether
+ * there is a slot to read.
+ */
+static bool
+prepare_slot(void)
+{
+	bool		exists;
+	bool		wanted;
+	static bool warned = false;
+
+	begin_step();
+	run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+	{
+		end_step();
+		return false;
+	}
+	exists = slot_exists();
+	run("SELECT 1 FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED') LIMIT 1",
+		0, NULL, NULL, NULL, SPI_OK_SELECT);
+	wanted = SPI_processed > 0;
+	if (!exists && wanted)
+	{
+		/*
+		 * wal_level logical, and (in the minor releases that have the setting)
+		 * the "dynamo" output plugin allowed by output_plugin_libraries
+		 */
+		run("SELECT current_setting('wal_level') = 'logical',"
+			"       coalesce('dynamo' = ANY (string_to_array(replace(current_setting('output_plugin_libraries', true),"
+			"                                                        ' ', ''), ',')), true)",
+			0, NULL, NULL, NULL, SPI_OK_SELECT);
+		if (strcmp(first_value(), "t") != 0 ||
+			strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2), "t") != 0)
+		{
+			if (!warned)
+				ereport(WARNING,
+						(errmsg("dynamo streams need wal_level = logical and the dynamo output plugin allowed; "
+								"no stream records are captured"),
+						 errhint("Set wal_level = logical (restart) and add dynamo to output_plugin_libraries "
+								 "(e.g. 'pgoutput, test_decoding, dynamo'; reload).")));
+			warned = true;
+			end_step();
+			return false;
+		}
+		/* nothing written in this transaction yet, as slot creation requires */
+		run(slot_sql("SELECT pg_catalog.pg_create_logical_replication_slot('%1$s', 'dynamo')"),
+			0, NULL, NULL, NULL, SPI_OK_SELECT);
+		exists = true;
+		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", SlotName)));
+	}
+	if (exists)
+		run(slot_sql("UPDATE dynamo.streams SET status = 'ENABLED',"
+			"       start_lsn = greatest((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
+			"                              WHERE slot_name = '%1$s'"
+			"                                AND database = current_database()),"
+			"                            pg_catalog.pg_current_wal_insert_lsn())"
+			" WHERE status = 'ENABLING'"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
+	end_step();
+	return exists;
+}
+
+/*
+ * Peek at the slot's changes.  Every decoding start logs "starting logical
+ * decoding for slot" at LOG, ten times a second here: the server log is
+ * spared it (log_min_messages is raised for the call), errors are not (it
+ * is put back before they are reported).
+ */
+static void
+peek_changes(Oid *types, Datum *values)
+{
+	int			nest_level = NewGUCNestLevel();
+
+	(void) set_config_option("log_min_messages", "fatal", PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	PG_TRY();
+	{
+		run(slot_sql("SELECT data FROM pg_catalog.pg_logical_slot_peek_binary_changes('%1$s', NULL, $1)"),
+			1, types, values, NULL, SPI_OK_SELECT);
+	}
+	PG_CATCH();
+	{
+		AtEOXact_GUC(false, nest_level);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	AtEOXact_GUC(true, nest_level);
+}
+
+/* Step 2 and 3: store what the slot has, then advance it.  Returns the changes read. */
+static uint64
+capture_changes(void)
+{
+	Oid			types[1] = {INT4OID};
+	Datum		values[1] = {Int32GetDatum(stream_batch_changes)};
+	uint64		rows;
+	uint64		n;
+	char	   *advance_to = NULL;
+	List	   *notified = NIL;
+	TableStream cache;
+	MemoryContext step_context;
+
+	begin_step();
+	step_context = CurrentMemoryContext;
+	memset(&cache, 0, sizeof(cache));
+	peek_changes(types, values);
+	rows = SPI_processed;
+	if (rows > 0)
+	{
+		SPITupleTable *changes = SPI_tuptable;
+
+		for (n = 0; n < rows; n++)
+		{
+			bool		isnull;
+			bytea	   *data = DatumGetByteaPP(SPI_getbinval(changes->vals[n], changes->tupdesc, 1, &isnull));
+			Reader		reader;
+			char		kind;
+
+			reader.data = VARDATA_ANY(data);
+			reader.len = VARSIZE_ANY_EXHDR(data);
+			reader.at = 0;
+			read_bytes(&reader, &kind, 1);
+			if (kind == 'E')
+			{
+				uint64		end;
+				char		text[32];
+
+				read_bytes(&reader, &end, sizeof(end));
+				snprintf(text, sizeof(text), "%X/%X", (uint32) (end >> 32), (uint32) end);
+				advance_to = MemoryContextStrdup(step_context, text);
+			}
+			else if (kind == 'C')
+			{
+				char	   *table = NULL;
+				MemoryContext old = MemoryContextSwitchTo(step_context);
+
+				if (store_change(&reader, &cache, &table) && !list_member(notified, makeString(table)))
+					notified = lappend(notified, makeString(pstrdup(table)));
+				MemoryContextSwitchTo(old);
+			}
+		}
+	}
+	{
+		ListCell   *cell;
+
+		foreach(cell, notified)
+		{
+			Oid			ntypes[1] = {TEXTOID};
+			Datum		nvalues[1] = {CStringGetTextDatum(strVal(lfirst(cell)))};
+
+			run("SELECT pg_catalog.pg_notify('" STREAMS_NOTIFY_CHANNEL "', $1)", 1, ntypes, nvalues, NULL,
+				SPI_OK_SELECT);
+		}
+	}
+	advance_to = advance_to ? MemoryContextStrdup(TopMemoryContext, advance_to) : NULL;
+	end_step();
+
+	if (advance_to != NULL)
+	{
+		Oid			atypes[1] = {TEXTOID};
+		Datum		avalues[1];
+
+		begin_step();
+		avalues[0] = CStringGetTextDatum(advance_to);
+		{
+			int			nest_level = NewGUCNestLevel();
+
+			/* advancing decodes too, and says so at LOG */
+			(void) set_config_option("log_min_messages", "fatal", PGC_SUSET, PGC_S_SESSION,
+									 GUC_ACTION_SAVE, true, 0, false);
+			PG_TRY();
+			{
+				run(slot_sql("SELECT pg_catalog.pg_replication_slot_advance('%1$s', $1::pg_lsn)"),
+					1, atypes, avalues, NULL, SPI_OK_SELECT);
+			}
+			PG_CATCH();
+			{
+				AtEOXact_GUC(false, nest_level);
+				PG_RE_THROW();
+			}
+			PG_END_TRY();
+			AtEOXact_GUC(true, nest_level);
+		}
+		end_step();
+		pfree(advance_to);
+	}
+	return rows;
+}
+
+/* Once a minute: trim, roll and close shards, drop an unused slot. */
+static void
+maintain(bool read_nothing)
+{
+	Oid			types[2] = {INT4OID, INT4OID};
+	Datum		values[2] = {Int32GetDatum(dynamo_stream_retention_hours), Int32GetDatum(stream_shard_seconds)};
+
+	begin_step();
+	/* trim, and remember where each shard's records now start */
+	run("WITH gone AS (DELETE FROM dynamo.stream_records"
+		"               WHERE approximate_creation_time < now() - make_interval(hours => $1)"
+		"               RETURNING shard_id, sequence_number)"
+		" UPDATE dynamo.stream_shards s SET trimmed_before = g.last + 1"
+		"   FROM (SELECT shard_id, max(sequence_number) AS last FROM gone GROUP BY shard_id) g"
+		"  WHERE s.shard_id = g.shard_id AND $2 = $2",
+		2, types, values, NULL, SPI_OK_UPDATE);
+	/* shards past their age close; so do those of disabled streams read to their end */
+	run(slot_sql("UPDATE dynamo.stream_shards s"
+		"   SET ending_sequence_number = coalesce((SELECT max(sequence_number) FROM dynamo.stream_records r"
+		"                                          WHERE r.shard_id = s.shard_id), s.starting_sequence_number)"
+		"  WHERE s.ending_sequence_number IS NULL AND $1 = $1"
+		"    AND (s.creation_time < now() - make_interval(secs => $2)"
+		"         OR EXISTS (SELECT FROM dynamo.streams st"
+		"                     WHERE st.table_name = s.table_name AND st.stream_label = s.stream_label"
+		"                       AND st.status = 'DISABLED'"
+		"                       AND st.end_lsn <= coalesce((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
+		"                                                   WHERE slot_name = '%1$s'"
+		"                                                     AND database = current_database()), st.end_lsn)))"),
+		2, types, values, NULL, SPI_OK_UPDATE);
+	/* closed shards and disabled streams whose records are all gone */
+	run("DELETE FROM dynamo.stream_shards s"
+		" WHERE s.ending_sequence_number IS NOT NULL AND $2 = $2"
+		"   AND s.creation_time < now() - make_interval(hours => $1)"
+		"   AND NOT EXISTS (SELECT FROM dynamo.stream_records r WHERE r.shard_id = s.shard_id)",
+		2, types, values, NULL, SPI_OK_DELETE);
+	run("DELETE FROM dynamo.streams st"
+		" WHERE st.status = 'DISABLED' AND $2 = $2"
+		"   AND st.disabled_time < now() - make_interval(hours => $1)"
+		"   AND NOT EXISTS (SELECT FROM dynamo.stream_shards s"
+		"                    WHERE s.table_name = st.table_name AND s.stream_label = st.stream_label)",
+		2, types, values, NULL, SPI_OK_DELETE);
+	end_step();
+
+	if (!read_nothing)
+		return;
+	begin_step();
+	run("SELECT 1 FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED') LIMIT 1",
+		0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0 && slot_exists())
+	{
+		run(slot_sql("SELECT pg_catalog.pg_drop_replication_slot('%1$s')"), 0, NULL, NULL, NULL,
+			SPI_OK_SELECT);
+		ereport(LOG, (errmsg("dynamo streams: no stream is enabled; dropped replication slot \"%s\"",
+							 SlotName)));
+	}
+	end_step();
+}
+
+/* The capture worker's main loop. */
+void
+dynamo_streams_capture_main(Datum arg)
+{
+	TimestampTz last_maintenance = 0;
+	TimestampTz idle_since = 0;	/* nothing to capture since then: leave after a while */
+	MemoryContext round_context;
+
+	pqsignal(SIGTERM, die);
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+	snprintf(SlotName, sizeof(SlotName), "%s_%u", STREAMS_SLOT_PREFIX, MyDatabaseId);
+	pgstat_report_appname("dynamo streams capture");
+	/* one capture per database: a second one leaves */
+	begin_step();
+	run("SELECT pg_catalog.pg_try_advisory_lock(" STREAMS_CAPTURE_LOCK ")", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (strcmp(first_value(), "t") != 0)
+	{
+		end_step();
+		proc_exit(0);
+	}
+	end_step();
+	round_context = AllocSetContextCreate(TopMemoryContext, "dynamo streams capture", ALLOCSET_DEFAULT_SIZES);
+
+	for (;;)
+	{
+		uint64		read = 0;
+		bool		have_slot;
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		old = MemoryContextSwitchTo(round_context);
+		if (!nothing_to_do())
+			idle_since = 0;
+		else if (idle_since == 0)
+			idle_since = GetCurrentTimestamp();
+		else if (GetCurrentTimestamp() - idle_since > 10 * USECS_PER_SEC)
+			proc_exit(0);		/* started again when a stream is enabled */
+		have_slot = prepare_slot();
+		if (have_slot)
+			read = capture_changes();
+		if (GetCurrentTimestamp() - last_maintenance > 60 * USECS_PER_SEC)
+		{
+			if (have_slot || last_maintenance == 0)
+			{
+				begin_step();
+				run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL,
+					SPI_OK_SELECT);
+				have_slot = SPI_processed > 0;
+				end_step();
+				if (have_slot)
+					maintain(read == 0);
+			}
+			last_maintenance = GetCurrentTimestamp();
+		}
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(round_context);
+		pgstat_report_activity(STATE_IDLE, NULL);
+		if (read >= (uint64) stream_batch_changes)
+			continue;			/* more waiting: no sleep */
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 stream_poll_interval, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+}
