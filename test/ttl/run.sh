@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: the expiry worker of Time to Live, end to end, in a cluster of its
-# own (pg_virtualenv, dynamo preloaded, wal_level=logical, the worker waking
+# own (pg_virtualenv, dynamo preloaded, wal_level=logical and the output
+# plugins of streams and of test_decoding allowed, the worker waking
 # every 200 ms, batches of 10 items, no ENABLING time).
 #
 # A table with a global secondary index gets 300 items that expire at one
@@ -18,7 +19,9 @@
 #   - the worker's deletions carry the replication origin dynamo_ttl: a
 #     logical slot's test_decoding output shows them, and hides them with
 #     only-local (the streams capture marks them the service's that way);
-#   - the worker survived all of it, and a table deleted under it.
+#   - the worker survived all of it, and a table deleted under it;
+#   - the table's stream has every deletion as a REMOVE record by the
+#     service (by_service), and no other record by it.
 #
 #   test/ttl/run.sh            (starts its own cluster)
 set -euo pipefail
@@ -26,6 +29,7 @@ cd "$(dirname "$0")/../.."
 
 if [ -z "${DYNAMO_TTL_CLUSTER:-}" ]; then
     exec pg_virtualenv -t -o shared_preload_libraries=dynamo -o wal_level=logical \
+        -o output_plugin_libraries=pgoutput,test_decoding,dynamo \
         -o dynamo.ttl_interval=200ms -o dynamo.ttl_batch_size=10 -o dynamo.ttl_transition_time=0 \
         -- env DYNAMO_TTL_CLUSTER=1 "$0" "$@"
 fi
@@ -43,6 +47,7 @@ SELECT dynamo.execute('CreateTable', '{"TableName": "TtlRun", "BillingMode": "PA
     "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}],
     "GlobalSecondaryIndexes": [{"IndexName": "by_g", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
                                 "Projection": {"ProjectionType": "ALL"}}],
+    "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "KEYS_ONLY"},
     "DynamoOptions": {"Partitions": 4}}') IS NOT NULL;
 SELECT dynamo.execute('CreateTable', '{"TableName": "TtlOff", "BillingMode": "PAY_PER_REQUEST",
     "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
@@ -51,6 +56,11 @@ SELECT dynamo.execute('UpdateTimeToLive',
     '{"TableName": "TtlRun", "TimeToLiveSpecification": {"AttributeName": "exp", "Enabled": true}}') IS NOT NULL;
 SELECT pg_create_logical_replication_slot('ttl_check', 'test_decoding') IS NOT NULL;
 SQL
+for _ in $(seq 1 200); do   # the stream captures writes once ENABLED
+    [ "$(q -c "SELECT status FROM dynamo.streams WHERE table_name = 'TtlRun'")" = "ENABLED" ] && break
+    sleep 0.1
+done
+[ "$(q -c "SELECT status FROM dynamo.streams WHERE table_name = 'TtlRun'")" = "ENABLED" ] || fail "the stream is not ENABLED"
 worker_pid=$(q -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'dynamo ttl worker'")
 [ -n "$worker_pid" ] || fail "no expiry worker is running"
 
@@ -169,4 +179,15 @@ done
 [ "$(q -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'dynamo ttl worker'")" = "$worker_pid" ] ||
     fail "the expiry worker was restarted"
 echo "ttl: the worker carried on past a deleted table (same process)"
+
+# in the stream: every deletion a REMOVE by the service, the client's writes not
+records() {
+    q -c "SELECT count(*) FILTER (WHERE event_name = 'REMOVE' AND by_service) || ':' ||
+                 count(*) FILTER (WHERE event_name = 'REMOVE' AND NOT by_service) || ':' ||
+                 count(*) FILTER (WHERE event_name <> 'REMOVE' AND by_service)
+            FROM dynamo.stream_records r JOIN dynamo.stream_shards s USING (shard_id) WHERE s.table_name = 'TtlRun'"
+}
+for _ in $(seq 1 100); do [ "$(records)" = "305:0:0" ] && break; sleep 0.1; done
+[ "$(records)" = "305:0:0" ] || fail "stream records (REMOVE by the service:REMOVE by others:others by the service) $(records)"
+echo "ttl: the stream has the 305 deletions as REMOVE records by the service, nothing else by it"
 echo "ttl: ok"
