@@ -55,6 +55,8 @@ pg_virtualenv -t -o shared_preload_libraries=dynamo -o dynamo.http_port="${DYNAM
     -o dynamo.http_database=dynamo_noext -- env DYNAMO_WIRE_PORT="${DYNAMO_WIRE_PORT:-8431}" test/wire/no_extension.sh
 echo "--- capacity rates (and dynamo without shared_preload_libraries)"
 test/capacity/run.sh
+echo "--- time to live: the expiry worker"
+test/ttl/run.sh
 echo "--- request fuzzer"
 DYNAMO_FUZZ_PORT="${DYNAMO_FUZZ_PORT:-8432}" test/fuzz/request_fuzz.sh
 echo "--- crash"

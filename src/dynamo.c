@@ -24,6 +24,7 @@
 #include "storage/storage.h"
 #include "streams/streams.h"
 #include "streams/streams_api.h"
+#include "ttl/ttl.h"
 #include "pg_compat.h"
 
 PG_MODULE_MAGIC;
@@ -43,6 +44,7 @@ _PG_init(void)
 	capacity_scaling_init();
 	streams_define_settings();
 	streams_api_define_settings();
+	ttl_init();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();

@@ -37,6 +37,7 @@
 #include "capacity/capacity_metrics.h"
 #include "errors.h"
 #include "streams/streams_api.h"
+#include "ttl/ttl.h"
 
 static const struct
 {
@@ -52,6 +53,7 @@ static const struct
 	{"DescribeEndpoints", api_describe_endpoints, false},
 	{"DescribeLimits", api_describe_limits, false},
 	{"DescribeTable", api_describe_table, false},
+	{"DescribeTimeToLive", api_describe_time_to_live, false},
 	{"GetItem", api_get_item, true},
 	{"ListTables", api_list_tables, false},
 	{"PutItem", api_put_item, true},
@@ -61,6 +63,7 @@ static const struct
 	{"TransactWriteItems", api_transact_write_items, true},
 	{"UpdateItem", api_update_item, true},
 	{"UpdateTable", api_update_table, false},
+	{"UpdateTimeToLive", api_update_time_to_live, false},
 };
 
 /*

@@ -61,7 +61,7 @@ TARGET_PREFIX = "DynamoDB_20120810."
 # the actions of DynamoDB Streams, which the endpoint serves under their own target prefix
 STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810."
 STREAMS_ACTIONS = {"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"}
-CONTROL_PLANE = {"CreateTable", "UpdateTable", "DeleteTable"}
+CONTROL_PLANE = {"CreateTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 # ---------------------------------------------------------------------------
@@ -631,6 +631,11 @@ BEGIN
                        ',', '', t.relation_name) INTO items;
         all_tables := all_tables || t.meta || '=' || items || ';';
     END LOOP;
+    -- the Time to Live settings
+    IF to_regclass('dynamo.time_to_live') IS NOT NULL THEN
+        SELECT all_tables || coalesce(string_agg(l::text, ',' ORDER BY l.table_name), '') || ';'
+          INTO all_tables FROM dynamo.time_to_live l;
+    END IF;
     -- the global secondary indexes, rows and catalog
     FOR t IN SELECT index_name, relation_name, c::text AS meta FROM dynamo.indexes c
               WHERE is_global ORDER BY table_name, index_name LOOP
