@@ -35,9 +35,9 @@ export HTTP_PORT=${HTTP_PORT:-8220} PG_VIRTUALENV=${PG_VIRTUALENV:-pg_virtualenv
 settings=(-o max_wal_size=8GB -o checkpoint_timeout=30min)
 # the preloaded cluster (endpoint, buckets) runs the unloaded one inside it;
 # capacity_run.sh reaches the preloaded one through PRELOADED_PG*
-"$PG_VIRTUALENV" -t "${settings[@]}" -o shared_preload_libraries=dynamo \
+"$PG_VIRTUALENV" -t "${settings[@]}" -o "port=${DYNAMO_BENCH_PORT:-5499}" -o shared_preload_libraries=dynamo \
     -o dynamo.http_port="$HTTP_PORT" -o dynamo.http_auth=off -o dynamo.http_workers="${WORKERS:-2}" \
     -o max_worker_processes=40 -o dynamo.partition_read_ceiling=1000000 -o dynamo.partition_write_ceiling=1000000 -- \
     bash -c 'export PRELOADED_PGHOST=$PGHOST PRELOADED_PGPORT=$PGPORT PRELOADED_PGUSER=$PGUSER
              export PRELOADED_PGPASSWORD=${PGPASSWORD:-} PRELOADED_PGDATABASE=${PGDATABASE:-postgres}
-             exec "$PG_VIRTUALENV" -t "$@" -- ./capacity_run.sh' capacity "${settings[@]}"
+             exec "$PG_VIRTUALENV" -t "$@" -o "port=$((${DYNAMO_BENCH_PORT:-5499} + 1))" -- ./capacity_run.sh' capacity "${settings[@]}"
