@@ -434,12 +434,50 @@ refill(BucketEntry *entry, const Limits *limits, TimestampTz now)
 	entry->refilled = now;
 }
 
+/*
+ * The shared entries of a table's (or GSI's) buckets, remembered in its
+ * TableInfo (in the TableInfo's memory: a table's metadata dropped from the
+ * cache forgets them; the entries themselves live as long as the server),
+ * so that a request finds them without a hash lookup.
+ */
+typedef struct EntryCache
+{
+	BucketEntry *resource;
+	int			npartitions;
+	BucketEntry *partitions[FLEXIBLE_ARRAY_MEMBER];
+} EntryCache;
+
+static BucketEntry *
+cached_entry(const TableInfo *table, const TableIndex *index, int partition)
+{
+	void	  **slot = index != NULL ? &((TableIndex *) index)->capacity_cache :
+		&((TableInfo *) table)->capacity_cache;
+	EntryCache *cache = *slot;
+	BucketEntry **entry;
+
+	if (cache == NULL)
+	{
+		int			n = index != NULL ? 0 : table->partition_count;
+
+		cache = MemoryContextAllocZero(table->context, offsetof(EntryCache, partitions) +
+									   sizeof(BucketEntry *) * Max(n, 1));
+		cache->npartitions = n;
+		*slot = cache;
+	}
+	if (partition >= cache->npartitions)
+		return bucket_entry(index != NULL ? index->relid : table->relid, partition);
+	entry = partition < 0 ? &cache->resource : &cache->partitions[partition];
+	if (*entry == NULL)
+		*entry = bucket_entry(index != NULL ? index->relid : table->relid, partition);
+	return *entry;
+}
+
 /* the entry of a resource or a partition, refilled to now; locked when not NULL */
 static BucketEntry *
 locked_entry(const TableInfo *table, const TableIndex *index, int partition, Limits *limits,
 			 TimestampTz now)
 {
-	BucketEntry *entry = bucket_entry(index != NULL ? index->relid : table->relid, partition);
+	BucketEntry *entry = cached_entry(table, index, partition);
 
 	if (entry == NULL)
 		return NULL;

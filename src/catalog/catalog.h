@@ -77,6 +77,7 @@ typedef struct TableIndex
 	int			partition_count;	/* GSI */
 	Oid		   *partition_relids;	/* GSI: by hash remainder: "<relation>#<i>" */
 	Throughput	throughput;		/* GSI */
+	void	   *capacity_cache; /* the capacity layer's pointers to its buckets (capacity_buckets.c) */
 } TableIndex;
 
 /* a table's metadata, as the data plane needs it */
@@ -98,6 +99,7 @@ typedef struct TableInfo
 	bool		has_gsi;
 	bool		pay_per_request;	/* BillingMode */
 	Throughput	throughput;
+	void	   *capacity_cache; /* the capacity layer's pointers to its buckets (capacity_buckets.c) */
 	MemoryContext context;		/* holds this TableInfo and its strings */
 } TableInfo;
 
