@@ -47,6 +47,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "background.h"
 #include "capacity/capacity_scaling.h"
 #include "catalog/catalog.h"
 #include "http/http.h"
@@ -66,7 +67,7 @@ PGDLLEXPORT void dynamo_autoscaling_main(Datum arg);
 void
 capacity_scaling_init(void)
 {
-	BackgroundWorker worker;
+	BackgroundSpec worker = {"dynamo_autoscaling_main", "dynamo auto scaling", NULL, 60};
 
 	DefineCustomBoolVariable("dynamo.autoscaling",
 							 "Run the auto scaling worker's rounds.",
@@ -86,17 +87,7 @@ capacity_scaling_init(void)
 							"Application Auto Scaling's low alarm: 15 datapoints.",
 							&autoscaling_scale_in_periods, 15, 1, 1000, PGC_SUSET, 0, NULL, NULL, NULL);
 
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 60;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_autoscaling_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo auto scaling");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo auto scaling");
-	RegisterBackgroundWorker(&worker);
+	background_register_static(&worker);
 }
 
 /* whether this database has a dynamo extension with auto scaling */
@@ -124,10 +115,7 @@ run_round(void)
 
 	PG_TRY();
 	{
-		SetCurrentStatementStartTimestamp();
-		StartTransactionCommand();
-		SPI_connect();
-		PushActiveSnapshot(GetTransactionSnapshot());
+		background_begin_step();
 		pgstat_report_activity(STATE_RUNNING, "dynamo auto scaling round");
 		if (extension_has_autoscaling())
 		{
@@ -150,9 +138,7 @@ run_round(void)
 						 SPI_getvalue(row, desc, 3), outcome);
 			}
 		}
-		PopActiveSnapshot();
-		SPI_finish();
-		CommitTransactionCommand();
+		background_end_step();
 	}
 	PG_CATCH();
 	{

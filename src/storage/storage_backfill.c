@@ -56,6 +56,7 @@
 
 #include "errors.h"
 #include "http/http.h"
+#include "background.h"
 #include "storage/storage.h"
 
 /* what the worker is told (bgw_extra) */
@@ -94,23 +95,16 @@ storage_define_settings(void)
 void
 storage_backfill_launch(const char *index_relation)
 {
-	BackgroundWorker worker;
 	BackfillArgs args;
+	BackgroundSpec spec = {"dynamo_backfill_worker_main", "dynamo index backfill", NULL, BGW_NEVER_RESTART,
+	(Datum) 0, &args, sizeof(args)};
 
-	memset(&worker, 0, sizeof(worker));
 	memset(&args, 0, sizeof(args));
 	args.database = MyDatabaseId;
 	args.creator = GetTopTransactionIdIfAny();
 	strlcpy(args.relation, index_relation, sizeof(args.relation));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_backfill_worker_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo backfill of %s", index_relation);
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo index backfill");
-	memcpy(worker.bgw_extra, &args, sizeof(args));
-	if (!RegisterDynamicBackgroundWorker(&worker, NULL))
+	spec.long_name = psprintf("dynamo backfill of %s", index_relation);
+	if (!background_start(&spec))
 		ereport(WARNING,
 				(errmsg("could not start the backfill of index relation \"%s\"", index_relation),
 				 errdetail("No background worker slot is free (max_worker_processes)."),
@@ -132,22 +126,6 @@ run(const char *sql, int nargs, const char *const *texts, bool read_only)
 	if (ret < 0)
 		elog(ERROR, "backfill statement failed: %s", SPI_result_code_string(ret));
 	return ret;
-}
-
-static void
-begin_step(void)
-{
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-}
-
-static void
-end_step(void)
-{
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
 }
 
 /* the table and index of a CREATING index's relation; false when there is none */
@@ -203,11 +181,11 @@ backfill_partition(const char *table_name, const char *index_name, int partition
 		int			ret;
 
 		CHECK_FOR_INTERRUPTS();
-		begin_step();
+		background_begin_step();
 		index = creating_index(table_name, index_name, &table);
 		if (index == NULL)
 		{
-			end_step();
+			background_end_step();
 			return false;
 		}
 		types[0] = types[1] = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("value"),
@@ -256,7 +234,7 @@ backfill_partition(const char *table_name, const char *index_name, int partition
 				last_sk = PG_DETOAST_DATUM_COPY(SPI_getbinval(tuptable->vals[rows - 1], tuptable->tupdesc, 2, &isnull));
 			MemoryContextSwitchTo(old);
 		}
-		end_step();
+		background_end_step();
 		*done += rows;
 		pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, *done);
 		pgstat_progress_update_param(PROGRESS_CREATEIDX_PARTITIONS_DONE, partition);
@@ -279,11 +257,11 @@ backfill(const char *relation)
 	int64		violations = 0;
 	int			p;
 
-	begin_step();
+	background_begin_step();
 	if (!find_creating_index(relation, &table_name, &index_name) ||
 		(index = creating_index(table_name, index_name, &table)) == NULL)
 	{
-		end_step();
+		background_end_step();
 		return;
 	}
 
@@ -292,7 +270,7 @@ backfill(const char *relation)
 		0, NULL, true);
 	if (strcmp(SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1), "t") != 0)
 	{
-		end_step();
+		background_end_step();
 		elog(LOG, "dynamo: the backfill of index %s of table %s is running already", index_name, table_name);
 		return;
 	}
@@ -320,7 +298,7 @@ backfill(const char *relation)
 			1, args, false);
 	}
 	CacheInvalidateRelcacheByRelid(table_relid);
-	end_step();
+	background_end_step();
 
 	for (p = 0; p < partitions; p++)
 		if (!backfill_partition(table_name, index_name, p, &done, &violations))
@@ -329,7 +307,7 @@ backfill(const char *relation)
 			return;
 		}
 
-	begin_step();
+	background_begin_step();
 	{
 		const char *args[2] = {relation, psprintf(INT64_FORMAT, violations)};
 
@@ -338,7 +316,7 @@ backfill(const char *relation)
 			" WHERE relation_name = $1 AND status = 'CREATING'", 2, args, false);
 	}
 	CacheInvalidateRelcacheByRelid(table_relid);
-	end_step();
+	background_end_step();
 	pgstat_progress_end_command();
 	elog(LOG, "dynamo: index %s of table %s is ACTIVE: " INT64_FORMAT " items read, " INT64_FORMAT
 		 " left out for their index key attributes", index_name, table_name, done, violations);
@@ -376,19 +354,9 @@ dynamo_backfill_worker_main(Datum arg)
 void
 storage_register_backfill_launcher(void)
 {
-	BackgroundWorker worker;
+	BackgroundSpec spec = {"dynamo_backfill_launcher_main", "dynamo backfill launcher", NULL, BGW_NEVER_RESTART};
 
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_backfill_launcher_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo backfill launcher");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo backfill launcher");
-	RegisterBackgroundWorker(&worker);
+	background_register_static(&spec);
 }
 
 /* The launcher: a backfill worker for every index still CREATING, then exit. */
@@ -400,7 +368,7 @@ dynamo_backfill_launcher_main(Datum arg)
 	pqsignal(SIGTERM, die);
 	BackgroundWorkerUnblockSignals();
 	BackgroundWorkerInitializeConnection(dynamo_http_database, NULL, 0);
-	begin_step();
+	background_begin_step();
 	run("SELECT FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, true);
 	if (SPI_processed > 0)
 	{
@@ -413,7 +381,7 @@ dynamo_backfill_launcher_main(Datum arg)
 			storage_backfill_launch(relation);
 		}
 	}
-	end_step();
+	background_end_step();
 	proc_exit(0);
 }
 

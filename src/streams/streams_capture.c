@@ -67,6 +67,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "background.h"
 #include "http/http.h"
 #include "streams/streams.h"
 #include "value/value.h"
@@ -100,20 +101,10 @@ streams_define_settings(void)
 void
 streams_start_capture(Oid database)
 {
-	BackgroundWorker worker;
-	BackgroundWorkerHandle *handle;
+	BackgroundSpec spec = {"dynamo_streams_capture_main", "dynamo streams capture", NULL, 5,
+	ObjectIdGetDatum(database)};
 
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 5;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_capture_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams capture");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams capture");
-	worker.bgw_main_arg = ObjectIdGetDatum(database);
-	worker.bgw_notify_pid = 0;
-	if (!RegisterDynamicBackgroundWorker(&worker, &handle))
+	if (!background_start(&spec))
 		ereport(WARNING,
 				(errmsg("dynamo streams: could not start the capture worker"),
 				 errhint("Raise max_worker_processes.")));
@@ -123,19 +114,9 @@ streams_start_capture(Oid database)
 void
 streams_register_worker(void)
 {
-	BackgroundWorker worker;
+	BackgroundSpec spec = {"dynamo_streams_launcher_main", "dynamo streams launcher", NULL, BGW_NEVER_RESTART};
 
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = BGW_NEVER_RESTART;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_streams_launcher_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo streams launcher");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo streams launcher");
-	RegisterBackgroundWorker(&worker);
+	background_register_static(&spec);
 }
 
 /*
@@ -180,23 +161,6 @@ run(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, in
 
 	if (ret != expected)
 		elog(ERROR, "dynamo streams capture: \"%s\" failed: %s", sql, SPI_result_code_string(ret));
-}
-
-static void
-begin_step(void)
-{
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-}
-
-static void
-end_step(void)
-{
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
 }
 
 /* the first column of the first row, as text; NULL when none */
@@ -482,7 +446,7 @@ nothing_to_do(void)
 {
 	bool		nothing;
 
-	begin_step();
+	background_begin_step();
 	run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	nothing = (SPI_processed == 0);
 	if (!nothing)
@@ -490,7 +454,7 @@ nothing_to_do(void)
 		run("SELECT 1 FROM dynamo.streams LIMIT 1", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 		nothing = (SPI_processed == 0) && !slot_exists();
 	}
-	end_step();
+	background_end_step();
 	return nothing;
 }
 
@@ -505,11 +469,11 @@ prepare_slot(void)
 	bool		wanted;
 	static bool warned = false;
 
-	begin_step();
+	background_begin_step();
 	run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 	{
-		end_step();
+		background_end_step();
 		return false;
 	}
 	exists = slot_exists();
@@ -536,7 +500,7 @@ prepare_slot(void)
 						 errhint("Set wal_level = logical (restart) and add dynamo to output_plugin_libraries "
 								 "(e.g. 'pgoutput, test_decoding, dynamo'; reload).")));
 			warned = true;
-			end_step();
+			background_end_step();
 			return false;
 		}
 		/* nothing written in this transaction yet, as slot creation requires */
@@ -552,7 +516,7 @@ prepare_slot(void)
 			"                                AND database = current_database()),"
 			"                            pg_catalog.pg_current_wal_insert_lsn())"
 			" WHERE status = 'ENABLING'"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
-	end_step();
+	background_end_step();
 	return exists;
 }
 
@@ -596,7 +560,7 @@ capture_changes(void)
 	TableStream cache;
 	MemoryContext step_context;
 
-	begin_step();
+	background_begin_step();
 	step_context = CurrentMemoryContext;
 	memset(&cache, 0, sizeof(cache));
 	peek_changes(types, values);
@@ -649,14 +613,14 @@ capture_changes(void)
 		}
 	}
 	advance_to = advance_to ? MemoryContextStrdup(TopMemoryContext, advance_to) : NULL;
-	end_step();
+	background_end_step();
 
 	if (advance_to != NULL)
 	{
 		Oid			atypes[1] = {TEXTOID};
 		Datum		avalues[1];
 
-		begin_step();
+		background_begin_step();
 		avalues[0] = CStringGetTextDatum(advance_to);
 		{
 			int			nest_level = NewGUCNestLevel();
@@ -677,7 +641,7 @@ capture_changes(void)
 			PG_END_TRY();
 			AtEOXact_GUC(true, nest_level);
 		}
-		end_step();
+		background_end_step();
 		pfree(advance_to);
 	}
 	return rows;
@@ -690,7 +654,7 @@ maintain(bool read_nothing)
 	Oid			types[2] = {INT4OID, INT4OID};
 	Datum		values[2] = {Int32GetDatum(dynamo_stream_retention_hours), Int32GetDatum(stream_shard_seconds)};
 
-	begin_step();
+	background_begin_step();
 	/* trim, and remember where each shard's records now start */
 	run("WITH gone AS (DELETE FROM dynamo.stream_records"
 		"               WHERE approximate_creation_time < now() - make_interval(hours => $1)"
@@ -724,11 +688,11 @@ maintain(bool read_nothing)
 		"   AND NOT EXISTS (SELECT FROM dynamo.stream_shards s"
 		"                    WHERE s.table_name = st.table_name AND s.stream_label = st.stream_label)",
 		2, types, values, NULL, SPI_OK_DELETE);
-	end_step();
+	background_end_step();
 
 	if (!read_nothing)
 		return;
-	begin_step();
+	background_begin_step();
 	run("SELECT 1 FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED') LIMIT 1",
 		0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0 && slot_exists())
@@ -738,7 +702,7 @@ maintain(bool read_nothing)
 		ereport(LOG, (errmsg("dynamo streams: no stream is enabled; dropped replication slot \"%s\"",
 							 SlotName)));
 	}
-	end_step();
+	background_end_step();
 }
 
 /* The capture worker's main loop. */
@@ -756,14 +720,14 @@ dynamo_streams_capture_main(Datum arg)
 	snprintf(SlotName, sizeof(SlotName), "%s_%u", STREAMS_SLOT_PREFIX, MyDatabaseId);
 	pgstat_report_appname("dynamo streams capture");
 	/* one capture per database: a second one leaves */
-	begin_step();
+	background_begin_step();
 	run("SELECT pg_catalog.pg_try_advisory_lock(" STREAMS_CAPTURE_LOCK ")", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (strcmp(first_value(), "t") != 0)
 	{
-		end_step();
+		background_end_step();
 		proc_exit(0);
 	}
-	end_step();
+	background_end_step();
 	round_context = AllocSetContextCreate(TopMemoryContext, "dynamo streams capture", ALLOCSET_DEFAULT_SIZES);
 
 	for (;;)
@@ -792,11 +756,11 @@ dynamo_streams_capture_main(Datum arg)
 		{
 			if (have_slot || last_maintenance == 0)
 			{
-				begin_step();
+				background_begin_step();
 				run("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", 0, NULL, NULL, NULL,
 					SPI_OK_SELECT);
 				have_slot = SPI_processed > 0;
-				end_step();
+				background_end_step();
 				if (have_slot)
 					maintain(read == 0);
 			}

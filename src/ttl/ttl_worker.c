@@ -49,6 +49,7 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
+#include "background.h"
 #include "http/http.h"
 #include "ttl/ttl.h"
 
@@ -77,7 +78,7 @@ static bool origin_warned = false;
 void
 ttl_init(void)
 {
-	BackgroundWorker worker;
+	BackgroundSpec worker = {"dynamo_ttl_worker_main", "dynamo ttl worker", NULL, 10};
 
 	DefineCustomIntVariable("dynamo.ttl_interval",
 							"Time between two rounds of the expiry worker.",
@@ -101,32 +102,7 @@ ttl_init(void)
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;
-	memset(&worker, 0, sizeof(worker));
-	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	worker.bgw_restart_time = 10;
-	snprintf(worker.bgw_library_name, BGW_MAXLEN, "dynamo");
-	snprintf(worker.bgw_function_name, BGW_MAXLEN, "dynamo_ttl_worker_main");
-	snprintf(worker.bgw_name, BGW_MAXLEN, "dynamo ttl worker");
-	snprintf(worker.bgw_type, BGW_MAXLEN, "dynamo ttl worker");
-	RegisterBackgroundWorker(&worker);
-}
-
-static void
-begin_step(void)
-{
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	SPI_connect();
-	PushActiveSnapshot(GetTransactionSnapshot());
-}
-
-static void
-end_step(void)
-{
-	PopActiveSnapshot();
-	SPI_finish();
-	CommitTransactionCommand();
+	background_register_static(&worker);
 }
 
 /* run a statement that returns one boolean; connected to SPI */
@@ -150,7 +126,7 @@ read_targets(MemoryContext context)
 	List	   *targets = NIL;
 	uint64		i;
 
-	begin_step();
+	background_begin_step();
 	if (query_bool("SELECT pg_catalog.to_regclass('dynamo.time_to_live') IS NOT NULL"))
 	{
 		if (SPI_execute("SELECT l.table_name, l.attribute_name, i.inhrelid"
@@ -175,7 +151,7 @@ read_targets(MemoryContext context)
 			MemoryContextSwitchTo(old);
 		}
 	}
-	end_step();
+	background_end_step();
 	return targets;
 }
 
@@ -188,16 +164,16 @@ setup_origin(void)
 {
 	if (origin_ready)
 		return;
-	begin_step();
+	background_begin_step();
 	(void) query_bool("SELECT CASE WHEN pg_catalog.pg_replication_origin_oid('" DYNAMO_TTL_ORIGIN "') IS NULL"
 					  " THEN pg_catalog.pg_replication_origin_create('" DYNAMO_TTL_ORIGIN "') IS NOT NULL"
 					  " ELSE true END");
-	end_step();
-	begin_step();
+	background_end_step();
+	background_begin_step();
 	if (SPI_execute("SELECT pg_catalog.pg_replication_origin_session_setup('" DYNAMO_TTL_ORIGIN "')",
 					false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "taking the replication origin \"%s\" failed", DYNAMO_TTL_ORIGIN);
-	end_step();
+	background_end_step();
 	origin_ready = true;
 }
 
@@ -248,9 +224,9 @@ expire_targets(List *targets)
 		do
 		{
 			CHECK_FOR_INTERRUPTS();
-			begin_step();
+			background_begin_step();
 			n = ttl_delete_expired_batch(target->partition, target->attribute, dynamo_ttl_batch_size);
-			end_step();
+			background_end_step();
 			deleted += n;
 		} while (n == (uint64) dynamo_ttl_batch_size);
 	}
