@@ -8,9 +8,20 @@
  */
 #include "postgres.h"
 
+#include "access/heapam.h"
+#include "access/htup_details.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_database.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "catalog/pg_type.h"
+#include "pgstat.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "tcop/tcopprot.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
 #include "background.h"
@@ -70,4 +81,182 @@ background_end_step(void)
 	PopActiveSnapshot();
 	SPI_finish();
 	CommitTransactionCommand();
+}
+
+PGDLLEXPORT void dynamo_launcher_main(Datum arg);
+
+#define MAX_DATABASE_WORKERS 4
+
+/* the per-database workers _PG_init added (the postmaster's copy is the launcher's) */
+static BackgroundSpec DatabaseWorkers[MAX_DATABASE_WORKERS];
+static int	NDatabaseWorkers = 0;
+
+/* Add a kind of per-database worker (from _PG_init). */
+void
+background_add_database_worker(const BackgroundSpec *spec)
+{
+	if (NDatabaseWorkers >= MAX_DATABASE_WORKERS)
+		elog(ERROR, "too many kinds of per-database dynamo workers");
+	DatabaseWorkers[NDatabaseWorkers++] = *spec;
+}
+
+/* Register the launcher of the per-database workers (only while dynamo is preloaded). */
+void
+background_register_launcher(void)
+{
+	BackgroundSpec spec = {"dynamo_launcher_main", "dynamo launcher", NULL, BGW_NEVER_RESTART};
+
+	background_register_static(&spec);
+}
+
+/* Start the per-database worker with this function in a database. */
+void
+background_start_in_database(const char *function, Oid database)
+{
+	int			i;
+
+	for (i = 0; i < NDatabaseWorkers; i++)
+		if (strcmp(DatabaseWorkers[i].function, function) == 0)
+		{
+			BackgroundSpec spec = DatabaseWorkers[i];
+
+			spec.arg = ObjectIdGetDatum(database);
+			if (!background_start(&spec))
+				ereport(WARNING,
+						(errmsg("could not start the background worker \"%s\"", spec.name),
+						 errhint("Raise max_worker_processes.")));
+			return;
+		}
+	/* not preloaded: no such worker here */
+}
+
+/* the workers this transaction asked for, started when it commits */
+static List *StartAtCommit = NIL;
+static bool CallbackRegistered = false;
+
+static void
+start_at_commit_callback(XactEvent event, void *arg)
+{
+	ListCell   *cell;
+	List	   *pending = StartAtCommit;
+
+	if (event != XACT_EVENT_COMMIT && event != XACT_EVENT_ABORT &&
+		event != XACT_EVENT_PARALLEL_COMMIT && event != XACT_EVENT_PARALLEL_ABORT)
+		return;
+	StartAtCommit = NIL;
+	if (event == XACT_EVENT_COMMIT)
+		foreach(cell, pending)
+			background_start_in_database((const char *) lfirst(cell), MyDatabaseId);
+	list_free(pending);
+}
+
+/*
+ * Start the per-database worker with this function in this database once
+ * the current transaction commits (not when it aborts).
+ */
+void
+background_start_at_commit(const char *function)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	ListCell   *cell;
+
+	foreach(cell, StartAtCommit)
+		if (strcmp((const char *) lfirst(cell), function) == 0)
+		{
+			MemoryContextSwitchTo(old);
+			return;
+		}
+	StartAtCommit = lappend(StartAtCommit, (void *) function);
+	MemoryContextSwitchTo(old);
+	if (!CallbackRegistered)
+	{
+		RegisterXactCallback(start_at_commit_callback, NULL);
+		CallbackRegistered = true;
+	}
+}
+
+/* Connect a per-database worker to its database (arg: its OID). */
+void
+background_connect_database(Datum arg, const char *name)
+{
+	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+	pgstat_report_appname(name);
+}
+
+/*
+ * Claim the database for this worker: a session advisory lock on key;
+ * false when another worker of the kind holds it (this one then leaves).
+ */
+bool
+background_claim_database(int64 key)
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(key)};
+	bool		claimed;
+	bool		isnull;
+
+	background_begin_step();
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_try_advisory_lock($1)", 1, types, values, NULL, false, 1)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not take the worker's advisory lock");
+	claimed = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	background_end_step();
+	return claimed;
+}
+
+/*
+ * Whether a per-database worker that found nothing to do may leave: its
+ * claim is released, then has_work looks again (in a step of its own);
+ * work that appeared keeps the worker, unless another worker claimed the
+ * database meanwhile (a backend started one), which then does it.
+ */
+bool
+background_leave_database(int64 key, bool (*has_work) (void))
+{
+	Oid			types[1] = {INT8OID};
+	Datum		values[1] = {Int64GetDatum(key)};
+	bool		work;
+
+	background_begin_step();
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_advisory_unlock($1)", 1, types, values, NULL, false, 1)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "could not release the worker's advisory lock");
+	background_end_step();
+	work = has_work();
+	if (!work)
+		return true;
+	return !background_claim_database(key);
+}
+
+/* The launcher: every per-database worker in every database that accepts connections. */
+void
+dynamo_launcher_main(Datum arg)
+{
+	Relation	rel;
+	TableScanDesc scan;
+	HeapTuple	tuple;
+	List	   *databases = NIL;
+	ListCell   *cell;
+	int			i;
+
+	pqsignal(SIGTERM, die);
+	BackgroundWorkerUnblockSignals();
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+	StartTransactionCommand();
+	rel = table_open(DatabaseRelationId, AccessShareLock);
+	scan = table_beginscan_catalog(rel, 0, NULL);
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		Form_pg_database db = (Form_pg_database) GETSTRUCT(tuple);
+
+		if (db->datallowconn && !db->datistemplate)
+			databases = lappend_oid(databases, db->oid);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	CommitTransactionCommand();
+	foreach(cell, databases)
+		for (i = 0; i < NDatabaseWorkers; i++)
+			background_start_in_database(DatabaseWorkers[i].function, lfirst_oid(cell));
+	proc_exit(0);
 }

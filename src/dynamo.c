@@ -16,6 +16,7 @@
 #include "fmgr.h"
 #include "utils/guc.h"
 
+#include "background.h"
 #include "capacity/capacity.h"
 #include "capacity/capacity_scaling.h"
 #include "catalog/catalog.h"
@@ -50,4 +51,5 @@ _PG_init(void)
 	http_register_workers();
 	storage_register_backfill_launcher();
 	streams_register_worker();
+	background_register_launcher();
 }

@@ -22,7 +22,7 @@
 #define STREAMS_SLOT_PREFIX		"dynamo_streams"	/* + _<database OID> */
 #define STREAMS_TTL_ORIGIN		"dynamo_ttl"
 #define STREAMS_NOTIFY_CHANNEL	"dynamo_streams"
-#define STREAMS_CAPTURE_LOCK	"7567890123456789"	/* advisory lock key of a database's capture */
+#define STREAMS_CAPTURE_LOCK	INT64CONST(7567890123456789)	/* advisory lock key of a database's capture */
 
 /* markers of the plugin's item fields in place of a length */
 #define STREAMS_ITEM_ABSENT		0xFFFFFFFFu

@@ -7,10 +7,10 @@
  *
  * One worker runs per database that has streams (wal_level must be logical
  * and, in the minor releases that have the setting, output_plugin_libraries
- * must name dynamo): at server start a launcher starts one in every
- * database, which leaves at once where there is nothing to capture, and
- * enabling a stream starts one (a second one in a database leaves too: it
- * holds an advisory lock).  Every
+ * must name dynamo): at server start the launcher (src/background.c)
+ * starts one in every database, which leaves where there is nothing to
+ * capture, and enabling a stream starts one (a second one in a database
+ * leaves too: the first holds an advisory lock).  Every
  * dynamo.stream_poll_interval it:
  *
  *	 1. creates the replication slot "dynamo_streams" when a stream exists
@@ -73,7 +73,6 @@
 #include "value/value.h"
 
 PGDLLEXPORT void dynamo_streams_capture_main(Datum arg);
-PGDLLEXPORT void dynamo_streams_launcher_main(Datum arg);
 
 static int	stream_poll_interval = 100;
 int			dynamo_stream_retention_hours = 24;
@@ -97,60 +96,25 @@ streams_define_settings(void)
 							NULL, NULL, NULL);
 }
 
-/* Start the capture worker of a database (it exits at once when one runs there already). */
+/*
+ * Start the capture worker of this database once the transaction commits
+ * (it leaves at once when one runs there already).
+ */
 void
 streams_start_capture(Oid database)
 {
-	BackgroundSpec spec = {"dynamo_streams_capture_main", "dynamo streams capture", NULL, 5,
-	ObjectIdGetDatum(database)};
-
-	if (!background_start(&spec))
-		ereport(WARNING,
-				(errmsg("dynamo streams: could not start the capture worker"),
-				 errhint("Raise max_worker_processes.")));
+	Assert(database == MyDatabaseId);
+	background_start_at_commit("dynamo_streams_capture_main");
 }
 
-/* Register the launcher, which starts a capture worker per database at server start (when preloaded). */
+/* Add the capture to the per-database workers (when preloaded). */
 void
 streams_register_worker(void)
 {
-	BackgroundSpec spec = {"dynamo_streams_launcher_main", "dynamo streams launcher", NULL, BGW_NEVER_RESTART};
+	BackgroundSpec spec = {"dynamo_streams_capture_main", "dynamo streams capture", NULL, 5};
 
-	background_register_static(&spec);
-}
-
-/*
- * The launcher: a capture worker for every database that accepts
- * connections; each exits at once where dynamo has no stream and no slot.
- */
-void
-dynamo_streams_launcher_main(Datum arg)
-{
-	Relation	rel;
-	TableScanDesc scan;
-	HeapTuple	tuple;
-	List	   *databases = NIL;
-	ListCell   *cell;
-
-	pqsignal(SIGTERM, die);
-	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
-	StartTransactionCommand();
-	rel = table_open(DatabaseRelationId, AccessShareLock);
-	scan = table_beginscan_catalog(rel, 0, NULL);
-	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
-	{
-		Form_pg_database db = (Form_pg_database) GETSTRUCT(tuple);
-
-		if (db->datallowconn && !db->datistemplate)
-			databases = lappend_oid(databases, db->oid);
-	}
-	table_endscan(scan);
-	table_close(rel, AccessShareLock);
-	CommitTransactionCommand();
-	foreach(cell, databases)
-		streams_start_capture(lfirst_oid(cell));
-	proc_exit(0);
+	if (process_shared_preload_libraries_in_progress)
+		background_add_database_worker(&spec);
 }
 
 /* run a statement of the worker; ERROR unless it returns expected */
@@ -458,6 +422,12 @@ nothing_to_do(void)
 	return nothing;
 }
 
+static bool
+something_to_do(void)
+{
+	return !nothing_to_do();
+}
+
 /*
  * Step 1: the slot, and ENABLING streams made ENABLED.  Returns whether
  * there is a slot to read.
@@ -716,18 +686,11 @@ dynamo_streams_capture_main(Datum arg)
 	pqsignal(SIGTERM, die);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
+	background_connect_database(arg, "dynamo streams capture");
 	snprintf(SlotName, sizeof(SlotName), "%s_%u", STREAMS_SLOT_PREFIX, MyDatabaseId);
-	pgstat_report_appname("dynamo streams capture");
 	/* one capture per database: a second one leaves */
-	background_begin_step();
-	run("SELECT pg_catalog.pg_try_advisory_lock(" STREAMS_CAPTURE_LOCK ")", 0, NULL, NULL, NULL, SPI_OK_SELECT);
-	if (strcmp(first_value(), "t") != 0)
-	{
-		background_end_step();
+	if (!background_claim_database(STREAMS_CAPTURE_LOCK))
 		proc_exit(0);
-	}
-	background_end_step();
 	round_context = AllocSetContextCreate(TopMemoryContext, "dynamo streams capture", ALLOCSET_DEFAULT_SIZES);
 
 	for (;;)
@@ -748,7 +711,11 @@ dynamo_streams_capture_main(Datum arg)
 		else if (idle_since == 0)
 			idle_since = GetCurrentTimestamp();
 		else if (GetCurrentTimestamp() - idle_since > 10 * USECS_PER_SEC)
-			proc_exit(0);		/* started again when a stream is enabled */
+		{
+			if (background_leave_database(STREAMS_CAPTURE_LOCK, something_to_do))
+				proc_exit(0);	/* started again when a stream is enabled */
+			idle_since = 0;
+		}
 		have_slot = prepare_slot();
 		if (have_slot)
 			read = capture_changes();

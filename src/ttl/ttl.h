@@ -41,5 +41,8 @@ extern int	dynamo_ttl_batch_size;
 extern int	dynamo_ttl_transition_ms;
 extern int	dynamo_ttl_change_interval_s;
 extern void ttl_init(void);
+extern void ttl_start_worker(void);
+
+#define TTL_WORKER_LOCK		INT64CONST(7567890123456790)	/* advisory lock key of a database's expiry worker */
 
 #endif							/* DYNAMO_TTL_H */

@@ -172,6 +172,8 @@ apply_change(const TimeToLiveSpec *spec, const TimeToLiveState *state)
 							  "       index_name = excluded.index_name, change_time = excluded.change_time",
 							  4, argtypes, args, nulls, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "writing the time to live of table \"%s\" failed", spec->table_name);
+	if (spec->enabled)
+		ttl_start_worker();
 }
 
 /* the TimeToLiveSpecification of a request or response, as JSON text */

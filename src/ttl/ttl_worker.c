@@ -2,11 +2,14 @@
  *
  * ttl_worker.c
  *	  The settings of Time to Live and its expiry worker: a background
- *	  worker that deletes the expired items of every table whose TTL is
- *	  ENABLED, in the database of the wire endpoint (dynamo.http_database).
+ *	  worker per database that deletes the expired items of every table
+ *	  whose TTL is ENABLED.
  *
- * The worker is registered when dynamo is preloaded, and restarted by the
- * postmaster should it die.  Every dynamo.ttl_interval it makes a round:
+ * The worker is one of the per-database workers of src/background.c (when
+ * dynamo is preloaded): the launcher starts it in every database at server
+ * start, enabling TTL starts it in its database, it leaves a database
+ * where no table has TTL enabled, and the postmaster restarts it should it
+ * die.  Every dynamo.ttl_interval it makes a round:
  * it reads the tables whose TTL is ENABLED and their partitions, then
  * deletes the expired items of each partition in batches of
  * dynamo.ttl_batch_size (ttl_expire.c), each batch in a transaction of its
@@ -100,9 +103,30 @@ ttl_init(void)
 							&dynamo_ttl_change_interval_s, 3600, 0, INT_MAX, PGC_SUSET,
 							GUC_UNIT_S, NULL, NULL, NULL);
 
-	if (!process_shared_preload_libraries_in_progress)
-		return;
-	background_register_static(&worker);
+	if (process_shared_preload_libraries_in_progress)
+		background_add_database_worker(&worker);
+}
+
+/* Start this database's expiry worker once the transaction commits (TTL enabled). */
+void
+ttl_start_worker(void)
+{
+	background_start_at_commit("dynamo_ttl_worker_main");
+}
+
+static bool query_bool(const char *sql);
+
+/* whether this database has a table whose TTL is enabled (or is being) */
+static bool
+has_ttl_tables(void)
+{
+	bool		found;
+
+	background_begin_step();
+	found = query_bool("SELECT pg_catalog.to_regclass('dynamo.time_to_live') IS NOT NULL") &&
+		query_bool("SELECT EXISTS (SELECT FROM dynamo.time_to_live WHERE enabled)");
+	background_end_step();
+	return found;
 }
 
 /* run a statement that returns one boolean; connected to SPI */
@@ -279,13 +303,18 @@ dynamo_ttl_worker_main(Datum arg)
 	pqsignal(SIGTERM, die);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	BackgroundWorkerUnblockSignals();
-	BackgroundWorkerInitializeConnection(dynamo_http_database, NULL, 0);
-	pgstat_report_appname("dynamo ttl worker");
+	background_connect_database(arg, "dynamo ttl worker");
+	/* one expiry worker per database: a second one leaves */
+	if (!background_claim_database(TTL_WORKER_LOCK))
+		proc_exit(0);
 	SetConfigOption("lock_timeout", TTL_WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_SESSION);
 	round_context = AllocSetContextCreate(TopMemoryContext, "dynamo ttl round", ALLOCSET_DEFAULT_SIZES);
 
 	for (;;)
 	{
+		/* nothing to expire here: leave (enabling TTL starts a worker again) */
+		if (!has_ttl_tables() && background_leave_database(TTL_WORKER_LOCK, has_ttl_tables))
+			proc_exit(0);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 dynamo_ttl_interval_ms, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
