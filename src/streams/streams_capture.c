@@ -147,7 +147,10 @@ typedef struct TableStream
 	char	   *partition_key;
 	char	   *sort_key;
 	char	   *looked_up_lsn;	/* the commit LSN the lookup was for */
+	char	   *shards[1024];	/* the open shard of each partition, once looked up */
 } TableStream;
+
+static char *look_up_shard(const TableStream *stream, int partition, const char *commit_lsn, uint32 position);
 
 /* a reader of the plugin's messages */
 typedef struct Reader
@@ -196,14 +199,26 @@ lookup_stream(const char *relation, const char *commit_lsn, TableStream *stream)
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {CStringGetTextDatum(relation), CStringGetTextDatum(commit_lsn)};
 	MemoryContext context = CurrentMemoryContext;
+	static SPIPlanPtr plan = NULL;
+	int			ret;
 
 	memset(stream, 0, sizeof(*stream));
 	strlcpy(stream->relation, relation, sizeof(stream->relation));
-	run("SELECT s.table_name, s.stream_label, s.view_type, t.partition_key, t.sort_key"
-		"  FROM dynamo.tables t JOIN dynamo.streams s USING (table_name)"
-		" WHERE t.relation_name = $1 AND s.start_lsn IS NOT NULL AND s.start_lsn < $2::pg_lsn"
-		"   AND (s.end_lsn IS NULL OR $2::pg_lsn <= s.end_lsn)",
-		2, types, values, NULL, SPI_OK_SELECT);
+
+	if (plan == NULL)
+	{
+		/* kept for the worker's life (a dropped extension ends the worker) */
+		plan = SPI_prepare("SELECT s.table_name, s.stream_label, s.view_type, t.partition_key, t.sort_key"
+						   "  FROM dynamo.tables t JOIN dynamo.streams s USING (table_name)"
+						   " WHERE t.relation_name = $1 AND s.start_lsn IS NOT NULL AND s.start_lsn < $2::pg_lsn"
+						   "   AND (s.end_lsn IS NULL OR $2::pg_lsn <= s.end_lsn)", 2, types);
+		if (plan == NULL)
+			elog(ERROR, "dynamo streams capture: could not prepare the stream lookup");
+		SPI_keepplan(plan);
+	}
+	ret = SPI_execute_plan(plan, values, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "dynamo streams capture: the stream lookup failed: %s", SPI_result_code_string(ret));
 	if (SPI_processed == 0)
 		return;
 	{
@@ -223,7 +238,21 @@ lookup_stream(const char *relation, const char *commit_lsn, TableStream *stream)
 
 /* the open shard of a stream's partition, opened when there is none */
 static char *
-open_shard(const TableStream *stream, int partition, const char *commit_lsn, uint32 position)
+open_shard(TableStream *stream, int partition, const char *commit_lsn, uint32 position)
+{
+	char	   *shard;
+
+	if (partition >= 0 && partition < lengthof(stream->shards) && stream->shards[partition] != NULL)
+		return stream->shards[partition];
+	shard = look_up_shard(stream, partition, commit_lsn, position);
+	if (partition >= 0 && partition < lengthof(stream->shards))
+		stream->shards[partition] = shard;
+	return shard;
+}
+
+/* the open shard of a stream's partition, from the catalog; opened when there is none */
+static char *
+look_up_shard(const TableStream *stream, int partition, const char *commit_lsn, uint32 position)
 {
 	Oid			types[5] = {TEXTOID, TEXTOID, INT4OID, TEXTOID, INT8OID};
 	Datum		values[5] = {CStringGetTextDatum(stream->table_name), CStringGetTextDatum(stream->label),
@@ -322,8 +351,14 @@ store_change(Reader *reader, TableStream *cache, char **table)
 	if (strcmp(cache->relation, name) != 0 || cache->looked_up_lsn == NULL ||
 		strcmp(cache->looked_up_lsn, lsn_text) != 0)
 	{
+		TableStream previous = *cache;
+
 		lookup_stream(name, lsn_text, cache);
 		cache->looked_up_lsn = pstrdup(lsn_text);
+		/* the same stream as before: its shards are still open (shards close only in maintenance) */
+		if (cache->found && previous.found && strcmp(previous.relation, cache->relation) == 0 &&
+			strcmp(previous.label, cache->label) == 0)
+			memcpy(cache->shards, previous.shards, sizeof(cache->shards));
 	}
 	if (!cache->found)
 		return false;
@@ -372,14 +407,35 @@ store_change(Reader *reader, TableStream *cache, char **table)
 			nulls[6] = 'n';
 		if (!want_old)
 			nulls[7] = 'n';
-		run(by_service ?
-			"INSERT INTO dynamo.stream_records VALUES ($1, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4, $5,"
-			" $6, $7, $8, $9, true)"
-			" ON CONFLICT DO NOTHING" :
-			"INSERT INTO dynamo.stream_records VALUES ($1, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4, $5,"
-			" $6, $7, $8, $9, false)"
-			" ON CONFLICT DO NOTHING",
-			9, types, values, nulls, SPI_OK_INSERT);
+		{
+			/* one plan, kept for the worker's life (a dropped extension ends the worker) */
+			static SPIPlanPtr insert_plan = NULL;
+			Datum		args[10];
+			char		arg_nulls[11];
+			Oid			arg_types[10];
+			int			ret;
+
+			if (insert_plan == NULL)
+			{
+				memcpy(arg_types, types, sizeof(types));
+				arg_types[9] = BOOLOID;
+				insert_plan = SPI_prepare("INSERT INTO dynamo.stream_records"
+										  " VALUES ($1, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4, $5,"
+										  "         $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+										  10, arg_types);
+				if (insert_plan == NULL)
+					elog(ERROR, "dynamo streams capture: could not prepare the record insert");
+				SPI_keepplan(insert_plan);
+			}
+			memcpy(args, values, sizeof(values));
+			args[9] = BoolGetDatum(by_service != 0);
+			memcpy(arg_nulls, nulls, 9);
+			arg_nulls[9] = ' ';
+			arg_nulls[10] = '\0';
+			ret = SPI_execute_plan(insert_plan, args, arg_nulls, false, 0);
+			if (ret != SPI_OK_INSERT)
+				elog(ERROR, "dynamo streams capture: storing a record failed: %s", SPI_result_code_string(ret));
+		}
 	}
 	*table = cache->table_name;
 	return true;
