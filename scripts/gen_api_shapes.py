@@ -103,7 +103,18 @@ SYNTHETIC_SHAPES = {
     'GetRecordsLimit': ('PositiveIntegerObject', {'max': 1000}),
 }
 MAP_KEY_OVERRIDES = {'BatchGetRequestMap': 'TableName', 'BatchWriteItemRequestMap': 'TableName'}
-SHAPE_BOUND_OVERRIDES = {}
+#
+# Tags: DynamoDB checks a tag's key and value itself, before the model's bounds and
+# required flags, with messages of its own (2026 captures, boto3 with parameter
+# validation off): a 129-character or empty key -> "The Tag Key provided is invalid,
+# Key: <key>", a 257-character value -> "The Tag Value provided is invalid, Value:
+# <value>", a Tag without Value -> "The Tag Value provided is invalid, Value: null".
+# The validator leaves them to src/catalog/catalog_tags.c.
+SHAPE_BOUND_OVERRIDES = {
+    'TagKeyString': {'min': None, 'max': None},
+    'TagValueString': {'min': None, 'max': None},
+}
+OPTIONAL_MEMBER_OVERRIDES = {('Tag', 'Key'), ('Tag', 'Value')}
 
 TYPE_ENUM = {
     'string': 'API_STRING', 'integer': 'API_INTEGER', 'long': 'API_LONG',
@@ -330,7 +341,8 @@ class Generator:
                 enums.extend(ordered)
                 row['enum_message'] = '[' + ', '.join(ordered) + ']'
             if kind == 'structure':
-                required = set(shape.get('required', []))
+                required = set(shape.get('required', [])) - {
+                    m for (parent, m) in OPTIONAL_MEMBER_OVERRIDES if parent == name}
                 names = list(shape['members'])
                 ordered = member_check_order(names)
                 row['first'] = len(members)

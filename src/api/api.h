@@ -104,6 +104,27 @@ extern void api_list_tables(const JsonNode *request, JsonWriter *response);
 extern void api_update_table(const JsonNode *request, JsonWriter *response);
 extern void api_delete_table(const JsonNode *request, JsonWriter *response);
 
+/* one tag of a request; value NULL in UntagResource's keys */
+typedef struct ApiTag
+{
+	const char *key;
+	const char *value;
+} ApiTag;
+
+/* the tags of a request, parsed and checked */
+typedef struct ApiTagList
+{
+	int			count;
+	ApiTag	   *tags;
+} ApiTagList;
+
+/* api_tags.c: tags of tables */
+extern void api_tag_resource(const JsonNode *request, JsonWriter *response);
+extern void api_untag_resource(const JsonNode *request, JsonWriter *response);
+extern void api_list_tags_of_resource(const JsonNode *request, JsonWriter *response);
+extern void api_parse_create_tags(const JsonNode *request, ApiTagList *tags);
+extern void api_store_create_tags(const char *table_name, const ApiTagList *tags);
+
 /* api_items.c: the single-item operations */
 extern void api_put_item(const JsonNode *request, JsonWriter *response);
 extern void api_get_item(const JsonNode *request, JsonWriter *response);

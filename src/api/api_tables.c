@@ -179,6 +179,7 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 {
 	CreateTableSpec spec;
 	StreamSpec	stream;
+	ApiTagList	tags;
 	const JsonNode *key_schema = request_member(request, "KeySchema");
 	const JsonNode *definitions = request_member(request, "AttributeDefinitions");
 	const JsonNode *throughput = request_member(request, "ProvisionedThroughput");
@@ -307,8 +308,10 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 	}
 
 	parse_stream_spec(request, &stream);
+	api_parse_create_tags(request, &tags);
 	catalog_create_table(&spec);
 	streams_apply_spec(spec.table_name, &stream, true);
+	api_store_create_tags(spec.table_name, &tags);
 	{
 		/* {"TableDescription": ...}: the description DescribeTable gives */
 		Jsonb	   *described = catalog_describe_table(spec.table_name);
