@@ -42,6 +42,9 @@ SELECT dynamo.execute('CreateTable', '{
   "GlobalSecondaryIndexes": [
     {"IndexName": "ByG", "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}, {"AttributeName": "r", "KeyType": "RANGE"}],
      "Projection": {"ProjectionType": "ALL"}}]}');
+-- tags: kept by the dump (dynamo.tags is a configuration table)
+SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders",
+  "Tags": [{"Key": "team", "Value": "sales"}, {"Key": "env", "Value": ""}]}');
 -- items 1 .. 3000 (gsi_write.sql), every tenth without g: not in the GSI
 SELECT gsi_write('Indexed', k, CASE WHEN k % 10 = 0 THEN 1 ELSE 0 END, k) FROM generate_series(1, 3000) k;
 SQL
@@ -64,11 +67,12 @@ SELECT concat_ws(' ',
   (SELECT dynamo.put_item('Orders', '{"customer": {"S": "new"}, "placed": {"N": "1"}}') IS NULL),
   (SELECT dynamo.get_text(dynamo.update_item('Accounts', '{"id": {"B": "AQI="}}', 'SET balance = :b, ver = :v', NULL, NULL,
                                              '{":b": {"N": "20"}, ":v": {"N": "1"}}'), 'ver')),
-  (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM dynamo.tables));
+  (SELECT string_agg(table_name, ',' ORDER BY table_name) FROM dynamo.tables),
+  (SELECT dynamo.execute('ListTagsOfResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders"}')::text));
 SQL
 )
     echo "dump: restored into $db: $result"
-    [ "$result" = "ACTIVE 29 200 10 t 2 Accounts,Indexed,Orders" ] || { echo "dump: FAILED in $db"; status=1; }
+    [ "$result" = 'ACTIVE 29 200 10 t 2 Accounts,Indexed,Orders {"Tags": [{"Key": "env", "Value": ""}, {"Key": "team", "Value": "sales"}]}' ] || { echo "dump: FAILED in $db"; status=1; }
     # the checks of the access method hold in the restored tables
     if psql -X -q -d "$db" -c "INSERT INTO dynamo_data.\"Orders\" VALUES ('{\"S\": \"x\"}', '{\"N\": \"1\"}', '{\"customer\": {\"S\": \"x\"}}')" >/dev/null 2>&1; then
         echo "dump: FAILED: a row without its sort key was stored in $db"; status=1
