@@ -48,6 +48,33 @@ dynamo_exception_by_errcode(int sqlerrcode)
 	return NULL;
 }
 
+/*
+ * Whether an error is a throttle (src/capacity/capacity_throttle.c):
+ * ProvisionedThroughputExceededException, ThrottlingException or
+ * RequestLimitExceeded, whose DETAIL is the ThrottlingReasons.
+ */
+bool
+dynamo_errcode_is_throttling(int sqlerrcode)
+{
+	return sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROUGHPUT_EXCEEDED) ||
+		sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROTTLING) ||
+		sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_REQUEST_LIMIT);
+}
+
+/*
+ * Whether an error means the item is held by another transaction (a lock
+ * not granted in time, a deadlock broken, a serialization failure, or
+ * TransactionConflictException itself): DynamoDB's TransactionConflict.
+ */
+bool
+dynamo_errcode_is_item_held(int sqlerrcode)
+{
+	return sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
+		sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
+		sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE ||
+		sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_TRANSACTION_CONFLICT);
+}
+
 PG_FUNCTION_INFO_V1(dynamo_exceptions);
 
 /*

@@ -89,6 +89,8 @@ typedef struct DynamoExceptionInfo
 extern const DynamoExceptionInfo DynamoExceptions[DYNAMO_EXCEPTION_COUNT];
 extern int	dynamo_exception_errcode(DynamoException exception);
 extern const DynamoExceptionInfo *dynamo_exception_by_errcode(int sqlerrcode);
+extern bool dynamo_errcode_is_throttling(int sqlerrcode);
+extern bool dynamo_errcode_is_item_held(int sqlerrcode);
 
 /*
  * dynamo_error: raise a DynamoDB exception with DynamoDB's own message.

@@ -217,16 +217,11 @@ record_failure(const char *action, const JsonNode *request, MemoryContext contex
 	RequestTables tables;
 
 	request_tables(request, &tables);
-	if (exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
-		exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT] ||
-		exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING])
+	if (dynamo_errcode_is_throttling(error->sqlerrcode))
 		count_per_table(&tables, action, METRIC_THROTTLED_REQUESTS);
 	else if (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK])
 		count_per_table(&tables, NULL, METRIC_CONDITIONAL_CHECK_FAILED_REQUESTS);
-	else if (exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CONFLICT] ||
-			 error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
-			 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
-			 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
+	else if (dynamo_errcode_is_item_held(error->sqlerrcode))
 	{
 		/* an item held by a transaction: TransactionConflictException on the wire */
 		count_per_table(&tables, NULL, METRIC_TRANSACTION_CONFLICT);

@@ -64,9 +64,7 @@ error_response(HttpResponse *response, const DynamoExceptionInfo *exception, con
 			   const char *detail)
 {
 	bool		cancelled = strcmp(exception->name, "TransactionCanceledException") == 0;
-	bool		throttled = (exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
-							 exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING] ||
-							 exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT]);
+	bool		throttled = dynamo_errcode_is_throttling(dynamo_exception_errcode((DynamoException) (exception - DynamoExceptions)));
 
 	resetStringInfo(&response->body);
 	appendStringInfo(&response->body, "{\"__type\":\"%s%s\"", exception->type_prefix, exception->name);
@@ -188,16 +186,12 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 			error_response(response, exception, error->message,
 						   (exception == &DynamoExceptions[DYNAMO_EXC_CONDITIONAL_CHECK] ||
 							exception == &DynamoExceptions[DYNAMO_EXC_TRANSACTION_CANCELED] ||
-							exception == &DynamoExceptions[DYNAMO_EXC_THROUGHPUT_EXCEEDED] ||
-							exception == &DynamoExceptions[DYNAMO_EXC_THROTTLING] ||
-							exception == &DynamoExceptions[DYNAMO_EXC_REQUEST_LIMIT]) ? error->detail : NULL);
+							dynamo_errcode_is_throttling(error->sqlerrcode)) ? error->detail : NULL);
 		else if (error->sqlerrcode == ERRCODE_INVALID_TEXT_REPRESENTATION ||
 				 error->sqlerrcode == ERRCODE_UNTRANSLATABLE_CHARACTER ||
 				 error->sqlerrcode == ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
 			http_exception_response(response, DYNAMO_EXC_SERIALIZATION, NULL);
-		else if (error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
-				 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
-				 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE)
+		else if (dynamo_errcode_is_item_held(error->sqlerrcode))
 		{
 			/* the item is held by another transaction (dynamo.http_lock_timeout) */
 			http_exception_response(response, DYNAMO_EXC_TRANSACTION_CONFLICT, "Transaction is ongoing for the item");

@@ -102,9 +102,7 @@ reason_of(ErrorData *error, TransactReason *reason)
 		reason->code = "ItemCollectionSizeLimitExceeded";
 		reason->message = pstrdup(error->message);
 	}
-	else if (error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROUGHPUT_EXCEEDED) ||
-			 error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROTTLING) ||
-			 error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_REQUEST_LIMIT))
+	else if (dynamo_errcode_is_throttling(error->sqlerrcode))
 	{
 		/* throttled (src/capacity/capacity_throttle.c): provisioned, or on-demand scaling */
 		reason->code = (error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_THROUGHPUT_EXCEEDED) &&
@@ -112,10 +110,7 @@ reason_of(ErrorData *error, TransactReason *reason)
 			"ProvisionedThroughputExceeded" : "ThrottlingError";
 		reason->message = pstrdup(error->message);
 	}
-	else if (error->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE ||
-			 error->sqlerrcode == ERRCODE_T_R_DEADLOCK_DETECTED ||
-			 error->sqlerrcode == ERRCODE_T_R_SERIALIZATION_FAILURE ||
-			 error->sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_TRANSACTION_CONFLICT))
+	else if (dynamo_errcode_is_item_held(error->sqlerrcode))
 	{
 		reason->code = "TransactionConflict";
 		reason->message = pstrdup("Transaction is ongoing for the item");
