@@ -17,6 +17,7 @@
 #include "utils/guc.h"
 
 #include "background.h"
+#include "backup/backup.h"
 #include "capacity/capacity.h"
 #include "capacity/capacity_scaling.h"
 #include "catalog/catalog.h"
@@ -46,10 +47,13 @@ _PG_init(void)
 	streams_define_settings();
 	streams_api_define_settings();
 	ttl_init();
+	backup_define_settings();
+	backup_define_s3_settings();
 	DynamoReserveGucPrefix("dynamo");
 	capacity_install_shmem_hooks();
 	http_register_workers();
 	storage_register_backfill_launcher();
 	streams_register_worker();
+	backup_register_worker();
 	background_register_launcher();
 }
