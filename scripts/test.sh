@@ -57,6 +57,8 @@ echo "--- capacity rates (and dynamo without shared_preload_libraries)"
 test/capacity/run.sh
 echo "--- time to live: the expiry worker"
 test/ttl/run.sh
+echo "--- backups, point-in-time recovery, export and import"
+test/backup/run.sh
 echo "--- request fuzzer"
 DYNAMO_FUZZ_PORT="${DYNAMO_FUZZ_PORT:-8432}" test/fuzz/request_fuzz.sh
 echo "--- crash"
