@@ -27,10 +27,23 @@ SELECT count(*) FROM (
         i % 4, i, i)::jsonb)
       FROM generate_series(1, 10) i) p;
 
--- point-in-time recovery on, its window opened two days ago
-INSERT INTO dynamo.continuous_backups (table_name, table_id, status, start_lsn, enabled_time, earliest_restorable_time)
-SELECT table_name, table_id, 'ENABLED', pg_current_wal_lsn(), now() - interval '2 days', now() - interval '2 days'
-  FROM dynamo.tables WHERE table_name = 'Exported';
+-- point-in-time recovery on: ENABLED once the capture runs and the first base copy is taken
+SELECT dynamo.execute('UpdateContinuousBackups', '{"TableName": "Exported",
+    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}'::jsonb)
+       ->'ContinuousBackupsDescription'->'PointInTimeRecoveryDescription'->>'PointInTimeRecoveryStatus' AS status;
+DO $$
+BEGIN
+    FOR i IN 1..300 LOOP
+        EXIT WHEN EXISTS (SELECT FROM dynamo.continuous_backups WHERE table_name = 'Exported' AND status = 'ENABLED');
+        PERFORM pg_sleep(0.1);
+    END LOOP;
+END
+$$;
+SELECT status FROM dynamo.continuous_backups WHERE table_name = 'Exported';
+
+-- for the checks of times only, the window as if it had opened two days ago
+CREATE TEMP TABLE window_start AS SELECT earliest_restorable_time AS t FROM dynamo.continuous_backups WHERE table_name = 'Exported';
+UPDATE dynamo.continuous_backups SET earliest_restorable_time = now() - interval '2 days' WHERE table_name = 'Exported';
 
 -- the request's checks, DynamoDB's messages
 SELECT error_of(format($$SELECT dynamo.execute('ExportTableToPointInTime', '%s'::jsonb)$$, r))
@@ -73,6 +86,8 @@ SELECT error_of(format($$SELECT dynamo.execute('ExportTableToPointInTime', '{"Ta
         extract(epoch FROM now() - f), coalesce(extract(epoch FROM now() - t), 4102444800)))
   FROM (VALUES (interval '90 minutes', NULL), (interval '90 minutes', interval '80 minutes'),
                (interval '60 minutes', interval '70 minutes'), (interval '30 hours', interval '1 hour')) AS p(f, t);
+
+UPDATE dynamo.continuous_backups SET earliest_restorable_time = (SELECT t FROM window_start) WHERE table_name = 'Exported';
 
 -- a full export, its description at once and when its job has run
 BEGIN;
