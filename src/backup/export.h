@@ -64,6 +64,7 @@ typedef struct ExportFile
 } ExportFile;
 
 extern void export_make_directories(const char *path);
+extern void export_empty_directory(const char *path);
 extern char *export_random_name(void);
 extern ExportFile *export_file_open(const char *directory, const char *key_directory,
 									const char *name);

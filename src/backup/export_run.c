@@ -22,7 +22,9 @@
  * least one file per partition, empty ones included.  The data files are
  * completed and renamed first, then manifest-files.json, then
  * manifest-summary.json: an export directory whose summary is there is
- * complete.  On an error the incomplete files are removed and the error
+ * complete.  A job interrupted by a crash runs again (its transaction
+ * never committed): a full export's data directory is emptied first.
+ * On an error the incomplete files are removed and the error
  * raised; export_failed then records it: "S3NoSuchBucket: ..." and
  * "S3AccessDenied: ..." errors give DynamoDB's FailureCode, any other
  * error is FailureCode InternalServerError with its message.
@@ -491,6 +493,8 @@ backup_job_run_export(const BackupJob *backup_job)
 	data_directory = psprintf("%s/%s", bucket_directory, data_key);
 	export_make_directories(export_directory);
 	export_make_directories(data_directory);
+	if (!job.incremental)
+		export_empty_directory(data_directory); /* a run again after a crash */
 	export_write_small_file(psprintf("%s/_started", export_directory), "", 0, NULL);
 
 	extension = job.format == EXPORT_FORMAT_ION ? "ion.gz" : "json.gz";

@@ -63,6 +63,30 @@ export_make_directories(const char *path)
 	pfree(copy);
 }
 
+/*
+ * Remove the files of a directory (not its subdirectories): the data files
+ * of an earlier attempt of an export, run again after a crash.
+ */
+void
+export_empty_directory(const char *path)
+{
+	DIR		   *dir = AllocateDir(path);
+	struct dirent *entry;
+
+	if (dir == NULL)
+		return;
+	while ((entry = ReadDirExtended(dir, path, LOG)) != NULL)
+	{
+		char	   *file = psprintf("%s/%s", path, entry->d_name);
+		struct stat st;
+
+		if (lstat(file, &st) == 0 && S_ISREG(st.st_mode) && unlink(file) != 0)
+			file_error("remove file", file);
+		pfree(file);
+	}
+	FreeDir(dir);
+}
+
 /* A data file's name as DynamoDB makes them: 26 random base32 characters. */
 char *
 export_random_name(void)
