@@ -85,6 +85,7 @@ extern void backup_job_restore_failed(const BackupJob *job, const char *message)
 extern void api_update_continuous_backups(const JsonNode *request, JsonWriter *w);
 extern void api_describe_continuous_backups(const JsonNode *request, JsonWriter *w);
 extern int64 backup_job_run_pitr_base(const BackupJob *job);
+extern void backup_job_pitr_base_failed(const BackupJob *job, const char *message);
 extern void backup_pitr_maintain(void);
 extern void backup_pitr_drop_history(const char *table_name);
 extern int	dynamo_pitr_base_interval_s;
