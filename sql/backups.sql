@@ -5,43 +5,36 @@
 -- queue, and the restored tables' items and indexes.
 SET dynamo.capacity_enforcement = off;
 
--- wait until no job is pending (the job worker runs them)
-CREATE FUNCTION pg_temp.wait_jobs() RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1..1200 LOOP
-        IF NOT EXISTS (SELECT FROM dynamo.jobs WHERE status = 'PENDING') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
-END $$;
--- wait until a table's point-in-time recovery is ENABLED
-CREATE FUNCTION pg_temp.wait_pitr(name text) RETURNS boolean LANGUAGE plpgsql AS $$
-BEGIN
-    FOR i IN 1..1200 LOOP
-        IF EXISTS (SELECT FROM dynamo.continuous_backups WHERE table_name = name AND status = 'ENABLED') THEN
-            RETURN true;
-        END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-    RETURN false;
-END $$;
--- wait until the streams capture has read the WAL written so far
-CREATE FUNCTION pg_temp.wait_capture() RETURNS boolean LANGUAGE plpgsql AS $$
+-- wait until a condition holds (the job worker and the capture work in the background)
+CREATE FUNCTION pg_temp.wait_for(condition text) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
-    target pg_lsn := pg_current_wal_insert_lsn();
+    done boolean;
 BEGIN
     FOR i IN 1..1200 LOOP
-        IF EXISTS (SELECT FROM pg_replication_slots
-                    WHERE slot_name = 'dynamo_streams_' || (SELECT oid FROM pg_database WHERE datname = current_database())
-                      AND confirmed_flush_lsn >= target) THEN
+        EXECUTE 'SELECT ' || condition INTO done;
+        IF done THEN
             RETURN true;
         END IF;
         PERFORM pg_sleep(0.05);
     END LOOP;
     RETURN false;
 END $$;
+-- no job pending
+CREATE FUNCTION pg_temp.wait_jobs() RETURNS boolean LANGUAGE sql AS $$
+    SELECT pg_temp.wait_for('NOT EXISTS (SELECT FROM dynamo.jobs WHERE status = ''PENDING'')')
+$$;
+-- a table's point-in-time recovery ENABLED
+CREATE FUNCTION pg_temp.wait_pitr(name text) RETURNS boolean LANGUAGE sql AS $$
+    SELECT pg_temp.wait_for(format('EXISTS (SELECT FROM dynamo.continuous_backups'
+                                   ' WHERE table_name = %L AND status = ''ENABLED'')', name))
+$$;
+-- the streams capture has read the WAL written so far
+CREATE FUNCTION pg_temp.wait_capture() RETURNS boolean LANGUAGE sql AS $$
+    SELECT pg_temp.wait_for(format('EXISTS (SELECT FROM pg_replication_slots WHERE slot_name = %L'
+                                   ' AND confirmed_flush_lsn >= %L)',
+                                   'dynamo_streams_' || (SELECT oid FROM pg_database WHERE datname = current_database()),
+                                   pg_current_wal_insert_lsn()))
+$$;
 -- a response without what changes from run to run
 CREATE FUNCTION pg_temp.stable(j jsonb) RETURNS jsonb LANGUAGE sql AS $$
     SELECT regexp_replace(regexp_replace(regexp_replace(j::text,

@@ -169,3 +169,14 @@ backup_copy_table(const char *table_name, const char *relation_name, bool wait_f
 	backup_job_progress(count, count);
 	return count;
 }
+
+/* Drop the relation of a copy (a backup or a base copy), if it is there. */
+void
+backup_drop_copy(const char *relation_name)
+{
+	SPI_connect();
+	if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s", quote_qualified_identifier("dynamo_backups", relation_name)),
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "dropping the copy %s failed", relation_name);
+	SPI_finish();
+}

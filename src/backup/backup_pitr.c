@@ -133,6 +133,19 @@ api_update_continuous_backups(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, describe(table_name));
 }
 
+/* drop the copies a statement returned the relation names of (column 1) */
+static void
+drop_copies(SPITupleTable *gone, uint64 n)
+{
+	char	  **names = palloc(sizeof(char *) * Max(n, 1));
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+		names[i] = SPI_getvalue(gone->vals[i], gone->tupdesc, 1);
+	for (i = 0; i < n; i++)
+		backup_drop_copy(names[i]);
+}
+
 /*
  * Drop the history of a table (its base copies and its changes) that no
  * enabled point-in-time recovery uses any more; connected to SPI.
@@ -142,7 +155,6 @@ backup_pitr_drop_history(const char *table_name)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(table_name ? table_name : "")};
-	uint64		i;
 
 	/*
 	 * Base copies of tables (or incarnations of them) without an enabled
@@ -165,17 +177,7 @@ backup_pitr_drop_history(const char *table_name)
 							  "     changes AS (DELETE FROM dynamo.pitr_changes p USING ids WHERE p.table_id = ids.table_id)"
 							  " SELECT relation_name FROM gone", 1, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "dropping a point-in-time recovery history failed");
-	{
-		SPITupleTable *gone = SPI_tuptable;
-		uint64		n = SPI_processed;
-
-		for (i = 0; i < n; i++)
-			if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
-									 quote_qualified_identifier("dynamo_backups",
-																SPI_getvalue(gone->vals[i], gone->tupdesc, 1))),
-							false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "dropping a base copy failed");
-	}
+	drop_copies(SPI_tuptable, SPI_processed);
 }
 
 /* The job of a base copy: copy the table, note where the history takes over. */
@@ -311,18 +313,7 @@ backup_pitr_maintain(void)
 					"                    AND p.sequence_number < (keep.base_lsn - '0/0'::pg_lsn) * 4294967296)"
 					" SELECT relation_name FROM old", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "trimming point-in-time recovery history failed");
-	{
-		SPITupleTable *gone = SPI_tuptable;
-		uint64		n = SPI_processed;
-		uint64		i;
-
-		for (i = 0; i < n; i++)
-			if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
-									 quote_qualified_identifier("dynamo_backups",
-																SPI_getvalue(gone->vals[i], gone->tupdesc, 1))),
-							false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "dropping an old base copy failed");
-	}
+	drop_copies(SPI_tuptable, SPI_processed);
 
 	/* histories of tables deleted or disabled */
 	backup_pitr_drop_history(NULL);
