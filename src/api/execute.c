@@ -33,6 +33,7 @@
 
 #include "api/api.h"
 #include "api/api_validate.h"
+#include "backup/backup.h"
 #include "capacity/capacity.h"
 #include "capacity/capacity_metrics.h"
 #include "errors.h"
@@ -51,10 +52,13 @@ static const struct
 	{"DeleteItem", api_delete_item, true},
 	{"DeleteTable", api_delete_table, false},
 	{"DescribeEndpoints", api_describe_endpoints, false},
+	{"DescribeImport", api_describe_import, false},
 	{"DescribeLimits", api_describe_limits, false},
 	{"DescribeTable", api_describe_table, false},
 	{"DescribeTimeToLive", api_describe_time_to_live, false},
 	{"GetItem", api_get_item, true},
+	{"ImportTable", api_import_table, false},
+	{"ListImports", api_list_imports, false},
 	{"ListTables", api_list_tables, false},
 	{"ListTagsOfResource", api_list_tags_of_resource, false},
 	{"PutItem", api_put_item, true},

@@ -59,6 +59,7 @@ int			dynamo_pitr_base_interval_s = 86400;
 /* the kinds of jobs */
 static const BackupJobKind JobKinds[] = {
 	{"none", NULL, NULL},
+	{"import", backup_job_run_import, backup_job_import_failed},
 };
 
 /* the job running in this process, for its progress */
