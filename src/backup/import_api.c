@@ -210,7 +210,7 @@ record_import(const ImportTableSpec *spec)
 	args[6] = JsonbPGetDatum(json_node_to_jsonb(spec->creation));
 	if (SPI_execute_with_args("WITH t AS (UPDATE dynamo.tables SET status = 'CREATING' WHERE table_name = $1"
 							  "           RETURNING table_name, table_id),"
-							  "     id AS (SELECT lpad((extract(epoch FROM clock_timestamp()) * 1000)::bigint::text, 14, '0')"
+							  "     id AS (SELECT lpad((extract(epoch FROM now()) * 1000)::bigint::text, 14, '0')"
 							  "                   || '-' || substr(md5(random()::text || clock_timestamp()::text), 1, 8) AS import_id)"
 							  " INSERT INTO dynamo.imports (import_id, import_arn, table_name, table_id, table_arn,"
 							  "        client_token, s3_bucket_source, input_format, input_format_options,"
