@@ -292,3 +292,7 @@ SELECT dynamo.execute('DescribeImport', jsonb_build_object('ImportArn',
 ALTER SYSTEM RESET dynamo.s3_bucket_directories;
 SELECT pg_reload_conf();
 COPY (SELECT 1) TO PROGRAM 'rm -rf /tmp/dynamo_regress_imports';
+
+-- clean up: the tables of this test
+SELECT count(dynamo.execute('DeleteTable', jsonb_build_object('TableName', table_name))) > 0 AS cleaned
+  FROM dynamo.tables WHERE table_name LIKE 'Imp%' OR table_name LIKE 'ProductCatalog%';
