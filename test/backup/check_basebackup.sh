@@ -12,11 +12,11 @@
 # Time to Live and a stream enabled and disabled.  After each round, once
 # the background workers are done (the streams capture has read past the
 # round, the index is ACTIVE), every relation of schemas dynamo (the
-# catalog, stream records, ...) and dynamo_data (tables and global indexes)
-# is copied to files, and what the API answers (a Query of every index on
-# each of its partition key values, DescribeTable, DescribeTimeToLive,
-# ListTagsOfResource, DescribeStream); then the time is noted (T1..T4), and
-# the next round waits a little.
+# catalog, stream records, ...), dynamo_data (tables and global indexes)
+# and dynamo_backups is copied to files, and what the API answers (a Query
+# of every index on each of its partition key values, DescribeTable,
+# DescribeTimeToLive, ListTagsOfResource, DescribeStream); then the time
+# is noted (T1..T4), and the next round waits a little.
 #
 # For each Ti: the base backup is copied into a new data directory with
 # restore_command and recovery_target_time = Ti (archive_mode off: a
@@ -115,7 +115,7 @@ snapshot() {
 SELECT format('\\copy (SELECT t::text FROM %I.%I t ORDER BY t::text COLLATE "C") TO %L',
               n.nspname, c.relname, '$out/' || n.nspname || '.' || c.relname)
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN ('dynamo', 'dynamo_data') AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+ WHERE n.nspname IN ('dynamo', 'dynamo_data', 'dynamo_backups') AND c.relkind IN ('r', 'p') AND NOT c.relispartition
    AND c.relpersistence = 'p'   -- unlogged ones (dynamo.scaling_state) start empty
  ORDER BY 1
 \\g (format=unaligned tuples_only=on) $out/copies.psql
