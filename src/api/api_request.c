@@ -188,12 +188,21 @@ request_table_name_check(const char *table_name, const char *parameter)
 					 table_name, parameter);
 }
 
-/* The table of a TableName: DynamoDB's name checks, then the lookup. */
+/*
+ * The table of a TableName: DynamoDB's name checks, then the lookup.  A
+ * table still CREATING (a restore or an import filling it) is not there
+ * for the data plane yet, as in DynamoDB.
+ */
 TableInfo *
 request_table_named(const char *table_name)
 {
+	TableInfo  *table;
+
 	request_table_name_check(table_name, "tableName");
-	return catalog_lookup_table(table_name, false);
+	table = catalog_lookup_table(table_name, false);
+	if (table->creating)
+		catalog_raise_not_found(table_name, false);
+	return table;
 }
 
 /* The table a request's TableName member names. */

@@ -33,6 +33,7 @@
 
 #include "api/api.h"
 #include "api/api_validate.h"
+#include "backup/backup.h"
 #include "capacity/capacity.h"
 #include "capacity/capacity_metrics.h"
 #include "errors.h"
@@ -47,23 +48,31 @@ static const struct
 }			Actions[] = {
 	{"BatchGetItem", api_batch_get_item, true},
 	{"BatchWriteItem", api_batch_write_item, true},
+	{"CreateBackup", api_create_backup, false},
 	{"CreateTable", api_create_table, false},
+	{"DeleteBackup", api_delete_backup, false},
 	{"DeleteItem", api_delete_item, true},
 	{"DeleteTable", api_delete_table, false},
+	{"DescribeBackup", api_describe_backup, false},
+	{"DescribeContinuousBackups", api_describe_continuous_backups, false},
 	{"DescribeEndpoints", api_describe_endpoints, false},
 	{"DescribeLimits", api_describe_limits, false},
 	{"DescribeTable", api_describe_table, false},
 	{"DescribeTimeToLive", api_describe_time_to_live, false},
 	{"GetItem", api_get_item, true},
+	{"ListBackups", api_list_backups, false},
 	{"ListTables", api_list_tables, false},
 	{"ListTagsOfResource", api_list_tags_of_resource, false},
 	{"PutItem", api_put_item, true},
 	{"Query", api_query, true},
+	{"RestoreTableFromBackup", api_restore_table_from_backup, false},
+	{"RestoreTableToPointInTime", api_restore_table_to_point_in_time, false},
 	{"Scan", api_scan, true},
 	{"TagResource", api_tag_resource, false},
 	{"TransactGetItems", api_transact_get_items, true},
 	{"TransactWriteItems", api_transact_write_items, true},
 	{"UntagResource", api_untag_resource, false},
+	{"UpdateContinuousBackups", api_update_continuous_backups, false},
 	{"UpdateItem", api_update_item, true},
 	{"UpdateTable", api_update_table, false},
 	{"UpdateTimeToLive", api_update_time_to_live, false},

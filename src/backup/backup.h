@@ -21,6 +21,7 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
 #include "utils/jsonb.h"
 #include "value/json_node.h"
 
@@ -61,10 +62,12 @@ extern char *backup_s3_directory(const char *bucket);
 
 /* backup_copy.c: copies of a table's items in one snapshot */
 extern int64 backup_copy_table(const char *table_name, const char *relation_name, bool wait_for_running,
-							   char **base_lsn);
+							   char **base_lsn, TimestampTz *snapshot_time);
 extern Jsonb *backup_table_definition(const char *table_name);
 
 /* backup_api.c: CreateBackup, DescribeBackup, ListBackups, DeleteBackup */
+extern char *backup_table_name(const char *name_or_arn);
+extern Jsonb *backup_query_jsonb(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 extern void api_create_backup(const JsonNode *request, JsonWriter *w);
 extern void api_describe_backup(const JsonNode *request, JsonWriter *w);
 extern void api_list_backups(const JsonNode *request, JsonWriter *w);
@@ -83,6 +86,7 @@ extern void api_update_continuous_backups(const JsonNode *request, JsonWriter *w
 extern void api_describe_continuous_backups(const JsonNode *request, JsonWriter *w);
 extern int64 backup_job_run_pitr_base(const BackupJob *job);
 extern void backup_pitr_maintain(void);
+extern void backup_pitr_drop_history(const char *table_name);
 extern int	dynamo_pitr_base_interval_s;
 
 /* export_*.c: ExportTableToPointInTime, DescribeExport, ListExports */

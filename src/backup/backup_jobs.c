@@ -58,7 +58,9 @@ int			dynamo_pitr_base_interval_s = 86400;
 
 /* the kinds of jobs */
 static const BackupJobKind JobKinds[] = {
-	{"none", NULL, NULL},
+	{"backup", backup_job_run_backup, backup_job_backup_failed},
+	{"pitr_base", backup_job_run_pitr_base, NULL},
+	{"restore", backup_job_run_restore, backup_job_restore_failed},
 };
 
 /* the job running in this process, for its progress */
@@ -304,7 +306,7 @@ maintain(MemoryContext context)
 	PG_TRY();
 	{
 		background_begin_step();
-		/* backup_pitr_maintain(); */
+		backup_pitr_maintain();
 		background_end_step();
 	}
 	PG_CATCH();

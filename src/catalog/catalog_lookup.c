@@ -294,7 +294,7 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 								 "sort_key_type, version_attribute, partition_count, "
 								 "billing_mode = 'PAY_PER_REQUEST', coalesce(read_capacity_units, 0), "
 								 "coalesce(write_capacity_units, 0), coalesce(max_read_request_units, -1), "
-								 "coalesce(max_write_request_units, -1) "
+								 "coalesce(max_write_request_units, -1), status = 'CREATING' "
 								 "FROM dynamo.tables WHERE table_name = $1 AND status <> 'DELETING'",
 								 1, argtypes);
 		if (LookupPlan == NULL)
@@ -343,6 +343,7 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 			info->throughput.write_capacity_units = DatumGetInt64(SPI_getbinval(row, desc, 10, &isnull));
 			info->throughput.max_read_request_units = DatumGetInt64(SPI_getbinval(row, desc, 11, &isnull));
 			info->throughput.max_write_request_units = DatumGetInt64(SPI_getbinval(row, desc, 12, &isnull));
+			info->creating = DatumGetBool(SPI_getbinval(row, desc, 13, &isnull));
 		}
 		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
 												get_rel_namespace(relid), table_name);

@@ -34,7 +34,8 @@ CREATE TABLE dynamo.tables (
     partition_count integer NOT NULL CHECK (partition_count BETWEEN 1 AND 1024),
     version_attribute text,                      -- optimistic locking, when set
     creation_time timestamptz NOT NULL DEFAULT now(),
-    status text NOT NULL DEFAULT 'ACTIVE',
+    status text NOT NULL DEFAULT 'ACTIVE',      -- CREATING while a restore or an import fills it
+    restore_summary jsonb,                       -- RestoreSummary of a restored table (src/backup/)
     CHECK ((sort_key IS NULL) = (sort_key_type IS NULL)),
     CONSTRAINT tables_pay_per_request_time
         CHECK (billing_mode = 'PROVISIONED' OR last_pay_per_request_time IS NOT NULL)
@@ -253,5 +254,6 @@ RETURNS jsonb LANGUAGE sql STABLE AS $$
                               FROM dynamo.streams s
                              WHERE s.table_name = t.table_name AND s.table_id = t.table_id
                              ORDER BY s.creation_time DESC LIMIT 1),
+        'RestoreSummary', t.restore_summary || jsonb_build_object('RestoreInProgress', t.status = 'CREATING'),
         'DeletionProtectionEnabled', false)) AS d
 $$;

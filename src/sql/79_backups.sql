@@ -119,3 +119,218 @@ COMMENT ON FUNCTION dynamo.run_jobs() IS 'run the pending background jobs of thi
 -- dynamo.job_tick(): counts a row for the running job's progress (true).
 CREATE FUNCTION dynamo.job_tick() RETURNS boolean
     AS 'MODULE_PATHNAME', 'dynamo_job_tick' LANGUAGE C VOLATILE;
+
+-- dynamo.table_arn(table_name): a table's ARN.
+CREATE FUNCTION dynamo.table_arn(table_name text) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT format('arn:aws:dynamodb:%s:%s:table/%s', current_setting('dynamo.region'),
+                  current_setting('dynamo.account_id'), table_name)
+$$;
+
+-- dynamo.backup_arn(b): a backup's ARN, <table ARN>/backup/<backup id>.
+CREATE FUNCTION dynamo.backup_arn(b dynamo.backups) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT dynamo.table_arn(b.table_name) || '/backup/' || b.backup_id
+$$;
+
+-- dynamo.backup_details(b, status): BackupDetails (status overrides the row's).
+CREATE FUNCTION dynamo.backup_details(b dynamo.backups, status text DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'BackupArn', dynamo.backup_arn(b),
+        'BackupName', b.backup_name,
+        'BackupSizeBytes', b.size_bytes,
+        'BackupStatus', coalesce(status, b.status),
+        'BackupType', b.backup_type,
+        'BackupCreationDateTime', round(extract(epoch FROM b.creation_time), 3)))
+$$;
+
+-- dynamo.backup_summary(b): an entry of ListBackups' BackupSummaries.
+CREATE FUNCTION dynamo.backup_summary(b dynamo.backups) RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('TableName', b.table_name, 'TableId', b.table_id,
+                              'TableArn', dynamo.table_arn(b.table_name)) || dynamo.backup_details(b)
+$$;
+
+-- dynamo.backup_description(b, status): BackupDescription: the details, the
+-- source table as it was when the backup was taken, and its features.
+CREATE FUNCTION dynamo.backup_description(b dynamo.backups, status text DEFAULT NULL)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object(
+        'BackupDetails', dynamo.backup_details(b, status),
+        'SourceTableDetails', jsonb_strip_nulls(jsonb_build_object(
+            'TableName', b.table_name,
+            'TableId', b.table_id,
+            'TableArn', dynamo.table_arn(b.table_name),
+            'TableSizeBytes', coalesce(b.size_bytes, 0),
+            'KeySchema', d -> 'KeySchema',
+            'TableCreationDateTime', d -> 'CreationDateTime',
+            'ProvisionedThroughput', jsonb_build_object(
+                'ReadCapacityUnits', coalesce(d #> '{ProvisionedThroughput,ReadCapacityUnits}', '0'),
+                'WriteCapacityUnits', coalesce(d #> '{ProvisionedThroughput,WriteCapacityUnits}', '0')),
+            'OnDemandThroughput', d -> 'OnDemandThroughput',
+            'ItemCount', coalesce(b.item_count, 0),
+            'BillingMode', coalesce(d #>> '{BillingModeSummary,BillingMode}', 'PROVISIONED'))),
+        'SourceTableFeatureDetails', jsonb_strip_nulls(jsonb_build_object(
+            'LocalSecondaryIndexes', (SELECT jsonb_agg(jsonb_build_object(
+                                          'IndexName', i -> 'IndexName', 'KeySchema', i -> 'KeySchema',
+                                          'Projection', i -> 'Projection'))
+                                        FROM jsonb_array_elements(d -> 'LocalSecondaryIndexes') i),
+            'GlobalSecondaryIndexes', (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                           'IndexName', i -> 'IndexName', 'KeySchema', i -> 'KeySchema',
+                                           'Projection', i -> 'Projection',
+                                           'ProvisionedThroughput', CASE WHEN i ? 'ProvisionedThroughput' THEN
+                                               jsonb_build_object(
+                                                   'ReadCapacityUnits', i #> '{ProvisionedThroughput,ReadCapacityUnits}',
+                                                   'WriteCapacityUnits', i #> '{ProvisionedThroughput,WriteCapacityUnits}') END,
+                                           'OnDemandThroughput', i -> 'OnDemandThroughput')))
+                                         FROM jsonb_array_elements(d -> 'GlobalSecondaryIndexes') i),
+            'StreamDescription', d -> 'StreamSpecification',
+            'TimeToLiveDescription', b.table_definition -> 'time_to_live')))
+      FROM (SELECT b.table_definition -> 'description' AS d) s
+$$;
+
+-- dynamo.restore_create_request(definition, target, overrides): the
+-- CreateTable request that makes a restore's target table: the key schema,
+-- the indexes, the billing and the throughput of the definition (a
+-- backup's table_definition), with RestoreTableFromBackup's and
+-- RestoreTableToPointInTime's overrides applied (BillingModeOverride,
+-- ProvisionedThroughputOverride, OnDemandThroughputOverride,
+-- GlobalSecondaryIndexOverride, LocalSecondaryIndexOverride: an index
+-- override replaces the whole list).  AttributeDefinitions keep the
+-- attributes the keys left use.  Streams, TTL, tags and scaling are not
+-- carried over, as in DynamoDB.
+CREATE FUNCTION dynamo.restore_create_request(definition jsonb, target text, overrides jsonb)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    WITH d AS (SELECT definition -> 'description' AS d, definition -> 'table' AS t),
+    billing AS (
+        SELECT coalesce(overrides ->> 'BillingModeOverride',
+                        d.d #>> '{BillingModeSummary,BillingMode}', 'PROVISIONED') AS mode
+          FROM d),
+    lsis AS (
+        SELECT coalesce(overrides -> 'LocalSecondaryIndexOverride',
+                        (SELECT jsonb_agg(jsonb_build_object('IndexName', i -> 'IndexName', 'KeySchema', i -> 'KeySchema',
+                                                             'Projection', i -> 'Projection'))
+                           FROM d, jsonb_array_elements(d.d -> 'LocalSecondaryIndexes') i)) AS l),
+    gsis AS (
+        SELECT coalesce(overrides -> 'GlobalSecondaryIndexOverride',
+                        (SELECT jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+                                    'IndexName', i -> 'IndexName', 'KeySchema', i -> 'KeySchema',
+                                    'Projection', i -> 'Projection',
+                                    'ProvisionedThroughput', CASE WHEN billing.mode = 'PROVISIONED' THEN
+                                        jsonb_build_object(
+                                            'ReadCapacityUnits', coalesce(i #> '{ProvisionedThroughput,ReadCapacityUnits}', '5'),
+                                            'WriteCapacityUnits', coalesce(i #> '{ProvisionedThroughput,WriteCapacityUnits}', '5')) END,
+                                    'OnDemandThroughput', CASE WHEN billing.mode = 'PAY_PER_REQUEST' THEN
+                                        i -> 'OnDemandThroughput' END)))
+                           FROM d, billing, jsonb_array_elements(d.d -> 'GlobalSecondaryIndexes') i)) AS g),
+    used AS (
+        SELECT DISTINCT k ->> 'AttributeName' AS name
+          FROM (SELECT jsonb_array_elements(d.d -> 'KeySchema') AS k FROM d
+                UNION ALL SELECT jsonb_array_elements(i -> 'KeySchema') FROM lsis, jsonb_array_elements(lsis.l) i
+                UNION ALL SELECT jsonb_array_elements(i -> 'KeySchema') FROM gsis, jsonb_array_elements(gsis.g) i) s)
+    SELECT jsonb_strip_nulls(jsonb_build_object(
+        'TableName', target,
+        'KeySchema', d.d -> 'KeySchema',
+        'AttributeDefinitions', (SELECT jsonb_agg(a) FROM jsonb_array_elements(d.d -> 'AttributeDefinitions') a
+                                  WHERE a ->> 'AttributeName' IN (SELECT name FROM used)),
+        'BillingMode', billing.mode,
+        'ProvisionedThroughput', CASE WHEN billing.mode = 'PROVISIONED' THEN
+            coalesce(overrides -> 'ProvisionedThroughputOverride',
+                     jsonb_build_object(
+                         'ReadCapacityUnits', coalesce(nullif(d.d #> '{ProvisionedThroughput,ReadCapacityUnits}', '0'), '5'),
+                         'WriteCapacityUnits', coalesce(nullif(d.d #> '{ProvisionedThroughput,WriteCapacityUnits}', '0'), '5'))) END,
+        'OnDemandThroughput', CASE WHEN billing.mode = 'PAY_PER_REQUEST' THEN
+            coalesce(overrides -> 'OnDemandThroughputOverride', d.d -> 'OnDemandThroughput') END,
+        'LocalSecondaryIndexes', CASE WHEN jsonb_array_length(coalesce(lsis.l, '[]')) > 0 THEN lsis.l END,
+        'GlobalSecondaryIndexes', CASE WHEN jsonb_array_length(coalesce(gsis.g, '[]')) > 0 THEN gsis.g END,
+        'DynamoOptions', jsonb_build_object('Partitions', d.t -> 'partition_count',
+                                            'VersionAttribute', d.t -> 'version_attribute')))
+      FROM d, billing, lsis, gsis
+$$;
+
+-- dynamo.continuous_backups_description(table_name): DescribeContinuousBackups'
+-- answer.  On-demand backups are always on (ContinuousBackupsStatus
+-- ENABLED).  The restorable window runs from the first base copy (or the
+-- start of the recovery period, whichever is later) to now: a restore
+-- waits for the capture to have read the WAL up to its request.
+CREATE FUNCTION dynamo.continuous_backups_description(table_name text)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_object('ContinuousBackupsDescription', jsonb_build_object(
+        'ContinuousBackupsStatus', 'ENABLED',
+        'PointInTimeRecoveryDescription', jsonb_strip_nulls(jsonb_build_object(
+            'PointInTimeRecoveryStatus', coalesce(c.status, 'DISABLED'),
+            'RecoveryPeriodInDays', CASE WHEN c.status IN ('ENABLING', 'ENABLED') THEN c.recovery_period_days END,
+            'EarliestRestorableDateTime', CASE WHEN c.status = 'ENABLED' THEN round(extract(epoch FROM
+                greatest(c.earliest_restorable_time, now() - make_interval(days => c.recovery_period_days))), 3) END,
+            'LatestRestorableDateTime', CASE WHEN c.status = 'ENABLED' THEN
+                round(extract(epoch FROM now()), 3) END))))
+      FROM (SELECT 1) one
+      LEFT JOIN dynamo.continuous_backups c ON c.table_name = continuous_backups_description.table_name
+           AND c.table_id = (SELECT t.table_id FROM dynamo.tables t
+                              WHERE t.table_name = continuous_backups_description.table_name)
+$$;
+
+-- dynamo.items_at_id(table_id, at): the items of a table (by its id) as
+-- they were at a time: the latest base copy taken by then, with the last
+-- change of every key changed since its base_lsn and committed by then.
+CREATE FUNCTION dynamo.items_at_id(table_id uuid, at timestamptz)
+RETURNS TABLE (pk dynamo.value, sk dynamo.value, item dynamo.item)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+    base dynamo.backups;
+BEGIN
+    SELECT * INTO base FROM dynamo.backups b
+     WHERE b.purpose = 'PITR_BASE' AND b.status = 'AVAILABLE' AND b.table_id = items_at_id.table_id
+       AND b.snapshot_time <= at
+     ORDER BY b.snapshot_time DESC LIMIT 1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'no base copy of table % was taken by %', items_at_id.table_id, at
+            USING HINT = 'Point-in-time recovery must have been enabled by then.';
+    END IF;
+    RETURN QUERY EXECUTE format(
+        'WITH c AS (SELECT DISTINCT ON (c.pk, c.sk) c.pk, c.sk, c.item FROM dynamo.pitr_changes c'
+        '            WHERE c.table_id = $1'
+        '              AND c.sequence_number >= ($2::pg_lsn - ''0/0''::pg_lsn) * 4294967296'
+        '              AND c.commit_time <= $3'
+        '            ORDER BY c.pk, c.sk, c.sequence_number DESC)'
+        ' SELECT b.pk, b.sk, b.item FROM dynamo_backups.%I b'
+        '  WHERE NOT EXISTS (SELECT FROM c WHERE c.pk OPERATOR(dynamo.=) b.pk%s)'
+        ' UNION ALL SELECT c.pk, c.sk, c.item FROM c WHERE c.item IS NOT NULL',
+        base.relation_name,
+        CASE WHEN base.table_definition #>> '{table,sort_key}' IS NOT NULL THEN ' AND c.sk OPERATOR(dynamo.=) b.sk' ELSE '' END)
+    USING items_at_id.table_id, base.base_lsn, at;
+END
+$$;
+
+-- dynamo.items_at(table_name, at): the items of a table with point-in-time
+-- recovery as they were at a time within its restorable window.
+CREATE FUNCTION dynamo.items_at(table_name text, at timestamptz)
+RETURNS TABLE (pk dynamo.value, sk dynamo.value, item dynamo.item)
+LANGUAGE sql STABLE AS $$
+    SELECT i.* FROM dynamo.continuous_backups c, dynamo.items_at_id(c.table_id, at) i
+     WHERE c.table_name = items_at.table_name AND c.status = 'ENABLED'
+$$;
+COMMENT ON FUNCTION dynamo.items_at(text, timestamptz) IS 'the items of a table with point-in-time recovery as they were at a time';
+
+-- dynamo.changes_between(table_name, from_time, to_time): every key changed
+-- in (from_time, to_time]: its item at from_time and at to_time (NULL when
+-- absent then) and the commit time of its last change.  For incremental
+-- exports.
+CREATE FUNCTION dynamo.changes_between(table_name text, from_time timestamptz, to_time timestamptz)
+RETURNS TABLE (pk dynamo.value, sk dynamo.value, old_item dynamo.item, new_item dynamo.item,
+               change_time timestamptz)
+LANGUAGE sql STABLE AS $$
+    WITH c AS (SELECT * FROM dynamo.continuous_backups c
+                WHERE c.table_name = changes_between.table_name AND c.status = 'ENABLED'),
+    k AS (SELECT DISTINCT ON (p.pk, p.sk) p.pk, p.sk, p.commit_time
+            FROM dynamo.pitr_changes p, c
+           WHERE p.table_id = c.table_id AND p.commit_time > from_time AND p.commit_time <= to_time
+           ORDER BY p.pk, p.sk, p.sequence_number DESC),
+    before AS (SELECT i.* FROM c, dynamo.items_at_id(c.table_id, from_time) i),
+    after AS (SELECT i.* FROM c, dynamo.items_at_id(c.table_id, to_time) i)
+    SELECT k.pk, k.sk, b.item, a.item, k.commit_time
+      FROM k
+      LEFT JOIN before b ON b.pk OPERATOR(dynamo.=) k.pk
+                        AND (b.sk OPERATOR(dynamo.=) k.sk OR (b.sk IS NULL AND k.sk IS NULL))
+      LEFT JOIN after a ON a.pk OPERATOR(dynamo.=) k.pk
+                       AND (a.sk OPERATOR(dynamo.=) k.sk OR (a.sk IS NULL AND k.sk IS NULL))
+$$;
+COMMENT ON FUNCTION dynamo.changes_between(text, timestamptz, timestamptz) IS 'the keys of a table changed in a time range, with their items before and after';

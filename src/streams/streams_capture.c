@@ -152,6 +152,15 @@ typedef struct TableStream
 
 static char *look_up_shard(const TableStream *stream, int partition, const char *commit_lsn, uint32 position);
 
+/* a table's point-in-time recovery history as a change of it needs it */
+typedef struct TableHistory
+{
+	char		relation[NAMEDATALEN];	/* the table's relation in dynamo_data */
+	char	   *looked_up_lsn;	/* the commit LSN the lookup was for */
+	bool		found;
+	char	   *table_id;
+} TableHistory;
+
 /* a reader of the plugin's messages */
 typedef struct Reader
 {
@@ -301,12 +310,103 @@ same_item(struct varlena *a, struct varlena *b)
 		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
+/* the history a change of a table's relation at this commit LSN belongs to */
+static void
+lookup_history(const char *relation, const char *commit_lsn, TableHistory *history)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {CStringGetTextDatum(relation), CStringGetTextDatum(commit_lsn)};
+	MemoryContext context = CurrentMemoryContext;
+	static SPIPlanPtr plan = NULL;
+	int			ret;
+
+	memset(history, 0, sizeof(*history));
+	strlcpy(history->relation, relation, sizeof(history->relation));
+	history->looked_up_lsn = pstrdup(commit_lsn);
+	if (plan == NULL)
+	{
+		plan = SPI_prepare("SELECT c.table_id::text FROM dynamo.tables t JOIN dynamo.continuous_backups c"
+						   "    ON c.table_name = t.table_name AND c.table_id = t.table_id"
+						   " WHERE t.relation_name = $1 AND c.status <> 'DISABLED'"
+						   "   AND c.start_lsn IS NOT NULL AND c.start_lsn <= $2::pg_lsn", 2, types);
+		if (plan == NULL)
+			elog(ERROR, "dynamo streams capture: could not prepare the history lookup");
+		SPI_keepplan(plan);
+	}
+	ret = SPI_execute_plan(plan, values, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "dynamo streams capture: the history lookup failed: %s", SPI_result_code_string(ret));
+	if (SPI_processed == 0)
+		return;
+	history->found = true;
+	history->table_id = MemoryContextStrdup(context, SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+}
+
+/* the type dynamo.value */
+static Oid
+value_type_oid(void)
+{
+	return GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("value"),
+						   ObjectIdGetDatum(get_namespace_oid("dynamo", false)));
+}
+
+/*
+ * Store a change in a table's point-in-time recovery history: the item as
+ * the change left it (NULL: deleted).  A key column the decoder could not
+ * give (stored out of line, unchanged) comes from the new item's key
+ * attributes.
+ */
+static void
+store_history(const TableHistory *history, const char *lsn_text, uint32 position, int64 commit_time,
+			  struct varlena *pk, struct varlena *sk, struct varlena *new_item)
+{
+	static SPIPlanPtr plan = NULL;
+	Datum		values[7];
+	char		nulls[8] = "       ";
+	int			ret;
+
+	if (plan == NULL)
+	{
+		Oid			value_type = value_type_oid();
+		Oid			types[7] = {TEXTOID, TEXTOID, INT8OID, TIMESTAMPTZOID, value_type, value_type, item_type_oid()};
+
+		plan = SPI_prepare("INSERT INTO dynamo.pitr_changes AS p"
+						   " SELECT $1::uuid, ($2::pg_lsn - '0/0'::pg_lsn) * 4294967296 + $3, $4,"
+						   "        coalesce($5, dynamo.get($7, t.partition_key)),"
+						   "        CASE WHEN t.sort_key IS NOT NULL THEN coalesce($6, dynamo.get($7, t.sort_key)) END, $7"
+						   "   FROM dynamo.tables t WHERE t.table_id = $1::uuid"
+						   " ON CONFLICT DO NOTHING", 7, types);
+		if (plan == NULL)
+			elog(ERROR, "dynamo streams capture: could not prepare the history insert");
+		SPI_keepplan(plan);
+	}
+	values[0] = CStringGetTextDatum(history->table_id);
+	values[1] = CStringGetTextDatum(lsn_text);
+	values[2] = Int64GetDatum(position);
+	values[3] = TimestampTzGetDatum((TimestampTz) commit_time);
+	values[4] = PointerGetDatum(pk);
+	values[5] = PointerGetDatum(sk);
+	values[6] = PointerGetDatum(new_item);
+	if (pk == NULL)
+		nulls[4] = 'n';
+	if (sk == NULL)
+		nulls[5] = 'n';
+	if (new_item == NULL)
+		nulls[6] = 'n';
+	ret = SPI_execute_plan(plan, values, nulls, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "dynamo streams capture: storing a change of the history failed: %s",
+			 SPI_result_code_string(ret));
+}
+
 /*
  * Store the record of one change message; false when it is not in any
  * stream (or changed nothing).  *table gets the table's name when stored.
+ * The change also joins its table's point-in-time recovery history, when
+ * the table has one.
  */
 static bool
-store_change(Reader *reader, TableStream *cache, char **table)
+store_change(Reader *reader, TableStream *cache, TableHistory *history, char **table)
 {
 	uint64		lsn;
 	uint32		position;
@@ -327,6 +427,10 @@ store_change(Reader *reader, TableStream *cache, char **table)
 	bool		want_old;
 	struct varlena *keys;
 	int64		size;
+	struct varlena *pk;
+	struct varlena *sk;
+	bool		pk_unchanged;
+	bool		sk_unchanged;
 
 	read_bytes(reader, &lsn, sizeof(lsn));
 	read_bytes(reader, &position, sizeof(position));
@@ -340,6 +444,8 @@ store_change(Reader *reader, TableStream *cache, char **table)
 	name[len] = '\0';
 	old_item = read_item(reader, &old_unchanged);
 	new_item = read_item(reader, &unchanged);
+	pk = read_item(reader, &pk_unchanged);
+	sk = read_item(reader, &sk_unchanged);
 
 	/* "<relation>#<partition>" */
 	hash = strrchr(name, '#');
@@ -348,6 +454,15 @@ store_change(Reader *reader, TableStream *cache, char **table)
 	*hash = '\0';
 	partition = atoi(hash + 1);
 	snprintf(lsn_text, sizeof(lsn_text), "%X/%X", (uint32) (lsn >> 32), (uint32) lsn);
+
+	/* point-in-time recovery: every change but a write of nothing (an unchanged out-of-line item) */
+	if (strcmp(history->relation, name) != 0 || history->looked_up_lsn == NULL ||
+		strcmp(history->looked_up_lsn, lsn_text) != 0)
+		lookup_history(name, lsn_text, history);
+	if (history->found && !(action == 'U' && unchanged))
+		store_history(history, lsn_text, position, commit_time, pk, sk,
+					  action == 'D' ? NULL : new_item);
+
 	if (strcmp(cache->relation, name) != 0 || cache->looked_up_lsn == NULL ||
 		strcmp(cache->looked_up_lsn, lsn_text) != 0)
 	{
@@ -471,7 +586,9 @@ nothing_to_do(void)
 	nothing = (SPI_processed == 0);
 	if (!nothing)
 	{
-		run("SELECT 1 FROM dynamo.streams LIMIT 1", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+		run("SELECT 1 WHERE EXISTS (SELECT FROM dynamo.streams)"
+			" OR EXISTS (SELECT FROM dynamo.continuous_backups WHERE status <> 'DISABLED')",
+			0, NULL, NULL, NULL, SPI_OK_SELECT);
 		nothing = (SPI_processed == 0) && !slot_exists();
 	}
 	background_end_step();
@@ -503,7 +620,8 @@ prepare_slot(void)
 		return false;
 	}
 	exists = slot_exists();
-	run("SELECT 1 FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED') LIMIT 1",
+	run("SELECT 1 WHERE EXISTS (SELECT FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED'))"
+		" OR EXISTS (SELECT FROM dynamo.continuous_backups WHERE status <> 'DISABLED')",
 		0, NULL, NULL, NULL, SPI_OK_SELECT);
 	wanted = SPI_processed > 0;
 	if (!exists && wanted)
@@ -535,6 +653,14 @@ prepare_slot(void)
 		exists = true;
 		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", SlotName)));
 	}
+	if (exists)
+		run(slot_sql("UPDATE dynamo.continuous_backups"
+			"   SET start_lsn = greatest((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
+			"                              WHERE slot_name = '%1$s'"
+			"                                AND database = current_database()),"
+			"                            pg_catalog.pg_current_wal_insert_lsn()),"
+			"       system_identifier = (SELECT system_identifier FROM pg_catalog.pg_control_system())"
+			" WHERE status <> 'DISABLED' AND start_lsn IS NULL"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
 	if (exists)
 		run(slot_sql("UPDATE dynamo.streams SET status = 'ENABLED',"
 			"       start_lsn = greatest((SELECT confirmed_flush_lsn FROM pg_catalog.pg_replication_slots"
@@ -584,11 +710,17 @@ capture_changes(void)
 	char	   *advance_to = NULL;
 	List	   *notified = NIL;
 	TableStream cache;
+	TableHistory history;
 	MemoryContext step_context;
+	char	   *read_to;
 
 	background_begin_step();
 	step_context = CurrentMemoryContext;
 	memset(&cache, 0, sizeof(cache));
+	memset(&history, 0, sizeof(history));
+	/* every transaction that committed before this (flushed) is in what the peek returns, unless a full batch */
+	run("SELECT pg_catalog.pg_current_wal_flush_lsn()::text", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	read_to = MemoryContextStrdup(step_context, first_value());
 	peek_changes(types, values);
 	rows = SPI_processed;
 	if (rows > 0)
@@ -620,7 +752,7 @@ capture_changes(void)
 				char	   *table = NULL;
 				MemoryContext old = MemoryContextSwitchTo(step_context);
 
-				if (store_change(&reader, &cache, &table) && !list_member(notified, makeString(table)))
+				if (store_change(&reader, &cache, &history, &table) && !list_member(notified, makeString(table)))
 					notified = lappend(notified, makeString(pstrdup(table)));
 				MemoryContextSwitchTo(old);
 			}
@@ -637,6 +769,23 @@ capture_changes(void)
 			run("SELECT pg_catalog.pg_notify('" STREAMS_NOTIFY_CHANNEL "', $1)", 1, ntypes, nvalues, NULL,
 				SPI_OK_SELECT);
 		}
+	}
+	/*
+	 * A round that read everything there was may advance the slot to where
+	 * it began reading (when that is further), even without changes: the
+	 * WAL of other relations is released, and a point-in-time restore
+	 * waiting for the capture to pass its position sees it pass.
+	 */
+	if (rows < (uint64) stream_batch_changes)
+	{
+		Oid			ltypes[3] = {TEXTOID, TEXTOID, TEXTOID};
+		Datum		lvalues[3] = {CStringGetTextDatum(read_to),
+			CStringGetTextDatum(advance_to ? advance_to : "0/0"), CStringGetTextDatum(SlotName)};
+
+		run("SELECT greatest($1::pg_lsn, $2::pg_lsn)::text FROM pg_catalog.pg_replication_slots"
+			" WHERE slot_name = $3 AND greatest($1::pg_lsn, $2::pg_lsn) > confirmed_flush_lsn",
+			3, ltypes, lvalues, NULL, SPI_OK_SELECT);
+		advance_to = SPI_processed > 0 ? MemoryContextStrdup(step_context, first_value()) : NULL;
 	}
 	advance_to = advance_to ? MemoryContextStrdup(TopMemoryContext, advance_to) : NULL;
 	background_end_step();
@@ -719,13 +868,14 @@ maintain(bool read_nothing)
 	if (!read_nothing)
 		return;
 	background_begin_step();
-	run("SELECT 1 FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED') LIMIT 1",
+	run("SELECT 1 WHERE EXISTS (SELECT FROM dynamo.streams WHERE status IN ('ENABLING', 'ENABLED'))"
+		" OR EXISTS (SELECT FROM dynamo.continuous_backups WHERE status <> 'DISABLED')",
 		0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0 && slot_exists())
 	{
 		run(slot_sql("SELECT pg_catalog.pg_drop_replication_slot('%1$s')"), 0, NULL, NULL, NULL,
 			SPI_OK_SELECT);
-		ereport(LOG, (errmsg("dynamo streams: no stream is enabled; dropped replication slot \"%s\"",
+		ereport(LOG, (errmsg("dynamo streams: no stream or point-in-time recovery is enabled; dropped replication slot \"%s\"",
 							 SlotName)));
 	}
 	background_end_step();

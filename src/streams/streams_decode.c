@@ -19,6 +19,8 @@
  *		   old item, new item: uint32 length + bytes, ABSENT when there is
  *		   none, UNCHANGED for an update's new item stored unchanged (a
  *		   TOAST pointer decoding cannot follow: the new item is the old)
+ *		   pk, sk: the row's key columns (of the new row, or of the old one
+ *		   for a delete), the same way (sk ABSENT when the table has none)
  *
  * and at each commit of a transaction that had such changes:
  *
@@ -112,9 +114,9 @@ is_table_partition(DecodeState *state, Relation relation)
 		strcmp(NameStr(TupleDescAttr(desc, 2)->attname), "item") == 0;
 }
 
-/* write the item of a decoded tuple (or ABSENT / UNCHANGED) */
+/* write column attnum of a decoded tuple (or ABSENT / UNCHANGED) */
 static void
-write_item(StringInfo out, ReorderBufferTupleBuf *tuple, TupleDesc desc)
+write_column(StringInfo out, ReorderBufferTupleBuf *tuple, TupleDesc desc, int attnum)
 {
 	uint32		marker;
 	Datum		datum;
@@ -128,7 +130,7 @@ write_item(StringInfo out, ReorderBufferTupleBuf *tuple, TupleDesc desc)
 		appendBinaryStringInfo(out, (char *) &marker, sizeof(marker));
 		return;
 	}
-	datum = heap_getattr(&tuple->tuple, 3, desc, &isnull);
+	datum = heap_getattr(&tuple->tuple, attnum, desc, &isnull);
 	if (isnull)
 	{
 		marker = STREAMS_ITEM_ABSENT;
@@ -199,8 +201,10 @@ decode_change(LogicalDecodingContext *ctx, ReorderBufferTXN *txn, Relation relat
 	appendBinaryStringInfo(ctx->out, (char *) &action_byte, sizeof(action_byte));
 	appendBinaryStringInfo(ctx->out, (char *) &len, sizeof(len));
 	appendBinaryStringInfo(ctx->out, name, len);
-	write_item(ctx->out, old_tuple, desc);
-	write_item(ctx->out, new_tuple, desc);
+	write_column(ctx->out, old_tuple, desc, 3);
+	write_column(ctx->out, new_tuple, desc, 3);
+	write_column(ctx->out, new_tuple ? new_tuple : old_tuple, desc, 1);
+	write_column(ctx->out, new_tuple ? new_tuple : old_tuple, desc, 2);
 	OutputPluginWrite(ctx, true);
 	state->position++;
 	state->wrote = true;

@@ -1,0 +1,288 @@
+/*-------------------------------------------------------------------------
+ *
+ * backup_api.c
+ *	  On-demand backups: CreateBackup, DescribeBackup, ListBackups,
+ *	  DeleteBackup, and the job that takes a backup.
+ *
+ * CreateBackup records the backup (CREATING) with the table's definition
+ * and submits a job; the job worker copies the items in one snapshot
+ * (backup_copy.c) and makes the backup AVAILABLE in the same transaction.
+ * The backup's id is DynamoDB's shape: the creation time in epoch
+ * milliseconds (14 digits) and 8 hex digits; its ARN is the table's ARN
+ * followed by /backup/<id>.  A table may be named by its ARN.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "api/api.h"
+#include "backup/backup.h"
+#include "catalog/catalog.h"
+#include "errors.h"
+
+/* the table a TableName member names (a name or a table ARN) */
+char *
+backup_table_name(const char *name_or_arn)
+{
+	const char *table = strstr(name_or_arn, ":table/");
+
+	if (strncmp(name_or_arn, "arn:", 4) == 0 && table != NULL)
+		return pstrdup(table + strlen(":table/"));
+	return pstrdup(name_or_arn);
+}
+
+/* run a statement of one row, one jsonb column; NULL when no row */
+Jsonb *
+backup_query_jsonb(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls)
+{
+	MemoryContext caller = CurrentMemoryContext;
+	Jsonb	   *result = NULL;
+	int			ret;
+
+	SPI_connect();
+	ret = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	if (ret < 0)
+		elog(ERROR, "\"%s\" failed: %s", sql, SPI_result_code_string(ret));
+	if (SPI_processed > 0 && SPI_tuptable != NULL)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(caller);
+
+			result = DatumGetJsonbPCopy(d);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	SPI_finish();
+	return result;
+}
+
+/* a backup's row by ARN, locked (FOR UPDATE) when lock; BackupNotFoundException when none */
+static void
+find_backup(const char *arn, char **backup_id, char **status, bool lock)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(arn)};
+	MemoryContext caller = CurrentMemoryContext;
+
+	SPI_connect();
+	if (SPI_execute_with_args(psprintf("SELECT backup_id, status FROM dynamo.backups b"
+									   " WHERE b.purpose = 'BACKUP' AND dynamo.backup_arn(b) = $1%s",
+									   lock ? " FOR UPDATE" : ""),
+							  1, types, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading dynamo.backups failed");
+	if (SPI_processed == 0)
+		dynamo_error(DYNAMO_EXC_BACKUP_NOT_FOUND, "Backup not found: %s", arn);
+	*backup_id = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	*status = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+	*backup_id = MemoryContextStrdup(caller, *backup_id);
+	*status = MemoryContextStrdup(caller, *status);
+	SPI_finish();
+}
+
+/* CreateBackup */
+void
+api_create_backup(const JsonNode *request, JsonWriter *w)
+{
+	char	   *table_name = backup_table_name(request_string(request, "TableName", "tableName", true));
+	const char *backup_name = request_string(request, "BackupName", "backupName", true);
+	Oid			types[3] = {TEXTOID, TEXTOID, JSONBOID};
+	Datum		values[3];
+	Jsonb	   *response;
+
+	if (catalog_lookup_table(table_name, true) == NULL)
+		dynamo_error(DYNAMO_EXC_TABLE_NOT_FOUND, "Table not found: %s", table_name);
+	values[0] = CStringGetTextDatum(table_name);
+	values[1] = CStringGetTextDatum(backup_name);
+	values[2] = JsonbPGetDatum(backup_table_definition(table_name));
+	response = backup_query_jsonb(
+		"WITH id AS (SELECT lpad((extract(epoch FROM now()) * 1000)::bigint::text, 14, '0') || '-' ||"
+		"                   substr(md5(random()::text || clock_timestamp()::text), 1, 8) AS id),"
+		"     b AS (INSERT INTO dynamo.backups (backup_id, backup_name, table_name, table_id,"
+		"                                       table_definition, relation_name)"
+		"           SELECT id.id, $2, t.table_name, t.table_id, $3, id.id"
+		"             FROM dynamo.tables t, id WHERE t.table_name = $1"
+		"           RETURNING *)"
+		" SELECT jsonb_build_object('BackupDetails', dynamo.backup_details(b)) FROM b",
+		3, types, values, NULL);
+	if (response == NULL)
+		dynamo_error(DYNAMO_EXC_TABLE_NOT_FOUND, "Table not found: %s", table_name);
+	{
+		JsonbValue *arn = getKeyJsonValueFromContainer(
+			&DatumGetJsonbP(JsonbPGetDatum(response))->root, "BackupDetails", 13, NULL);
+		Jsonb	   *details = JsonbValueToJsonb(arn);
+		JsonbValue *id = getKeyJsonValueFromContainer(&details->root, "BackupArn", 9, NULL);
+		char	   *backup_arn = pnstrdup(id->val.string.val, id->val.string.len);
+
+		backup_job_submit("backup", strrchr(backup_arn, '/') + 1, NULL);
+	}
+	response_jsonb(w, response);
+}
+
+/* The job of a backup: copy the items, make it AVAILABLE. */
+int64
+backup_job_run_backup(const BackupJob *job)
+{
+	Oid			types[3] = {TEXTOID, TIMESTAMPTZOID, INT8OID};
+	Datum		values[3];
+	TimestampTz snapshot_time;
+	char	   *table_name;
+	int64		count;
+	MemoryContext caller = CurrentMemoryContext;
+
+	values[0] = CStringGetTextDatum(job->subject);
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT table_name FROM dynamo.backups WHERE backup_id = $1 AND status = 'CREATING'"
+							  " FOR UPDATE", 1, types, values, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading backup %s failed", job->subject);
+	if (SPI_processed == 0)
+	{
+		SPI_finish();
+		return 0;				/* deleted meanwhile */
+	}
+	table_name = MemoryContextStrdup(caller,
+									 SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+	SPI_finish();
+	count = backup_copy_table(table_name, job->subject, false, NULL, &snapshot_time);
+	values[1] = TimestampTzGetDatum(snapshot_time);
+	values[2] = Int64GetDatum(count);
+	SPI_connect();
+	if (SPI_execute_with_args("UPDATE dynamo.backups SET status = 'AVAILABLE', snapshot_time = $2,"
+							  "       item_count = $3,"
+							  "       size_bytes = pg_catalog.pg_total_relation_size("
+							  "           pg_catalog.quote_ident('dynamo_backups') || '.' || pg_catalog.quote_ident($1))"
+							  " WHERE backup_id = $1", 3, types, values, NULL, false, 0) < 0)
+		elog(ERROR, "completing backup %s failed", job->subject);
+	SPI_finish();
+	return count;
+}
+
+/* A backup that failed is gone (DynamoDB lists no failed backups). */
+void
+backup_job_backup_failed(const BackupJob *job, const char *message)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(job->subject)};
+
+	if (SPI_execute_with_args("DELETE FROM dynamo.backups WHERE backup_id = $1", 1, types, values, NULL,
+							  false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "removing the failed backup %s failed", job->subject);
+}
+
+/* DescribeBackup */
+void
+api_describe_backup(const JsonNode *request, JsonWriter *w)
+{
+	const char *arn = request_string(request, "BackupArn", "backupArn", true);
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(arn)};
+	Jsonb	   *response;
+
+	response = backup_query_jsonb("SELECT jsonb_build_object('BackupDescription', dynamo.backup_description(b))"
+								  "  FROM dynamo.backups b WHERE b.purpose = 'BACKUP' AND dynamo.backup_arn(b) = $1",
+								  1, types, values, NULL);
+	if (response == NULL)
+		dynamo_error(DYNAMO_EXC_BACKUP_NOT_FOUND, "Backup not found: %s", arn);
+	response_jsonb(w, response);
+}
+
+/* a timestamp member (epoch seconds) as text, or NULL */
+static const char *
+request_time_text(const JsonNode *request, const char *name)
+{
+	const JsonNode *node = request_member(request, name);
+
+	if (node == NULL)
+		return NULL;
+	if (node->kind != JSON_NUMBER)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "class java.lang.String can not be converted to milliseconds since epoch");
+	return node->u.text;
+}
+
+/* ListBackups */
+void
+api_list_backups(const JsonNode *request, JsonWriter *w)
+{
+	const char *table = request_string(request, "TableName", "tableName", false);
+	const JsonNode *limit_node = request_member(request, "Limit");
+	const char *lower = request_time_text(request, "TimeRangeLowerBound");
+	const char *upper = request_time_text(request, "TimeRangeUpperBound");
+	const char *start = request_string(request, "ExclusiveStartBackupArn", "exclusiveStartBackupArn", false);
+	const char *type = request_string(request, "BackupType", "backupType", false);
+	Oid			types[6] = {TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[6];
+	char		nulls[7] = "      ";
+	int64		limit = limit_node ? request_integer(limit_node) : 100;
+	Jsonb	   *response;
+
+	values[0] = table ? CStringGetTextDatum(backup_table_name(table)) : (Datum) 0;
+	nulls[0] = table ? ' ' : 'n';
+	values[1] = Int32GetDatum((int32) limit);
+	values[2] = lower ? CStringGetTextDatum(lower) : (Datum) 0;
+	nulls[2] = lower ? ' ' : 'n';
+	values[3] = upper ? CStringGetTextDatum(upper) : (Datum) 0;
+	nulls[3] = upper ? ' ' : 'n';
+	values[4] = start ? CStringGetTextDatum(start) : (Datum) 0;
+	nulls[4] = start ? ' ' : 'n';
+	values[5] = CStringGetTextDatum(type ? type : "USER");
+
+	/*
+	 * In order of creation; a page of Limit, and LastEvaluatedBackupArn
+	 * when more may follow.  The bounds are inclusive (DynamoDB: "lower
+	 * bound is inclusive", "upper bound is exclusive" — see the README).
+	 */
+	response = backup_query_jsonb(
+		"WITH matching AS ("
+		"  SELECT b, row_number() OVER (ORDER BY b.creation_time, b.backup_id) AS n"
+		"    FROM dynamo.backups b"
+		"   WHERE b.purpose = 'BACKUP' AND ($1 IS NULL OR b.table_name = $1)"
+		"     AND ($6 = 'ALL' OR b.backup_type = $6)"
+		"     AND ($3 IS NULL OR b.creation_time >= to_timestamp($3::float8))"
+		"     AND ($4 IS NULL OR b.creation_time < to_timestamp($4::float8))),"
+		"     after AS (SELECT coalesce((SELECT n FROM matching m WHERE dynamo.backup_arn(m.b) = $5), 0) AS n),"
+		"     page AS (SELECT m.* FROM matching m, after WHERE m.n > after.n ORDER BY m.n LIMIT $2)"
+		" SELECT jsonb_strip_nulls(jsonb_build_object("
+		"    'BackupSummaries', coalesce((SELECT jsonb_agg(dynamo.backup_summary(p.b) ORDER BY p.n) FROM page p), '[]'),"
+		"    'LastEvaluatedBackupArn', (SELECT dynamo.backup_arn(p.b) FROM page p"
+		"                                WHERE (SELECT count(*) FROM page) = $2"
+		"                                  AND EXISTS (SELECT FROM matching m WHERE m.n > p.n)"
+		"                                ORDER BY p.n DESC LIMIT 1)))",
+		6, types, values, nulls);
+	response_jsonb(w, response);
+}
+
+/* DeleteBackup: the description as it was, with BackupStatus DELETED */
+void
+api_delete_backup(const JsonNode *request, JsonWriter *w)
+{
+	const char *arn = request_string(request, "BackupArn", "backupArn", true);
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1];
+	char	   *backup_id;
+	char	   *status;
+	Jsonb	   *response;
+
+	find_backup(arn, &backup_id, &status, true);
+	if (strcmp(status, "AVAILABLE") != 0)
+		dynamo_error(DYNAMO_EXC_BACKUP_IN_USE,
+					 "Backup is being created: %s", arn);
+	values[0] = CStringGetTextDatum(backup_id);
+	response = backup_query_jsonb("WITH gone AS (DELETE FROM dynamo.backups WHERE backup_id = $1 RETURNING *)"
+								  " SELECT jsonb_build_object('BackupDescription',"
+								  "                           dynamo.backup_description(g, 'DELETED'))"
+								  "   FROM gone g", 1, types, values, NULL);
+	SPI_connect();
+	if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
+							 quote_qualified_identifier("dynamo_backups", backup_id)), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "dropping the items of backup %s failed", backup_id);
+	SPI_finish();
+	response_jsonb(w, response);
+}
