@@ -120,7 +120,9 @@ BEGIN
 END $$;
 
 -- what DescribeTable (but for sizes and counts, which follow statistics),
--- DescribeTimeToLive, ListTagsOfResource and DescribeStream answer
+-- DescribeTimeToLive, ListTagsOfResource, DescribeContinuousBackups (but
+-- for LatestRestorableDateTime, the time of the call), ListBackups and
+-- DescribeStream answer
 CREATE FUNCTION bb_api(OUT table_name text, OUT action text, OUT response jsonb)
 RETURNS SETOF record LANGUAGE sql AS $$
     WITH t AS (SELECT t.table_name, jsonb_build_object('TableName', t.table_name) AS request,
@@ -138,6 +140,12 @@ RETURNS SETOF record LANGUAGE sql AS $$
     SELECT table_name, 'DescribeTimeToLive', dynamo.execute('DescribeTimeToLive', request) FROM t
     UNION ALL
     SELECT table_name, 'ListTagsOfResource', dynamo.execute('ListTagsOfResource', arn) FROM t
+    UNION ALL
+    SELECT table_name, 'DescribeContinuousBackups', dynamo.execute('DescribeContinuousBackups', request)
+           #- '{ContinuousBackupsDescription,PointInTimeRecoveryDescription,LatestRestorableDateTime}'   -- now()
+      FROM t
+    UNION ALL
+    SELECT NULL, 'ListBackups', dynamo.execute('ListBackups', '{}')
     UNION ALL
     SELECT s.table_name, 'DescribeStream ' || s.stream_label,
            dynamo.execute('DescribeStream', jsonb_build_object('StreamArn', dynamo.stream_arn(s.table_name, s.stream_label)))

@@ -9,14 +9,17 @@
 # (test/backup/basebackup.sql).  Then pg_basebackup, and four rounds of
 # writes through dynamo.execute, each with changes of the catalog: tags,
 # throughput, a table created and one deleted, an index added (backfilled),
-# Time to Live and a stream enabled and disabled.  After each round, once
+# Time to Live and a stream enabled and disabled, point-in-time recovery
+# enabled, an on-demand backup taken and restored.  After each round, once
 # the background workers are done (the streams capture has read past the
-# round, the index is ACTIVE), every relation of schemas dynamo (the
-# catalog, stream records, ...), dynamo_data (tables and global indexes)
-# and dynamo_backups is copied to files, and what the API answers (a Query
-# of every index on each of its partition key values, DescribeTable,
-# DescribeTimeToLive, ListTagsOfResource, DescribeStream); then the time
-# is noted (T1..T4), and the next round waits a little.
+# round, the index is ACTIVE, the jobs done), every relation of schemas
+# dynamo (the catalog, stream records, point-in-time history, ...),
+# dynamo_data (tables and global indexes) and dynamo_backups is copied to
+# files, and what the API answers (a Query of every index on each of its
+# partition key values, DescribeTable, DescribeTimeToLive,
+# ListTagsOfResource, DescribeContinuousBackups, ListBackups,
+# DescribeStream); then the time is noted (T1..T4), and the next round
+# waits a little.
 #
 # For each Ti: the base backup is copied into a new data directory with
 # restore_command and recovery_target_time = Ti (archive_mode off: a
@@ -28,7 +31,8 @@
 # equal.  Then pg_wal_replay_resume() promotes it.  There is no
 # replication slot in a recovered copy (pg_basebackup copies none): the
 # last copy must serve GetItem and PutItem, and its streams capture must
-# make a new slot and turn a put after recovery into a stream record.
+# make a new slot and turn a put after recovery into a stream record, and
+# RestoreTableToPointInTime must restore a table as it is in the copy.
 #
 #   test/backup/check_basebackup.sh   (BASEBACKUP_PORT, default 5494, and the next port)
 set -euo pipefail
@@ -95,13 +99,17 @@ wait_for() {
     fail "waited ${limit}s for: $cond"
 }
 # the background workers have done everything the last round asked for:
-# streams ENABLED, indexes ACTIVE, and the streams capture has stored the
+# streams ENABLED, indexes ACTIVE, point-in-time recovery ENABLED (its base
+# copy taken), backups and restores done, and the streams capture has stored the
 # record of a put into table Marker made after the round (it stores in
 # commit order: every change before it too)
 markers=0
 quiesce() {
     wait_for "NOT EXISTS (SELECT FROM dynamo.streams WHERE status = 'ENABLING')
-              AND NOT EXISTS (SELECT FROM dynamo.indexes WHERE status <> 'ACTIVE' OR backfilling)" "$PORT" 60
+              AND NOT EXISTS (SELECT FROM dynamo.indexes WHERE status <> 'ACTIVE' OR backfilling)
+              AND NOT EXISTS (SELECT FROM dynamo.continuous_backups WHERE status = 'ENABLING')
+              AND NOT EXISTS (SELECT FROM dynamo.jobs WHERE status = 'PENDING')
+              AND NOT EXISTS (SELECT FROM dynamo.tables WHERE status = 'CREATING')" "$PORT" 60
     markers=$((markers + 1))
     q -c "SELECT dynamo.put_item('Marker', '{\"id\": {\"S\": \"m$markers\"}}') IS NULL" >/dev/null
     wait_for "EXISTS (SELECT FROM dynamo.stream_records r JOIN dynamo.stream_shards s USING (shard_id)
@@ -144,9 +152,12 @@ echo "basebackup: pg_basebackup taken ($(du -sh "$DIR/base" | cut -f1))"
 q -c "CALL bb_writes(1, 200)"
 moment 1
 
-# round 2: tags, throughput, a new table with a global index
+# round 2: tags, throughput, point-in-time recovery, a new table with a
+# global index
 q -c "CALL bb_writes(2, 150)" >/dev/null
 q >/dev/null <<'SQL'
+SELECT dynamo.execute('UpdateContinuousBackups', '{"TableName": "Orders",
+    "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": true}}');
 SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders",
     "Tags": [{"Key": "owner", "Value": "alice"}, {"Key": "team", "Value": "sales"}]}');
 SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Orders", "TagKeys": ["env"]}');
@@ -162,9 +173,10 @@ SQL
 q -c "CALL bb_writes(3, 150)"
 moment 2
 
-# round 3: an index added and backfilled, Time to Live and a stream on the
-# new table, a table deleted
+# round 3: an index added and backfilled, Time to Live, a stream and an
+# on-demand backup of the new table, a table deleted
 q >/dev/null <<'SQL'
+SELECT dynamo.execute('CreateBackup', '{"TableName": "Late", "BackupName": "late-1"}');
 SELECT dynamo.execute('UpdateTable', '{"TableName": "Orders",
     "AttributeDefinitions": [{"AttributeName": "note", "AttributeType": "S"}],
     "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "ByNote",
@@ -179,9 +191,12 @@ q -c "CALL bb_writes(5, 100)"
 q -c "SELECT dynamo.execute('DeleteTable', '{\"TableName\": \"Sessions\"}') IS NOT NULL" >/dev/null
 moment 3
 
-# round 4: the stream of Orders disabled, Time to Live of Late disabled
+# round 4: the stream of Orders disabled, Time to Live of Late disabled,
+# its backup restored into a new table
 q -c "CALL bb_writes(6, 100)"
 q >/dev/null <<'SQL'
+SELECT dynamo.execute('RestoreTableFromBackup', jsonb_build_object('TargetTableName', 'LateCopy',
+    'BackupArn', dynamo.execute('ListBackups', '{"TableName": "Late"}') -> 'BackupSummaries' -> 0 -> 'BackupArn'));
 SELECT dynamo.execute('UpdateTable', '{"TableName": "Orders", "StreamSpecification": {"StreamEnabled": false}}');
 SELECT dynamo.execute('UpdateTimeToLive', '{"TableName": "Late", "TimeToLiveSpecification": {"AttributeName": "exp", "Enabled": false}}');
 SQL
@@ -245,6 +260,17 @@ SQL
     fail "PutItem in the recovered copy did not reach its global index"
 wait_for "EXISTS (SELECT FROM dynamo.stream_records r JOIN dynamo.stream_shards s USING (shard_id)
                    WHERE s.table_name = 'Late' AND r.keys::text LIKE '%100000%')" "$RPORT" 30
+# point-in-time recovery of a table goes on in the copy: Orders restored as
+# it is now equals it
+rq -c "SELECT dynamo.execute('RestoreTableToPointInTime', '{\"SourceTableName\": \"Orders\",
+        \"TargetTableName\": \"OrdersAgain\", \"UseLatestRestorableTime\": true}') IS NOT NULL" >/dev/null
+wait_for "(SELECT status = 'ACTIVE' FROM dynamo.tables WHERE table_name = 'OrdersAgain')" "$RPORT" 60
+got=$(rq -c "SELECT count(*) FROM (SELECT item::text FROM dynamo_data.\"Orders\"
+                                   EXCEPT ALL SELECT item::text FROM dynamo_data.\"OrdersAgain\") o" \
+         -c "SELECT count(*) FROM dynamo_data.\"OrdersAgain\"")
+[ "$got" = "0
+283" ] || fail "RestoreTableToPointInTime in the recovered copy: (missing, items) $got"
+echo "basebackup: RestoreTableToPointInTime in the recovered copy restores Orders as it is (283 items)"
 slot=$(rq -c "SELECT slot_name || ' at ' || confirmed_flush_lsn FROM pg_replication_slots")
 created=$(grep -c 'created replication slot "dynamo_streams' "$DIR/recovered4.log" || true)
 echo "basebackup: the recovered copy serves GetItem and PutItem; its stream captured the put" \
