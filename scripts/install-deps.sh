@@ -12,6 +12,7 @@ PACKAGES=(
     postgresql-server-dev-15                 # PGXS, headers (pulls in clang for JIT bitcode)
     postgresql-common                        # pg_virtualenv
     libxxhash-dev                            # XXH3, the key hash (used header-only)
+    zlib1g-dev libzstd-dev                   # ImportTable's GZIP and ZSTD input
     postgresql-15-pgtap                      # pgTAP
     libtap-parser-sourcehandler-pgtap-perl   # pg_prove
     clang libclang-rt-14-dev                 # libFuzzer targets (test/fuzz)

@@ -99,6 +99,7 @@ extern void api_parse_index_updates(const JsonNode *request, UpdateTableSpec *sp
 
 /* api_tables.c: the control plane */
 extern void api_create_table(const JsonNode *request, JsonWriter *response);
+extern Jsonb *api_create_table_from_request(const JsonNode *request);
 extern void api_describe_table(const JsonNode *request, JsonWriter *response);
 extern void api_list_tables(const JsonNode *request, JsonWriter *response);
 extern void api_update_table(const JsonNode *request, JsonWriter *response);

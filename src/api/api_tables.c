@@ -170,12 +170,15 @@ parse_definitions(const JsonNode *definitions, ApiDefinitions *parsed)
 }
 
 /*
- * CreateTable.  The order of the checks is DynamoDB's: the table's
- * AttributeDefinitions and KeySchema, the secondary indexes (api_indexes.c),
- * the table's billing mode and throughput, then the throughput of the GSIs.
+ * CreateTable's request parsed, checked and carried out, without the audit
+ * entry and the response: {"TableDescription": ...}.  ImportTable creates
+ * its table through here too.  The order of the checks is DynamoDB's: the
+ * table's AttributeDefinitions and KeySchema, the secondary indexes
+ * (api_indexes.c), the table's billing mode and throughput, then the
+ * throughput of the GSIs.
  */
-void
-api_create_table(const JsonNode *request, JsonWriter *w)
+Jsonb *
+api_create_table_from_request(const JsonNode *request)
 {
 	CreateTableSpec spec;
 	StreamSpec	stream;
@@ -318,7 +321,6 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 		JsonbValue *table = getKeyJsonValueFromContainer(&described->root, "Table", 5, NULL);
 		JsonbParseState *state = NULL;
 		JsonbValue	key;
-		Jsonb	   *response;
 
 		key.type = jbvString;
 		key.val.string.val = "TableDescription";
@@ -326,10 +328,19 @@ api_create_table(const JsonNode *request, JsonWriter *w)
 		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 		pushJsonbValue(&state, WJB_KEY, &key);
 		pushJsonbValue(&state, WJB_VALUE, table);
-		response = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
-		catalog_audit_record_response("CreateTable", spec.table_name, audit_request(request), response, NULL);
-		response_jsonb(w, response);
+		return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 	}
+}
+
+/* CreateTable */
+void
+api_create_table(const JsonNode *request, JsonWriter *w)
+{
+	Jsonb	   *response = api_create_table_from_request(request);
+
+	catalog_audit_record_response("CreateTable", request_string(request, "TableName", "tableName", true),
+								  audit_request(request), response, NULL);
+	response_jsonb(w, response);
 }
 
 /* DescribeTable */

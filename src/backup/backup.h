@@ -64,9 +64,11 @@ extern char *backup_s3_directory(const char *bucket);
 extern int64 backup_copy_table(const char *table_name, const char *relation_name, bool wait_for_running,
 							   char **base_lsn, TimestampTz *snapshot_time);
 extern Jsonb *backup_table_definition(const char *table_name);
+extern void backup_drop_copy(const char *relation_name);
 
 /* backup_api.c: CreateBackup, DescribeBackup, ListBackups, DeleteBackup */
 extern char *backup_table_name(const char *name_or_arn);
+extern const char *backup_request_time(const JsonNode *request, const char *name);
 extern Jsonb *backup_query_jsonb(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 extern void api_create_backup(const JsonNode *request, JsonWriter *w);
 extern void api_describe_backup(const JsonNode *request, JsonWriter *w);
@@ -85,6 +87,7 @@ extern void backup_job_restore_failed(const BackupJob *job, const char *message)
 extern void api_update_continuous_backups(const JsonNode *request, JsonWriter *w);
 extern void api_describe_continuous_backups(const JsonNode *request, JsonWriter *w);
 extern int64 backup_job_run_pitr_base(const BackupJob *job);
+extern void backup_job_pitr_base_failed(const BackupJob *job, const char *message);
 extern void backup_pitr_maintain(void);
 extern void backup_pitr_drop_history(const char *table_name);
 extern int	dynamo_pitr_base_interval_s;

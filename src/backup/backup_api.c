@@ -194,9 +194,9 @@ api_describe_backup(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, response);
 }
 
-/* a timestamp member (epoch seconds) as text, or NULL */
-static const char *
-request_time_text(const JsonNode *request, const char *name)
+/* a timestamp member (epoch seconds, a JSON number) as text; NULL when absent */
+const char *
+backup_request_time(const JsonNode *request, const char *name)
 {
 	const JsonNode *node = request_member(request, name);
 
@@ -213,8 +213,8 @@ api_list_backups(const JsonNode *request, JsonWriter *w)
 {
 	const char *table = request_string(request, "TableName", "tableName", false);
 	const JsonNode *limit_node = request_member(request, "Limit");
-	const char *lower = request_time_text(request, "TimeRangeLowerBound");
-	const char *upper = request_time_text(request, "TimeRangeUpperBound");
+	const char *lower = backup_request_time(request, "TimeRangeLowerBound");
+	const char *upper = backup_request_time(request, "TimeRangeUpperBound");
 	const char *start = request_string(request, "ExclusiveStartBackupArn", "exclusiveStartBackupArn", false);
 	const char *type = request_string(request, "BackupType", "backupType", false);
 	Oid			types[6] = {TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -279,10 +279,6 @@ api_delete_backup(const JsonNode *request, JsonWriter *w)
 								  " SELECT jsonb_build_object('BackupDescription',"
 								  "                           dynamo.backup_description(g, 'DELETED'))"
 								  "   FROM gone g", 1, types, values, NULL);
-	SPI_connect();
-	if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
-							 quote_qualified_identifier("dynamo_backups", backup_id)), false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "dropping the items of backup %s failed", backup_id);
-	SPI_finish();
+	backup_drop_copy(backup_id);
 	response_jsonb(w, response);
 }

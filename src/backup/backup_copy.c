@@ -26,7 +26,9 @@
 #include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "storage/lmgr.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
 #include "storage/procarray.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
@@ -75,20 +77,34 @@ backup_table_definition(const char *table_name)
 /*
  * Wait until every transaction with an XID that runs now has ended (ours
  * aside): after it, a new snapshot sees every transaction that committed
- * before now.
+ * before now.  A transaction that stays open longer than
+ * BASE_COPY_WAIT_SECONDS (an idle session in a transaction) fails the copy,
+ * which is tried again later, rather than holding the job worker.
  */
+#define BASE_COPY_WAIT_SECONDS 60
+
 static void
 wait_for_running_transactions(void)
 {
 	Snapshot	snapshot = GetLatestSnapshot();
 	TransactionId next = XidFromFullTransactionId(ReadNextFullTransactionId());
 	TransactionId xid;
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), BASE_COPY_WAIT_SECONDS * 1000);
 
 	xid = snapshot->xmin;
 	while (TransactionIdPrecedes(xid, next))
 	{
-		if (!TransactionIdIsCurrentTransactionId(xid) && TransactionIdIsInProgress(xid))
-			XactLockTableWait(xid, NULL, NULL, XLTW_None);
+		while (!TransactionIdIsCurrentTransactionId(xid) && TransactionIdIsInProgress(xid))
+		{
+			if (GetCurrentTimestamp() > deadline)
+				ereport(ERROR,
+						(errmsg("transaction %u, running when the base copy began, did not end within %d seconds",
+								xid, BASE_COPY_WAIT_SECONDS),
+						 errhint("The base copy is tried again later.")));
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 10, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			CHECK_FOR_INTERRUPTS();
+		}
 		TransactionIdAdvance(xid);
 	}
 }
@@ -152,4 +168,15 @@ backup_copy_table(const char *table_name, const char *relation_name, bool wait_f
 	SPI_finish();
 	backup_job_progress(count, count);
 	return count;
+}
+
+/* Drop the relation of a copy (a backup or a base copy), if it is there. */
+void
+backup_drop_copy(const char *relation_name)
+{
+	SPI_connect();
+	if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s", quote_qualified_identifier("dynamo_backups", relation_name)),
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "dropping the copy %s failed", relation_name);
+	SPI_finish();
 }

@@ -133,6 +133,19 @@ api_update_continuous_backups(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, describe(table_name));
 }
 
+/* drop the copies a statement returned the relation names of (column 1) */
+static void
+drop_copies(SPITupleTable *gone, uint64 n)
+{
+	char	  **names = palloc(sizeof(char *) * Max(n, 1));
+	uint64		i;
+
+	for (i = 0; i < n; i++)
+		names[i] = SPI_getvalue(gone->vals[i], gone->tupdesc, 1);
+	for (i = 0; i < n; i++)
+		backup_drop_copy(names[i]);
+}
+
 /*
  * Drop the history of a table (its base copies and its changes) that no
  * enabled point-in-time recovery uses any more; connected to SPI.
@@ -142,32 +155,29 @@ backup_pitr_drop_history(const char *table_name)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(table_name ? table_name : "")};
-	uint64		i;
 
-	/* base copies of tables (or incarnations of them) without an enabled history */
-	if (SPI_execute_with_args("DELETE FROM dynamo.backups b"
-							  " WHERE b.purpose = 'PITR_BASE' AND ($1 = '' OR b.table_name = $1)"
-							  "   AND NOT EXISTS (SELECT FROM dynamo.continuous_backups c"
-							  "                    WHERE c.table_id = b.table_id AND c.status <> 'DISABLED'"
-							  "                      AND c.start_lsn IS NOT NULL)"
-							  " RETURNING b.relation_name", 1, types, values, NULL, false, 0) != SPI_OK_DELETE_RETURNING)
-		elog(ERROR, "dropping base copies failed");
-	{
-		SPITupleTable *gone = SPI_tuptable;
-		uint64		n = SPI_processed;
-
-		for (i = 0; i < n; i++)
-			if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
-									 quote_qualified_identifier("dynamo_backups",
-																SPI_getvalue(gone->vals[i], gone->tupdesc, 1))),
-							false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "dropping a base copy failed");
-	}
-	if (SPI_execute("DELETE FROM dynamo.pitr_changes p"
-					" WHERE NOT EXISTS (SELECT FROM dynamo.continuous_backups c"
-					"                    WHERE c.table_id = p.table_id AND c.status <> 'DISABLED'"
-					"                      AND c.start_lsn IS NOT NULL)", false, 0) != SPI_OK_DELETE)
-		elog(ERROR, "dropping changes failed");
+	/*
+	 * Base copies of tables (or incarnations of them) without an enabled
+	 * history, and the changes of those tables (by their ids: the history
+	 * is read by table_id, so this is an index scan).
+	 */
+	if (SPI_execute_with_args("WITH gone AS ("
+							  "  DELETE FROM dynamo.backups b"
+							  "   WHERE b.purpose = 'PITR_BASE' AND ($1 = '' OR b.table_name = $1)"
+							  "     AND NOT EXISTS (SELECT FROM dynamo.continuous_backups c"
+							  "                      WHERE c.table_id = b.table_id AND c.status <> 'DISABLED'"
+							  "                        AND c.start_lsn IS NOT NULL)"
+							  "  RETURNING b.relation_name, b.table_id),"
+							  "     ids AS (SELECT table_id FROM gone"
+							  "              UNION SELECT t.table_id FROM dynamo.tables t"
+							  "                     WHERE t.table_name = $1"
+							  "                       AND NOT EXISTS (SELECT FROM dynamo.continuous_backups c"
+							  "                                        WHERE c.table_id = t.table_id"
+							  "                                          AND c.status <> 'DISABLED')),"
+							  "     changes AS (DELETE FROM dynamo.pitr_changes p USING ids WHERE p.table_id = ids.table_id)"
+							  " SELECT relation_name FROM gone", 1, types, values, NULL, false, 0) != SPI_OK_SELECT)
+		elog(ERROR, "dropping a point-in-time recovery history failed");
+	drop_copies(SPI_tuptable, SPI_processed);
 }
 
 /* The job of a base copy: copy the table, note where the history takes over. */
@@ -220,6 +230,18 @@ backup_job_run_pitr_base(const BackupJob *job)
 	return count;
 }
 
+/* A base copy that failed goes; maintenance submits another. */
+void
+backup_job_pitr_base_failed(const BackupJob *job, const char *message)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(job->subject)};
+
+	if (SPI_execute_with_args("DELETE FROM dynamo.backups WHERE backup_id = $1 AND status = 'CREATING'",
+							  1, types, values, NULL, false, 0) != SPI_OK_DELETE)
+		elog(ERROR, "removing the failed base copy %s failed", job->subject);
+}
+
 /*
  * The periodic work (called by the job worker in a transaction, SPI
  * connected): histories of another cluster started anew, base copies
@@ -228,16 +250,14 @@ backup_job_run_pitr_base(const BackupJob *job)
 void
 backup_pitr_maintain(void)
 {
+	static TimestampTz last_trim = 0;
+
 	if (SPI_execute("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'dynamo'", true, 1) != SPI_OK_SELECT ||
 		SPI_processed == 0)
 		return;
 
 	/* restored into another cluster: the history starts anew */
-	if (SPI_execute("UPDATE dynamo.continuous_backups SET status = 'ENABLING', start_lsn = NULL,"
-					"       earliest_restorable_time = NULL, system_identifier = NULL"
-					" WHERE status <> 'DISABLED' AND start_lsn IS NOT NULL"
-					"   AND system_identifier IS DISTINCT FROM"
-					"       (SELECT system_identifier FROM pg_catalog.pg_control_system())", false, 0) < 0)
+	if (SPI_execute("SELECT dynamo.restart_pitr_histories(true)", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "checking the cluster of point-in-time recovery failed");
 
 	/* a base copy for every history without a recent one, or none pending */
@@ -264,6 +284,11 @@ backup_pitr_maintain(void)
 			false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "submitting base copies failed");
 
+	/* the rest once a minute: it reads more */
+	if (GetCurrentTimestamp() - last_trim < 60 * USECS_PER_SEC)
+		return;
+	last_trim = GetCurrentTimestamp();
+
 	/*
 	 * Per history, the newest base copy taken before the recovery period
 	 * began is the oldest one a restore can need: older ones go, and so do
@@ -284,18 +309,7 @@ backup_pitr_maintain(void)
 					"                    AND p.sequence_number < (keep.base_lsn - '0/0'::pg_lsn) * 4294967296)"
 					" SELECT relation_name FROM old", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "trimming point-in-time recovery history failed");
-	{
-		SPITupleTable *gone = SPI_tuptable;
-		uint64		n = SPI_processed;
-		uint64		i;
-
-		for (i = 0; i < n; i++)
-			if (SPI_execute(psprintf("DROP TABLE IF EXISTS %s",
-									 quote_qualified_identifier("dynamo_backups",
-																SPI_getvalue(gone->vals[i], gone->tupdesc, 1))),
-							false, 0) != SPI_OK_UTILITY)
-				elog(ERROR, "dropping an old base copy failed");
-	}
+	drop_copies(SPI_tuptable, SPI_processed);
 
 	/* histories of tables deleted or disabled */
 	backup_pitr_drop_history(NULL);

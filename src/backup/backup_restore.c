@@ -124,19 +124,6 @@ api_restore_table_from_backup(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, create_target(target, definition, request, summary, job));
 }
 
-/* a timestamp member (epoch seconds, JSON number) as text; NULL when absent */
-static const char *
-time_member(const JsonNode *request, const char *name)
-{
-	const JsonNode *node = request_member(request, name);
-
-	if (node == NULL)
-		return NULL;
-	if (node->kind != JSON_NUMBER)
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "class java.lang.String can not be converted to milliseconds since epoch");
-	return node->u.text;
-}
-
 /* RestoreTableToPointInTime */
 void
 api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
@@ -145,7 +132,7 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 	const char *source_arn = request_string(request, "SourceTableArn", "sourceTableArn", false);
 	const char *source_name = request_string(request, "SourceTableName", "sourceTableName", false);
 	bool		use_latest = request_bool(request, "UseLatestRestorableTime", false);
-	const char *restore_time = time_member(request, "RestoreDateTime");
+	const char *restore_time = backup_request_time(request, "RestoreDateTime");
 	char	   *source;
 	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[3];

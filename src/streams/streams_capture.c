@@ -155,6 +155,7 @@ static char *look_up_shard(const TableStream *stream, int partition, const char 
 /* a table's point-in-time recovery history as a change of it needs it */
 typedef struct TableHistory
 {
+	bool		any;			/* some table of the database has a history (else no lookups) */
 	char		relation[NAMEDATALEN];	/* the table's relation in dynamo_data */
 	char	   *looked_up_lsn;	/* the commit LSN the lookup was for */
 	bool		found;
@@ -321,6 +322,7 @@ lookup_history(const char *relation, const char *commit_lsn, TableHistory *histo
 	int			ret;
 
 	memset(history, 0, sizeof(*history));
+	history->any = true;
 	strlcpy(history->relation, relation, sizeof(history->relation));
 	history->looked_up_lsn = pstrdup(commit_lsn);
 	if (plan == NULL)
@@ -456,8 +458,8 @@ store_change(Reader *reader, TableStream *cache, TableHistory *history, char **t
 	snprintf(lsn_text, sizeof(lsn_text), "%X/%X", (uint32) (lsn >> 32), (uint32) lsn);
 
 	/* point-in-time recovery: every change but a write of nothing (an unchanged out-of-line item) */
-	if (strcmp(history->relation, name) != 0 || history->looked_up_lsn == NULL ||
-		strcmp(history->looked_up_lsn, lsn_text) != 0)
+	if (history->any && (strcmp(history->relation, name) != 0 || history->looked_up_lsn == NULL ||
+						 strcmp(history->looked_up_lsn, lsn_text) != 0))
 		lookup_history(name, lsn_text, history);
 	if (history->found && !(action == 'U' && unchanged))
 		store_history(history, lsn_text, position, commit_time, pk, sk,
@@ -652,6 +654,17 @@ prepare_slot(void)
 			0, NULL, NULL, NULL, SPI_OK_SELECT);
 		exists = true;
 		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", SlotName)));
+
+		/*
+		 * A new slot reads from now on: a point-in-time recovery history that
+		 * had started (with a slot since lost, or in the cluster this one was
+		 * recovered from) may miss the changes in between, so it starts anew
+		 * (ENABLING, a new base copy; the job worker drops the old one).
+		 */
+		run("SELECT dynamo.restart_pitr_histories(false)", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+		if (strcmp(first_value(), "0") != 0)
+			ereport(LOG, (errmsg("dynamo streams: the point-in-time recovery history of %s table(s) starts anew "
+								 "with the new replication slot", first_value())));
 	}
 	if (exists)
 		run(slot_sql("UPDATE dynamo.continuous_backups"
@@ -670,6 +683,23 @@ prepare_slot(void)
 			" WHERE status = 'ENABLING'"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
 	background_end_step();
 	return exists;
+}
+
+/*
+ * Log the error being raised, which was raised while log_min_messages was
+ * fatal (whether an error is logged is decided when it is raised): the
+ * caller re-throws it, and the worker exits on it.
+ */
+static void
+log_quiet_error(void)
+{
+	MemoryContext context = MemoryContextSwitchTo(CurTransactionContext);	/* not ErrorContext */
+	ErrorData  *error = CopyErrorData();
+
+	MemoryContextSwitchTo(context);
+	ereport(LOG, (errmsg("dynamo streams capture: %s", error->message),
+				  error->detail ? errdetail_internal("%s", error->detail) : 0));
+	FreeErrorData(error);
 }
 
 /*
@@ -693,6 +723,7 @@ peek_changes(Oid *types, Datum *values)
 	PG_CATCH();
 	{
 		AtEOXact_GUC(false, nest_level);
+		log_quiet_error();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -718,6 +749,9 @@ capture_changes(void)
 	step_context = CurrentMemoryContext;
 	memset(&cache, 0, sizeof(cache));
 	memset(&history, 0, sizeof(history));
+	run("SELECT 1 FROM dynamo.continuous_backups WHERE status <> 'DISABLED' LIMIT 1",
+		0, NULL, NULL, NULL, SPI_OK_SELECT);
+	history.any = SPI_processed > 0;
 	/* every transaction that committed before this (flushed) is in what the peek returns, unless a full batch */
 	run("SELECT pg_catalog.pg_current_wal_flush_lsn()::text", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	read_to = MemoryContextStrdup(step_context, first_value());
@@ -811,6 +845,7 @@ capture_changes(void)
 			PG_CATCH();
 			{
 				AtEOXact_GUC(false, nest_level);
+				log_quiet_error();
 				PG_RE_THROW();
 			}
 			PG_END_TRY();

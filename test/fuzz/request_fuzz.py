@@ -61,7 +61,9 @@ TARGET_PREFIX = "DynamoDB_20120810."
 # the actions of DynamoDB Streams, which the endpoint serves under their own target prefix
 STREAMS_TARGET_PREFIX = "DynamoDBStreams_20120810."
 STREAMS_ACTIONS = {"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"}
-CONTROL_PLANE = {"CreateTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive", "TagResource", "UntagResource"}
+CONTROL_PLANE = {"CreateTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive", "TagResource", "UntagResource",
+                 "CreateBackup", "DeleteBackup", "RestoreTableFromBackup", "RestoreTableToPointInTime",
+                 "UpdateContinuousBackups"}
 MAX_BODY_BYTES = 2 * 1024 * 1024
 
 # ---------------------------------------------------------------------------
