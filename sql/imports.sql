@@ -5,7 +5,7 @@
 SET client_min_messages = warning;
 
 -- S3 bucket "imports" is a directory the test makes (as the server's user)
-COPY (SELECT 1) TO PROGRAM 'rm -rf /tmp/dynamo_regress_imports && mkdir -p /tmp/dynamo_regress_imports/in';
+COPY (SELECT 1) TO PROGRAM 'cat > /dev/null; rm -rf /tmp/dynamo_regress_imports && mkdir -p /tmp/dynamo_regress_imports/in';
 SET dynamo.s3_bucket_directories = 'imports=/tmp/dynamo_regress_imports/in, gone=/tmp/dynamo_regress_imports/nowhere';
 -- the job worker may run a job too (the tests run them with dynamo.run_jobs() in the transaction that
 -- submits them, except where they wait for the worker): it reads the server's configuration
@@ -83,7 +83,7 @@ SELECT (SELECT array_agg(i) FROM items_of('ImpGzip') i) = (SELECT array_agg(i) F
 SELECT put_object('badgz/a.json', E'{"Item":{"pk":{"S":"a"}}}\n');
 SELECT import(jsonb_build_object('S3BucketSource', '{"S3Bucket": "imports", "S3KeyPrefix": "badgz/"}'::jsonb,
     'InputFormat', 'DYNAMODB_JSON', 'InputCompressionType', 'GZIP', 'TableCreationParameters', simple_table('ImpBadGzip')));
-COPY (SELECT 1) TO PROGRAM 'head -c 20 /tmp/dynamo_regress_imports/in/zst/a.json.zst > /tmp/dynamo_regress_imports/in/badzst.zst';
+COPY (SELECT 1) TO PROGRAM 'cat > /dev/null; head -c 20 /tmp/dynamo_regress_imports/in/zst/a.json.zst > /tmp/dynamo_regress_imports/in/badzst.zst';
 SELECT import(jsonb_build_object('S3BucketSource', '{"S3Bucket": "imports", "S3KeyPrefix": "badzst"}'::jsonb,
     'InputFormat', 'DYNAMODB_JSON', 'InputCompressionType', 'ZSTD', 'TableCreationParameters', simple_table('ImpBadZstd')));
 SELECT key, error_message FROM dynamo.import_errors e JOIN dynamo.imports i USING (import_id)
@@ -142,8 +142,8 @@ SELECT error_message FROM dynamo.import_errors e JOIN dynamo.imports i USING (im
 
 -- A DynamoDB export (test/backup/samples, written by hand from the documented format) imports
 -- unchanged from its data/ folder, and its items are the table's, exactly
-COPY (SELECT 1) TO PROGRAM 'mkdir -p /tmp/dynamo_regress_imports/in/exports';
-SELECT format('cp -r %s/test/backup/samples/dynamodb-export/AWSDynamoDB /tmp/dynamo_regress_imports/in/exports/', :'abs_srcdir') AS copy_sample \gset
+COPY (SELECT 1) TO PROGRAM 'cat > /dev/null; mkdir -p /tmp/dynamo_regress_imports/in/exports';
+SELECT format('cat > /dev/null; cp -r %s/test/backup/samples/dynamodb-export/AWSDynamoDB /tmp/dynamo_regress_imports/in/exports/', :'abs_srcdir') AS copy_sample \gset
 COPY (SELECT 1) TO PROGRAM :'copy_sample';
 SELECT import(jsonb_build_object('S3BucketSource', '{"S3Bucket": "imports",
     "S3KeyPrefix": "exports/AWSDynamoDB/01700000000000-5a1e0b2c/data/"}'::jsonb,
@@ -291,7 +291,7 @@ SELECT dynamo.execute('DescribeImport', jsonb_build_object('ImportArn',
     (SELECT import_arn FROM dynamo.imports WHERE table_name = 'ImpGzip')))->'ImportTableDescription'->>'ImportStatus' AS status;
 ALTER SYSTEM RESET dynamo.s3_bucket_directories;
 SELECT pg_reload_conf();
-COPY (SELECT 1) TO PROGRAM 'rm -rf /tmp/dynamo_regress_imports';
+COPY (SELECT 1) TO PROGRAM 'cat > /dev/null; rm -rf /tmp/dynamo_regress_imports';
 
 -- clean up: the tables of this test
 SELECT count(dynamo.execute('DeleteTable', jsonb_build_object('TableName', table_name))) > 0 AS cleaned

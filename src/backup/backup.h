@@ -81,6 +81,7 @@ extern void backup_job_backup_failed(const BackupJob *job, const char *message);
 extern void api_restore_table_from_backup(const JsonNode *request, JsonWriter *w);
 extern void api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w);
 extern int64 backup_job_run_restore(const BackupJob *job);
+extern void backup_wait_for_capture(const char *lsn);
 extern void backup_job_restore_failed(const BackupJob *job, const char *message);
 
 /* backup_pitr.c: UpdateContinuousBackups, DescribeContinuousBackups, base copies */

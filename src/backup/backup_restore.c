@@ -212,16 +212,20 @@ job_member(const BackupJob *job, const char *name)
 
 /*
  * Wait until this database's streams capture has read the WAL up to lsn
- * (its slot's confirmed position); an error after a while.
+ * (its slot's confirmed position; NULL: where the WAL is now), so that the
+ * change history has every change committed before it; an error after a
+ * while.
  */
-static void
-wait_for_capture(const char *lsn)
+void
+backup_wait_for_capture(const char *lsn)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
 	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
 													   RESTORE_CAPTURE_WAIT_SECONDS * 1000);
 
+	if (lsn == NULL)
+		lsn = DatumGetCString(DirectFunctionCall1(pg_lsn_out, LSNGetDatum(GetXLogInsertRecPtr())));
 	values[0] = CStringGetTextDatum(lsn);
 	values[1] = CStringGetTextDatum(psprintf("dynamo_streams_%u", MyDatabaseId));
 	for (;;)
@@ -276,7 +280,7 @@ backup_job_run_restore(const BackupJob *job)
 
 	if (source != NULL && strcmp(source, "pitr") == 0)
 	{
-		wait_for_capture(job_member(job, "wait_lsn"));
+		backup_wait_for_capture(job_member(job, "wait_lsn"));
 		from = psprintf("dynamo.items_at_id(%s::uuid, %s::timestamptz)",
 						quote_literal_cstr(job_member(job, "table_id")),
 						quote_literal_cstr(job_member(job, "at")));

@@ -173,20 +173,6 @@ read_export(const char *arn, ExportJob *job)
 	job->start_time = column_time(16);
 }
 
-/* whether a function exists (the point-in-time recovery functions of the lead's part) */
-static bool
-function_exists(const char *signature)
-{
-	Oid			argtypes[1] = {TEXTOID};
-	Datum		args[1] = {CStringGetTextDatum(signature)};
-	bool		isnull;
-
-	if (SPI_execute_with_args("SELECT pg_catalog.to_regprocedure($1) IS NOT NULL", 1, argtypes, args,
-							  NULL, true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "looking up %s failed", signature);
-	return DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-}
-
 /* the number of rows the table is estimated to hold, for progress */
 static int64
 estimated_rows(const TableInfo *table)
@@ -228,30 +214,19 @@ open_rows(const ExportJob *job, const TableInfo *table)
 	Datum		args[3];
 
 	args[0] = CStringGetTextDatum(job->table_name);
+	/* every change committed before the job began is in the history it reads */
+	backup_wait_for_capture(NULL);
 	if (job->incremental)
 	{
-		if (!function_exists("dynamo.changes_between(text,timestamptz,timestamptz)"))
-			elog(ERROR, "dynamo.changes_between is not installed: incremental exports need point-in-time recovery's change history");
 		args[1] = TimestampTzGetDatum(job->from_time - 1);
 		args[2] = TimestampTzGetDatum(job->to_time - 1);
 		return SPI_cursor_open_with_args(NULL, "SELECT pk, old_item, new_item, change_time"
 										 "  FROM dynamo.changes_between($1, $2, $3)",
 										 3, argtypes, args, NULL, true, CURSOR_OPT_NO_SCROLL);
 	}
-	if (function_exists("dynamo.items_at(text,timestamptz)"))
-	{
-		args[1] = TimestampTzGetDatum(job->export_time);
-		return SPI_cursor_open_with_args(NULL, "SELECT pk, item FROM dynamo.items_at($1, $2)",
-										 2, argtypes, args, NULL, true, CURSOR_OPT_NO_SCROLL);
-	}
-	/*
-	 * TODO: until dynamo.items_at lands (point-in-time recovery), the table
-	 * as it is now; sql/exports.sql's export of a past time catches this.
-	 */
-	return SPI_cursor_open_with_args(NULL,
-									 psprintf("SELECT pk, item FROM dynamo_data.%s",
-											  quote_identifier(table->relation_name)),
-									 0, NULL, NULL, NULL, true, CURSOR_OPT_NO_SCROLL);
+	args[1] = TimestampTzGetDatum(job->export_time);
+	return SPI_cursor_open_with_args(NULL, "SELECT pk, item FROM dynamo.items_at($1, $2)",
+									 2, argtypes, args, NULL, true, CURSOR_OPT_NO_SCROLL);
 }
 
 /* the key attributes of an item, as a map */
