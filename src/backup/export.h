@@ -46,7 +46,6 @@ extern void export_append_change_line(StringInfo out, ExportFormat format, int64
 									  DynamoValue keys, const DynamoValue *new_image,
 									  const DynamoValue *old_image);
 extern void export_append_ion_value(StringInfo out, DynamoValue value);
-extern void export_append_json_value(StringInfo out, DynamoValue value);
 
 /* export_write.c: gzip data files with their checksums, and the manifests */
 typedef struct ExportFile

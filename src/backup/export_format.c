@@ -35,132 +35,6 @@
 #define APPEND_LITERAL(out, literal) appendBinaryStringInfo(out, literal, sizeof(literal) - 1)
 
 /* ------------------------------------------------------------------------
- * DynamoDB JSON, compact
- * ------------------------------------------------------------------------
- */
-
-static void append_json_map(StringInfo out, DynamoValue map);
-
-/* one set element (its payload, untagged) as a JSON string */
-static void
-append_json_set_element(StringInfo out, DynamoType set_type, const uint8 *data, uint32 len)
-{
-	switch (set_type)
-	{
-		case DYNAMO_TYPE_SS:
-			dynamo_append_json_string(out, (const char *) data, len);
-			break;
-		case DYNAMO_TYPE_NS:
-			appendStringInfoChar(out, '"');
-			dynamo_number_append_encoded_text(out, data, len);
-			appendStringInfoChar(out, '"');
-			break;
-		default:
-			appendStringInfoChar(out, '"');
-			dynamo_append_base64(out, data, len);
-			appendStringInfoChar(out, '"');
-			break;
-	}
-}
-
-/* Append a value as a compact DynamoDB JSON AttributeValue: {"S":"x"}. */
-void
-export_append_json_value(StringInfo out, DynamoValue value)
-{
-	DynamoType	type = dynamo_value_type(value);
-	const uint8 *payload = dynamo_value_payload(value);
-	uint32		payload_len = dynamo_value_payload_len(value);
-	uint32		count;
-	uint32		i;
-
-	check_stack_depth();
-	APPEND_LITERAL(out, "{\"");
-	appendStringInfoString(out, dynamo_type_name(type));
-	APPEND_LITERAL(out, "\":");
-	switch (type)
-	{
-		case DYNAMO_TYPE_S:
-			dynamo_append_json_string(out, (const char *) payload, payload_len);
-			break;
-		case DYNAMO_TYPE_N:
-			appendStringInfoChar(out, '"');
-			dynamo_number_append_encoded_text(out, payload, payload_len);
-			appendStringInfoChar(out, '"');
-			break;
-		case DYNAMO_TYPE_B:
-			appendStringInfoChar(out, '"');
-			dynamo_append_base64(out, payload, payload_len);
-			appendStringInfoChar(out, '"');
-			break;
-		case DYNAMO_TYPE_BOOL:
-			if (payload[0])
-				APPEND_LITERAL(out, "true");
-			else
-				APPEND_LITERAL(out, "false");
-			break;
-		case DYNAMO_TYPE_NULL:
-			APPEND_LITERAL(out, "true");
-			break;
-		case DYNAMO_TYPE_M:
-			append_json_map(out, value);
-			break;
-		case DYNAMO_TYPE_L:
-			count = dynamo_container_count(value);
-			appendStringInfoChar(out, '[');
-			for (i = 0; i < count; i++)
-			{
-				if (i > 0)
-					appendStringInfoChar(out, ',');
-				export_append_json_value(out, dynamo_list_element(value, i));
-			}
-			appendStringInfoChar(out, ']');
-			break;
-		case DYNAMO_TYPE_SS:
-		case DYNAMO_TYPE_NS:
-		case DYNAMO_TYPE_BS:
-			count = dynamo_container_count(value);
-			appendStringInfoChar(out, '[');
-			for (i = 0; i < count; i++)
-			{
-				const uint8 *element;
-				uint32		element_len;
-
-				dynamo_container_element(value, i, &element, &element_len);
-				if (i > 0)
-					appendStringInfoChar(out, ',');
-				append_json_set_element(out, type, element, element_len);
-			}
-			appendStringInfoChar(out, ']');
-			break;
-	}
-	appendStringInfoChar(out, '}');
-}
-
-/* the entries of a map as a JSON object of name: AttributeValue */
-static void
-append_json_map(StringInfo out, DynamoValue map)
-{
-	uint32		count = dynamo_container_count(map);
-	uint32		i;
-
-	appendStringInfoChar(out, '{');
-	for (i = 0; i < count; i++)
-	{
-		const char *name;
-		uint32		namelen;
-		DynamoValue child;
-
-		dynamo_map_entry(map, i, &name, &namelen, &child);
-		if (i > 0)
-			appendStringInfoChar(out, ',');
-		dynamo_append_json_string(out, name, namelen);
-		appendStringInfoChar(out, ':');
-		export_append_json_value(out, child);
-	}
-	appendStringInfoChar(out, '}');
-}
-
-/* ------------------------------------------------------------------------
  * Amazon Ion text
  * ------------------------------------------------------------------------
  */
@@ -379,7 +253,7 @@ export_append_item_line(StringInfo out, ExportFormat format, DynamoValue item)
 	else
 	{
 		APPEND_LITERAL(out, "{\"Item\":");
-		append_json_map(out, item);
+		dynamo_append_item_json_compact(out, item);
 	}
 	APPEND_LITERAL(out, "}\n");
 }
@@ -413,16 +287,16 @@ export_append_change_line(StringInfo out, ExportFormat format, int64 write_micro
 	{
 		appendStringInfo(out, "{\"Metadata\":{\"WriteTimestampMicros\":{\"N\":\"" INT64_FORMAT "\"}},\"Keys\":",
 						 write_micros);
-		append_json_map(out, keys);
+		dynamo_append_item_json_compact(out, keys);
 		if (new_image)
 		{
 			APPEND_LITERAL(out, ",\"NewImage\":");
-			append_json_map(out, *new_image);
+			dynamo_append_item_json_compact(out, *new_image);
 		}
 		if (old_image)
 		{
 			APPEND_LITERAL(out, ",\"OldImage\":");
-			append_json_map(out, *old_image);
+			dynamo_append_item_json_compact(out, *old_image);
 		}
 	}
 	APPEND_LITERAL(out, "}\n");

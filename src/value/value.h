@@ -228,6 +228,8 @@ extern struct varlena *dynamo_value_from_jsonb(Jsonb *jsonb);
 /* value_json_out.c: the encoding into DynamoDB JSON */
 extern void dynamo_append_json(StringInfo out, DynamoValue value);
 extern void dynamo_append_item_json(StringInfo out, DynamoValue item);
+extern void dynamo_append_json_compact(StringInfo out, DynamoValue value);
+extern void dynamo_append_item_json_compact(StringInfo out, DynamoValue item);
 extern void dynamo_append_json_string(StringInfo out, const char *str, uint32 len);
 extern void dynamo_append_base64(StringInfo out, const uint8 *data, uint32 len);
 extern void dynamo_check_no_nul(const char *str, uint32 len);

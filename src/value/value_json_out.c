@@ -108,9 +108,28 @@ append_set_element_json(StringInfo out, DynamoType set_type, const uint8 *data, 
 	}
 }
 
-/* Append the entries of a map as a JSON object of name: AttributeValue. */
-void
-dynamo_append_item_json(StringInfo out, DynamoValue map)
+/*
+ * How DynamoDB JSON is spaced: as the types' text output and the API's
+ * responses write it ({"S": "x"}, ", " between members), or compact, as
+ * DynamoDB's export files are ({"S":"x"}, ",").
+ */
+typedef struct JsonSpacing
+{
+	const char *separator;		/* between members and elements */
+	int			separator_len;
+	const char *colon;			/* after a name */
+	int			colon_len;
+	bool		compact;		/* the openings without blanks */
+} JsonSpacing;
+
+static const JsonSpacing Spaced = {", ", 2, ": ", 2, false};
+static const JsonSpacing Compact = {",", 1, ":", 1, true};
+
+static void append_json(StringInfo out, DynamoValue value, const JsonSpacing *spacing);
+
+/* the entries of a map as a JSON object of name: AttributeValue */
+static void
+append_item_json(StringInfo out, DynamoValue map, const JsonSpacing *spacing)
 {
 	uint32		count = dynamo_container_count(map);
 	uint32		i;
@@ -124,12 +143,26 @@ dynamo_append_item_json(StringInfo out, DynamoValue map)
 
 		dynamo_map_entry(map, i, &name, &namelen, &child);
 		if (i > 0)
-			APPEND_LITERAL(out, ", ");
+			appendBinaryStringInfo(out, spacing->separator, spacing->separator_len);
 		dynamo_append_json_string(out, name, namelen);
-		APPEND_LITERAL(out, ": ");
-		dynamo_append_json(out, child);
+		appendBinaryStringInfo(out, spacing->colon, spacing->colon_len);
+		append_json(out, child, spacing);
 	}
 	appendStringInfoChar(out, '}');
+}
+
+/* Append the entries of a map as a JSON object of name: AttributeValue. */
+void
+dynamo_append_item_json(StringInfo out, DynamoValue map)
+{
+	append_item_json(out, map, &Spaced);
+}
+
+/* The same, compact: {"a":{"S":"x"},"b":{"N":"1"}} */
+void
+dynamo_append_item_json_compact(StringInfo out, DynamoValue map)
+{
+	append_item_json(out, map, &Compact);
 }
 
 /* the opening of an AttributeValue of each type: {"S": */
@@ -140,6 +173,20 @@ typedef struct ValueOpening
 } ValueOpening;
 
 #define OPENING(name) {"{\"" name "\": ", sizeof("{\"" name "\": ") - 1}
+#define COMPACT_OPENING(name) {"{\"" name "\":", sizeof("{\"" name "\":") - 1}
+
+static const ValueOpening compact_openings[DYNAMO_TYPE_LAST + 1] = {
+	[DYNAMO_TYPE_S] = COMPACT_OPENING("S"),
+	[DYNAMO_TYPE_N] = COMPACT_OPENING("N"),
+	[DYNAMO_TYPE_B] = COMPACT_OPENING("B"),
+	[DYNAMO_TYPE_BOOL] = COMPACT_OPENING("BOOL"),
+	[DYNAMO_TYPE_NULL] = COMPACT_OPENING("NULL"),
+	[DYNAMO_TYPE_M] = COMPACT_OPENING("M"),
+	[DYNAMO_TYPE_L] = COMPACT_OPENING("L"),
+	[DYNAMO_TYPE_SS] = COMPACT_OPENING("SS"),
+	[DYNAMO_TYPE_NS] = COMPACT_OPENING("NS"),
+	[DYNAMO_TYPE_BS] = COMPACT_OPENING("BS"),
+};
 
 static const ValueOpening value_openings[DYNAMO_TYPE_LAST + 1] = {
 	[DYNAMO_TYPE_S] = OPENING("S"),
@@ -158,6 +205,19 @@ static const ValueOpening value_openings[DYNAMO_TYPE_LAST + 1] = {
 void
 dynamo_append_json(StringInfo out, DynamoValue value)
 {
+	append_json(out, value, &Spaced);
+}
+
+/* The same, compact: {"S":"x"} */
+void
+dynamo_append_json_compact(StringInfo out, DynamoValue value)
+{
+	append_json(out, value, &Compact);
+}
+
+static void
+append_json(StringInfo out, DynamoValue value, const JsonSpacing *spacing)
+{
 	DynamoType	type = dynamo_value_type(value);
 	const uint8 *payload = dynamo_value_payload(value);
 	uint32		payload_len = dynamo_value_payload_len(value);
@@ -166,12 +226,17 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 
 	check_stack_depth();
 	if (type >= DYNAMO_TYPE_FIRST && type <= DYNAMO_TYPE_LAST)
-		appendBinaryStringInfo(out, value_openings[type].text, value_openings[type].len);
+	{
+		const ValueOpening *opening = spacing->compact ? &compact_openings[type] : &value_openings[type];
+
+		appendBinaryStringInfo(out, opening->text, opening->len);
+	}
 	else
 	{
 		APPEND_LITERAL(out, "{\"");
 		appendStringInfoString(out, dynamo_type_name(type));
-		APPEND_LITERAL(out, "\": ");
+		appendStringInfoChar(out, '"');
+		appendBinaryStringInfo(out, spacing->colon, spacing->colon_len);
 	}
 	switch (type)
 	{
@@ -198,7 +263,7 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 			APPEND_LITERAL(out, "true");
 			break;
 		case DYNAMO_TYPE_M:
-			dynamo_append_item_json(out, value);
+			append_item_json(out, value, spacing);
 			break;
 		case DYNAMO_TYPE_L:
 			count = dynamo_container_count(value);
@@ -206,8 +271,8 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 			for (i = 0; i < count; i++)
 			{
 				if (i > 0)
-					APPEND_LITERAL(out, ", ");
-				dynamo_append_json(out, dynamo_list_element(value, i));
+					appendBinaryStringInfo(out, spacing->separator, spacing->separator_len);
+				append_json(out, dynamo_list_element(value, i), spacing);
 			}
 			appendStringInfoChar(out, ']');
 			break;
@@ -223,7 +288,7 @@ dynamo_append_json(StringInfo out, DynamoValue value)
 
 				dynamo_container_element(value, i, &elem, &elem_len);
 				if (i > 0)
-					APPEND_LITERAL(out, ", ");
+					appendBinaryStringInfo(out, spacing->separator, spacing->separator_len);
 				append_set_element_json(out, type, elem, elem_len);
 			}
 			appendStringInfoChar(out, ']');
