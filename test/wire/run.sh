@@ -5,7 +5,7 @@
 # key for the test, runs test_wire.py, test_indexes.py, test_transactions.py,
 # the concurrent bank transfers of test/concurrency/bank_transfer.sh (they
 # need the endpoint) and a few AWS CLI commands (tables, items, secondary
-# indexes).
+# indexes); test_backups.py runs backups and point-in-time recovery (with the AWS CLI too).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,6 +29,7 @@ done
 /usr/bin/python3 test/wire/test_ttl.py
 /usr/bin/python3 test/wire/test_tags.py
 /usr/bin/python3 test/wire/test_exports.py
+/usr/bin/python3 test/wire/test_backups.py
 test/concurrency/bank_transfer.sh
 
 export AWS_ACCESS_KEY_ID=$DYNAMO_KEY_ID AWS_SECRET_ACCESS_KEY=$DYNAMO_SECRET AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
