@@ -63,6 +63,8 @@ extern char *backup_s3_directory(const char *bucket);
 /* backup_copy.c: copies of a table's items in one snapshot */
 extern int64 backup_copy_table(const char *table_name, const char *relation_name, bool wait_for_running,
 							   char **base_lsn, TimestampTz *snapshot_time);
+extern int64 backup_copy_items(const char *table_name, const char *relation_name, const char *from,
+							   bool wait_for_running, char **base_lsn, TimestampTz *snapshot_time);
 extern Jsonb *backup_table_definition(const char *table_name);
 extern void backup_drop_copy(const char *relation_name);
 

@@ -122,7 +122,10 @@ api_create_backup(const JsonNode *request, JsonWriter *w)
 		JsonbValue *id = getKeyJsonValueFromContainer(&details->root, "BackupArn", 9, NULL);
 		char	   *backup_arn = pnstrdup(id->val.string.val, id->val.string.len);
 
-		backup_job_submit("backup", strrchr(backup_arn, '/') + 1, NULL);
+		/* where the WAL is: the history has every change committed before the request once past it */
+		backup_job_submit("backup", strrchr(backup_arn, '/') + 1,
+						  backup_query_jsonb("SELECT jsonb_build_object('lsn', pg_catalog.pg_current_wal_insert_lsn()::text)",
+											 0, NULL, NULL, NULL));
 	}
 	response_jsonb(w, response);
 }
@@ -131,10 +134,11 @@ api_create_backup(const JsonNode *request, JsonWriter *w)
 int64
 backup_job_run_backup(const BackupJob *job)
 {
-	Oid			types[3] = {TEXTOID, TIMESTAMPTZOID, INT8OID};
-	Datum		values[3];
+	Oid			types[4] = {TEXTOID, TIMESTAMPTZOID, INT8OID, BOOLOID};
+	Datum		values[4];
 	TimestampTz snapshot_time;
 	char	   *table_name;
+	char	   *from;
 	int64		count;
 	MemoryContext caller = CurrentMemoryContext;
 
@@ -151,15 +155,40 @@ backup_job_run_backup(const BackupJob *job)
 	table_name = MemoryContextStrdup(caller,
 									 SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
 	SPI_finish();
-	count = backup_copy_table(table_name, job->subject, false, NULL, &snapshot_time);
+
+	/*
+	 * The table as it was when the backup was asked for, from its
+	 * point-in-time recovery history when it has one covering that moment;
+	 * else as the copy's snapshot sees it, a moment later.
+	 */
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT format('dynamo.items_at_id(%L::uuid, %L::timestamptz)', b.table_id, b.creation_time)"
+							  "  FROM dynamo.backups b JOIN dynamo.continuous_backups c ON c.table_id = b.table_id"
+							  " WHERE b.backup_id = $1 AND c.status = 'ENABLED'"
+							  "   AND c.earliest_restorable_time <= b.creation_time",
+							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading the history of backup %s failed", job->subject);
+	from = SPI_processed > 0 ? MemoryContextStrdup(caller, SPI_getvalue(SPI_tuptable->vals[0],
+																		SPI_tuptable->tupdesc, 1)) : NULL;
+	SPI_finish();
+	if (from != NULL)
+	{
+		JsonbValue *lsn = getKeyJsonValueFromContainer(&job->request->root, "lsn", 3, NULL);
+
+		backup_wait_for_capture(lsn && lsn->type == jbvString ?
+								pnstrdup(lsn->val.string.val, lsn->val.string.len) : NULL);
+	}
+	count = backup_copy_items(table_name, job->subject, from, false, NULL, &snapshot_time);
 	values[1] = TimestampTzGetDatum(snapshot_time);
 	values[2] = Int64GetDatum(count);
+	values[3] = BoolGetDatum(from != NULL);
 	SPI_connect();
-	if (SPI_execute_with_args("UPDATE dynamo.backups SET status = 'AVAILABLE', snapshot_time = $2,"
+	if (SPI_execute_with_args("UPDATE dynamo.backups SET status = 'AVAILABLE',"
+							  "       snapshot_time = CASE WHEN $4 THEN creation_time ELSE $2 END,"
 							  "       item_count = $3,"
 							  "       size_bytes = pg_catalog.pg_total_relation_size("
 							  "           pg_catalog.quote_ident('dynamo_backups') || '.' || pg_catalog.quote_ident($1))"
-							  " WHERE backup_id = $1", 3, types, values, NULL, false, 0) < 0)
+							  " WHERE backup_id = $1", 4, types, values, NULL, false, 0) < 0)
 		elog(ERROR, "completing backup %s failed", job->subject);
 	SPI_finish();
 	return count;

@@ -121,6 +121,17 @@ int64
 backup_copy_table(const char *table_name, const char *relation_name, bool wait_for_running,
 				  char **base_lsn, TimestampTz *snapshot_time)
 {
+	return backup_copy_items(table_name, relation_name, NULL, wait_for_running, base_lsn, snapshot_time);
+}
+
+/*
+ * The same, copying the rows (pk, sk, item) a query gives instead of the
+ * table's (NULL: the table's).
+ */
+int64
+backup_copy_items(const char *table_name, const char *relation_name, const char *from,
+				  bool wait_for_running, char **base_lsn, TimestampTz *snapshot_time)
+{
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(table_name)};
 	char	   *source;
@@ -139,8 +150,8 @@ backup_copy_table(const char *table_name, const char *relation_name, bool wait_f
 							  "  FROM dynamo.tables t WHERE table_name = $1",
 							  1, types, values, NULL, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "table \"%s\" to copy is missing", table_name);
-	source = quote_qualified_identifier("dynamo_data", SPI_getvalue(SPI_tuptable->vals[0],
-																	SPI_tuptable->tupdesc, 1));
+	source = from ? pstrdup(from) : quote_qualified_identifier("dynamo_data", SPI_getvalue(SPI_tuptable->vals[0],
+																						   SPI_tuptable->tupdesc, 1));
 	backup_job_progress(0, DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
 													   &isnull)));
 	if (SPI_execute(psprintf("CREATE TABLE %s (pk dynamo.value NOT NULL, sk dynamo.value,"
