@@ -25,7 +25,7 @@ REGRESS_OPTS = --inputdir=. --load-extension=dynamo
 PG_CONFIG  ?= pg_config
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Werror -std=gnu99
-SHLIB_LINK  = -lzstd -lz                   # ImportTable's GZIP and ZSTD input (src/backup/import_files.c)
+SHLIB_LINK  = -lzstd -lz                   # ImportTable's GZIP and ZSTD input (src/backup/import_files.c), exports' gzip
 ifdef ASSERTS
 PG_CFLAGS  += -DUSE_ASSERT_CHECKING
 endif

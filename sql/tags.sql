@@ -72,6 +72,53 @@ SELECT error_of(format($$SELECT dynamo.execute('UntagResource', '{"ResourceArn":
                ((SELECT json_agg('k' || i)::text FROM generate_series(1, 51) i))) AS r(t);
 SELECT error_of($$SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged"}'::jsonb)$$);
 
+-- one change of a table's tags at a time: while another transaction
+-- changes them, TagResource and UntagResource are refused at once
+-- (LimitExceededException); other tables' tags and reads are not held up
+CREATE EXTENSION dblink;
+SELECT dblink_connect('other', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),
+                                      split_part(current_setting('unix_socket_directories'), ',', 1)));
+SELECT dblink_exec('other', 'BEGIN');
+SELECT r FROM dblink('other', $$SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "Tags": [{"Key": "held", "Value": "1"}]}'::jsonb)::text$$) AS t(r text);
+SELECT error_of($$SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "Tags": [{"Key": "env", "Value": "other"}]}'::jsonb)$$);
+SELECT error_of($$SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "TagKeys": ["never-set"]}'::jsonb)$$);
+SELECT dynamo.execute('ListTagsOfResource',
+    '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged"}'::jsonb) -> 'Tags' @> '[{"Key": "held"}]' AS held_seen;
+SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged2",
+    "Tags": [{"Key": "k1", "Value": "again"}]}'::jsonb);
+-- validation and a missing table come first
+SELECT error_of($$SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "Tags": [{"Key": "aws:x", "Value": "1"}]}'::jsonb)$$);
+SELECT dblink_exec('other', 'COMMIT');
+SELECT dblink_disconnect('other');
+DROP EXTENSION dblink;
+SELECT value FROM dynamo.tags WHERE table_name = 'Tagged' AND key = 'held';
+SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "TagKeys": ["held"]}'::jsonb);
+-- in one transaction, one change after another is fine
+BEGIN;
+SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "Tags": [{"Key": "t1", "Value": "1"}]}'::jsonb);
+SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "TagKeys": ["t1"]}'::jsonb);
+COMMIT;
+
+-- a table still CREATING (a restore under way; made so by hand here)
+-- refuses TagResource, as DynamoDB does; UntagResource and
+-- ListTagsOfResource answer
+BEGIN;
+UPDATE dynamo.tables SET status = 'CREATING' WHERE table_name = 'Tagged';
+SELECT error_of($$SELECT dynamo.execute('TagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "Tags": [{"Key": "new", "Value": "1"}]}'::jsonb)$$);
+SELECT dynamo.execute('UntagResource', '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged",
+    "TagKeys": ["never-set"]}'::jsonb);
+SELECT jsonb_array_length(dynamo.execute('ListTagsOfResource',
+    '{"ResourceArn": "arn:aws:dynamodb:us-east-1:000000000000:table/Tagged"}'::jsonb) -> 'Tags') AS tags;
+ROLLBACK;
+
 -- ARNs
 SELECT error_of(format($$SELECT dynamo.execute('ListTagsOfResource', '{"ResourceArn": "%s"}'::jsonb)$$, arn))
   FROM (VALUES ('Tagged'),

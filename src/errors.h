@@ -67,6 +67,9 @@
 	X(REQUEST_TOO_LARGE,	"RequestEntityTooLargeException",			"YD034", 413, DYNAMO_TYPE_CORAL) \
 	X(IMPORT_NOT_FOUND,		"ImportNotFoundException",					"YD040", 400, DYNAMO_TYPE_DYNAMODB) \
 	X(IMPORT_CONFLICT,		"ImportConflictException",					"YD041", 400, DYNAMO_TYPE_DYNAMODB) \
+	X(EXPORT_NOT_FOUND,		"ExportNotFoundException",					"YD042", 400, DYNAMO_TYPE_DYNAMODB) \
+	X(EXPORT_CONFLICT,		"ExportConflictException",					"YD043", 400, DYNAMO_TYPE_DYNAMODB) \
+	X(INVALID_EXPORT_TIME,	"InvalidExportTimeException",				"YD044", 400, DYNAMO_TYPE_DYNAMODB) \
 	X(INTERNAL_SERVER_ERROR, "InternalServerError",						"YD500", 500, DYNAMO_TYPE_DYNAMODB) \
 	X(INTERNAL_FAILURE,		"InternalFailure",							"YD501", 500, DYNAMO_TYPE_CORAL) \
 	X(SERVICE_UNAVAILABLE,	"ServiceUnavailable",						"YD503", 503, DYNAMO_TYPE_CORAL)

@@ -33,9 +33,20 @@
  * has no Unicode category tables, so outside ASCII the set is
  * approximated by blocks (tag_character_allowed).  TagResource then
  * upserts, and refuses a result of more than 50 tags; UntagResource of a
- * key that is not there is no error.  The table's catalog row is locked
- * first, so concurrent changes of one table's tags serialize and the
- * count limit holds.  Every change is recorded in the audit log.
+ * key that is not there is no error.  Every change is recorded in the
+ * audit log.
+ *
+ * One change of a table's tags at a time: DynamoDB refuses a TagResource or
+ * UntagResource while another change of the table's tags is being applied
+ * (LimitExceededException "Subscriber limit exceeded: Table tags are being
+ * updated: <table>", 2026 captures).  Here a change is being applied until
+ * its transaction ends: TagResource and UntagResource take a transaction
+ * advisory lock on the table's name without waiting (claim_tag_change), and
+ * refuse so when another transaction holds it.  Then they lock the table's
+ * catalog row (against DeleteTable), and the count limit holds.  A table
+ * still CREATING (a restore under way) refuses TagResource with
+ * ResourceInUseException, as DynamoDB does in the last moments of its
+ * CREATING; UntagResource and ListTagsOfResource answer.
  *
  * ListTagsOfResource gives every tag in one page, ordered by key: with at
  * most 50 tags DynamoDB gives no NextToken either (DDB-TABLE-108).  A
@@ -216,24 +227,45 @@ table_name_from_arn(const JsonNode *arn_node)
 }
 
 /*
- * Lock the catalog row of a tagged table (lock) or see that it exists;
- * ResourceNotFoundException naming the ARN when it does not.  Connected
- * to SPI.
+ * Claim the change of a table's tags until the transaction ends, without
+ * waiting: LimitExceededException when another transaction changes them.
+ * Connected to SPI.
  */
 static void
+claim_tag_change(const char *table_name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(table_name)};
+	bool		isnull;
+
+	if (SPI_execute_with_args("SELECT pg_catalog.pg_try_advisory_xact_lock(pg_catalog.hashtext('dynamo.tags:' || $1))",
+							  1, argtypes, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "claiming the tags of table \"%s\" failed", table_name);
+	if (!DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)))
+		dynamo_error(DYNAMO_EXC_LIMIT_EXCEEDED,
+					 "Subscriber limit exceeded: Table tags are being updated: %s", table_name);
+}
+
+/*
+ * Lock the catalog row of a tagged table (lock) or see that it exists;
+ * ResourceNotFoundException naming the ARN when it does not.  Returns the
+ * table's status.  Connected to SPI.
+ */
+static char *
 find_table(const char *table_name, const char *arn, bool lock)
 {
 	Oid			argtypes[1] = {TEXTOID};
 	Datum		args[1] = {CStringGetTextDatum(table_name)};
 
 	if (SPI_execute_with_args(lock ?
-							  "SELECT 1 FROM dynamo.tables WHERE table_name = $1 FOR NO KEY UPDATE" :
-							  "SELECT 1 FROM dynamo.tables WHERE table_name = $1",
+							  "SELECT status FROM dynamo.tables WHERE table_name = $1 FOR NO KEY UPDATE" :
+							  "SELECT status FROM dynamo.tables WHERE table_name = $1",
 							  1, argtypes, args, NULL, !lock, 1) != SPI_OK_SELECT)
 		elog(ERROR, "looking up table \"%s\" failed", table_name);
 	if (SPI_processed == 0)
 		dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
 					 "Requested resource not found: ResourceArn: %s not found", arn);
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 }
 
 /* the keys and values of a list as text[] arrays, for SQL */
@@ -318,7 +350,10 @@ api_tag_resource(const JsonNode *request, JsonWriter *w)
 	parse_tags(tags, &list);
 
 	SPI_connect();
-	find_table(table_name, arn->u.text, true);
+	claim_tag_change(table_name);
+	if (strcmp(find_table(table_name, arn->u.text, true), "CREATING") == 0)
+		dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
+					 "Attempt to change a resource which is still in use: Table is being created: %s", table_name);
 	store_tags(table_name, &list);
 	SPI_finish();
 	catalog_audit_record("TagResource", table_name, json_node_to_jsonb(request), NULL);
@@ -357,6 +392,7 @@ api_untag_resource(const JsonNode *request, JsonWriter *w)
 					 "Number of Tags exceed the current limit for the provided ResourceArn");
 
 	SPI_connect();
+	claim_tag_change(table_name);
 	find_table(table_name, arn->u.text, true);
 	args[0] = CStringGetTextDatum(table_name);
 	tag_arrays(&list, &args[1], &values);

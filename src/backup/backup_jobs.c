@@ -59,6 +59,7 @@ int			dynamo_pitr_base_interval_s = 86400;
 /* the kinds of jobs */
 static const BackupJobKind JobKinds[] = {
 	{"backup", backup_job_run_backup, backup_job_backup_failed},
+	{"export", backup_job_run_export, backup_job_export_failed},
 	{"import", backup_job_run_import, backup_job_import_failed},
 	{"pitr_base", backup_job_run_pitr_base, backup_job_pitr_base_failed},
 	{"restore", backup_job_run_restore, backup_job_restore_failed},

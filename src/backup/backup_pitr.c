@@ -257,11 +257,7 @@ backup_pitr_maintain(void)
 		return;
 
 	/* restored into another cluster: the history starts anew */
-	if (SPI_execute("UPDATE dynamo.continuous_backups SET status = 'ENABLING', start_lsn = NULL,"
-					"       earliest_restorable_time = NULL, system_identifier = NULL"
-					" WHERE status <> 'DISABLED' AND start_lsn IS NOT NULL"
-					"   AND system_identifier IS DISTINCT FROM"
-					"       (SELECT system_identifier FROM pg_catalog.pg_control_system())", false, 0) < 0)
+	if (SPI_execute("SELECT dynamo.restart_pitr_histories(true)", false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "checking the cluster of point-in-time recovery failed");
 
 	/* a base copy for every history without a recent one, or none pending */

@@ -334,3 +334,33 @@ LANGUAGE sql STABLE AS $$
                        AND (a.sk OPERATOR(dynamo.=) k.sk OR (a.sk IS NULL AND k.sk IS NULL))
 $$;
 COMMENT ON FUNCTION dynamo.changes_between(text, timestamptz, timestamptz) IS 'the keys of a table changed in a time range, with their items before and after';
+
+-- dynamo.restart_pitr_histories(only_other_cluster): start the point-in-time
+-- recovery histories anew (ENABLING; the capture sets a new start, the job
+-- worker takes a new base copy), dropping their base copies and changes:
+-- all of them (the capture made a new replication slot, so changes may be
+-- missing), or only those recorded in another cluster (a database restored
+-- from a dump, or a recovered copy).  The count restarted.
+CREATE FUNCTION dynamo.restart_pitr_histories(only_other_cluster boolean) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    restarted uuid[];
+    copy text;
+BEGIN
+    WITH r AS (
+        UPDATE dynamo.continuous_backups c
+           SET status = 'ENABLING', start_lsn = NULL, earliest_restorable_time = NULL, system_identifier = NULL
+         WHERE c.status <> 'DISABLED' AND c.start_lsn IS NOT NULL
+           AND (NOT only_other_cluster
+                OR c.system_identifier IS DISTINCT FROM (SELECT system_identifier FROM pg_catalog.pg_control_system()))
+        RETURNING c.table_id)
+    SELECT coalesce(array_agg(table_id), '{}') INTO restarted FROM r;
+    FOR copy IN DELETE FROM dynamo.backups b
+                 WHERE b.purpose = 'PITR_BASE' AND b.table_id = ANY (restarted)
+                RETURNING b.relation_name LOOP
+        EXECUTE format('DROP TABLE IF EXISTS dynamo_backups.%I', copy);
+    END LOOP;
+    DELETE FROM dynamo.pitr_changes p WHERE p.table_id = ANY (restarted);
+    RETURN cardinality(restarted);
+END
+$$;

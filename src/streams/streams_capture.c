@@ -654,6 +654,17 @@ prepare_slot(void)
 			0, NULL, NULL, NULL, SPI_OK_SELECT);
 		exists = true;
 		ereport(LOG, (errmsg("dynamo streams: created replication slot \"%s\"", SlotName)));
+
+		/*
+		 * A new slot reads from now on: a point-in-time recovery history that
+		 * had started (with a slot since lost, or in the cluster this one was
+		 * recovered from) may miss the changes in between, so it starts anew
+		 * (ENABLING, a new base copy; the job worker drops the old one).
+		 */
+		run("SELECT dynamo.restart_pitr_histories(false)", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+		if (strcmp(first_value(), "0") != 0)
+			ereport(LOG, (errmsg("dynamo streams: the point-in-time recovery history of %s table(s) starts anew "
+								 "with the new replication slot", first_value())));
 	}
 	if (exists)
 		run(slot_sql("UPDATE dynamo.continuous_backups"
@@ -672,6 +683,23 @@ prepare_slot(void)
 			" WHERE status = 'ENABLING'"), 0, NULL, NULL, NULL, SPI_OK_UPDATE);
 	background_end_step();
 	return exists;
+}
+
+/*
+ * Log the error being raised, which was raised while log_min_messages was
+ * fatal (whether an error is logged is decided when it is raised): the
+ * caller re-throws it, and the worker exits on it.
+ */
+static void
+log_quiet_error(void)
+{
+	MemoryContext context = MemoryContextSwitchTo(CurTransactionContext);	/* not ErrorContext */
+	ErrorData  *error = CopyErrorData();
+
+	MemoryContextSwitchTo(context);
+	ereport(LOG, (errmsg("dynamo streams capture: %s", error->message),
+				  error->detail ? errdetail_internal("%s", error->detail) : 0));
+	FreeErrorData(error);
 }
 
 /*
@@ -695,6 +723,7 @@ peek_changes(Oid *types, Datum *values)
 	PG_CATCH();
 	{
 		AtEOXact_GUC(false, nest_level);
+		log_quiet_error();
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -816,6 +845,7 @@ capture_changes(void)
 			PG_CATCH();
 			{
 				AtEOXact_GUC(false, nest_level);
+				log_quiet_error();
 				PG_RE_THROW();
 			}
 			PG_END_TRY();

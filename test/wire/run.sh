@@ -28,6 +28,7 @@ done
 /usr/bin/python3 test/wire/test_streams.py
 /usr/bin/python3 test/wire/test_ttl.py
 /usr/bin/python3 test/wire/test_tags.py
+/usr/bin/python3 test/wire/test_exports.py
 /usr/bin/python3 test/wire/test_imports.py
 test/concurrency/bank_transfer.sh
 

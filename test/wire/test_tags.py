@@ -3,8 +3,9 @@
 TagResource, UntagResource, ListTagsOfResource and CreateTable's Tags as an
 application meets them: the table's ARN from DescribeTable, upserts, the
 50-tag limit on the merged set, DynamoDB's messages for bad tags and ARNs,
-ResourceNotFoundException for a missing table, and a bad tag at
-CreateTable creating nothing.
+ResourceNotFoundException for a missing table, a bad tag at CreateTable
+creating nothing, and LimitExceededException at once while a SQL
+transaction changes the table's tags.
 
 Messages are DynamoDB's own, recorded from real DynamoDB in published probe
 notes (ack-api-quirks DDB-TABLE-105..110, -372, -374).
@@ -12,13 +13,15 @@ notes (ack-api-quirks DDB-TABLE-105..110, -372, -374).
 Environment: DYNAMO_ENDPOINT, DYNAMO_KEY_ID, DYNAMO_SECRET, as test_wire.py.
 Run with Debian's python3 (python3-boto3).
 """
+import subprocess
 import sys
+import time
 import unittest
 
 from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True
-from test_wire import client   # noqa: E402
+from test_wire import client, sql   # noqa: E402
 
 TABLE = "WireTags"
 TOO_MANY = "Number of Tags exceed the current limit for the provided ResourceArn"
@@ -76,6 +79,33 @@ class Tags(unittest.TestCase):
         self.assertNotIn("NextToken", self.ddb.list_tags_of_resource(ResourceArn=self.arn))
         self.ddb.untag_resource(ResourceArn=self.arn, TagKeys=["k%02d" % i for i in range(1, 50)])
         self.assertEqual(len(self.tags()), 1)
+
+    def test_one_tag_change_at_a_time(self):
+        """While a SQL transaction changes the tags, tag changes are refused at once; reads answer."""
+        before = self.tags()
+        holder = subprocess.Popen(
+            ["psql", "-X", "-q", "-d", "postgres", "-c",
+             "BEGIN; SELECT dynamo.execute('TagResource', jsonb_build_object('ResourceArn', '%s', "
+             "'Tags', '[{\"Key\": \"held\", \"Value\": \"1\"}]'::jsonb)); SELECT pg_sleep(3); COMMIT;" % self.arn],
+            stdout=subprocess.DEVNULL)
+        try:
+            for _ in range(50):   # until the SQL transaction holds the change
+                if sql("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(3)%' "
+                       "AND wait_event = 'PgSleep'") == "1":
+                    break
+                time.sleep(0.1)
+            started = time.time()
+            busy = ("LimitExceededException", "Subscriber limit exceeded: Table tags are being updated: " + TABLE)
+            self.assertEqual(self.error(self.ddb.tag_resource, ResourceArn=self.arn,
+                                        Tags=[{"Key": "team", "Value": "other"}]), busy)
+            self.assertEqual(self.error(self.ddb.untag_resource, ResourceArn=self.arn, TagKeys=["team"]), busy)
+            self.assertLess(time.time() - started, 2)
+            self.assertEqual(self.tags(), before)
+        finally:
+            holder.wait()
+        self.assertEqual(self.tags(), dict(before, held="1"))
+        self.ddb.untag_resource(ResourceArn=self.arn, TagKeys=["held"])
+        self.assertEqual(self.tags(), before)
 
     def test_bad_tags(self):
         self.assertEqual(self.error(self.ddb.tag_resource, ResourceArn=self.arn,
