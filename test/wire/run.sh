@@ -30,6 +30,7 @@ done
 /usr/bin/python3 test/wire/test_tags.py
 /usr/bin/python3 test/wire/test_exports.py
 /usr/bin/python3 test/wire/test_backups.py
+/usr/bin/python3 test/wire/test_imports.py
 test/concurrency/bank_transfer.sh
 
 export AWS_ACCESS_KEY_ID=$DYNAMO_KEY_ID AWS_SECRET_ACCESS_KEY=$DYNAMO_SECRET AWS_DEFAULT_REGION=us-east-1 AWS_PAGER=""
