@@ -54,6 +54,7 @@ dynamo.http_port = $(http_port_of "$node")
 dynamo.http_auth = off
 dynamo.http_workers = 2
 citus.shard_count = 4
+dynamo.ttl_transition_time = 0
 log_line_prefix = '%m [%p] $node '
 CONF
     fi
