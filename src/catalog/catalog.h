@@ -99,6 +99,7 @@ typedef struct TableInfo
 	bool		has_gsi;
 	bool		pay_per_request;	/* BillingMode */
 	bool		creating;		/* TableStatus CREATING: a restore or an import is filling it */
+	bool		distributed;	/* its relation is distributed by Citus: its rows are on other nodes */
 	Throughput	throughput;
 	void	   *capacity_cache; /* the capacity layer's pointers to its buckets (capacity_buckets.c) */
 	MemoryContext context;		/* holds this TableInfo and its strings */

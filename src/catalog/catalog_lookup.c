@@ -19,6 +19,8 @@
  */
 #include "postgres.h"
 
+#include "commands/extension.h"
+
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -93,6 +95,24 @@ catalog_raise_not_found(const char *table_name, bool name_in_message)
 		dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND,
 					 "Requested resource not found: Table: %s not found", table_name);
 	dynamo_error(DYNAMO_EXC_RESOURCE_NOT_FOUND, "Requested resource not found");
+}
+
+/*
+ * Whether Citus distributes a relation (its rows are in shards on other
+ * nodes, and the local relation is an empty shell).  Connected to SPI.
+ */
+static bool
+relation_is_distributed(Oid relid)
+{
+	Oid			argtypes[1] = {OIDOID};
+	Datum		values[1] = {ObjectIdGetDatum(relid)};
+
+	if (!OidIsValid(get_extension_oid("citus", true)))
+		return false;
+	if (SPI_execute_with_args("SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1",
+							  1, argtypes, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading Citus' pg_dist_partition failed");
+	return SPI_processed > 0;
 }
 
 static DynamoType
@@ -347,6 +367,7 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		}
 		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
 												get_rel_namespace(relid), table_name);
+		info->distributed = relation_is_distributed(relid);
 		load_indexes(info, get_rel_namespace(relid));
 		SPI_finish();
 	}

@@ -381,7 +381,8 @@ read_item_from_index(const TableInfo *table, const ItemKey *key)
  * The stored item with this key, or NULL.  With for_update, the row is
  * locked until the end of the transaction, and the latest committed version
  * is read (a concurrent writer is waited for).  The result is allocated in
- * the caller's (pre-SPI) memory context.
+ * the caller's (pre-SPI) memory context.  A plain read goes straight to the
+ * partition's index, unless the table is distributed by Citus.
  */
 struct varlena *
 storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update)
@@ -389,9 +390,10 @@ storage_read_item(const TableInfo *table, const ItemKey *key, bool for_update)
 	bool		isnull;
 	Datum		item;
 
-	if (!for_update)
+	if (!for_update && !table->distributed)
 		return read_item_from_index(table, key);
-	run_row_statement(table, ROW_READ_FOR_UPDATE, key, NULL);
+	/* a distributed table's partition is a shell here: Citus routes the statement to the key's shard */
+	run_row_statement(table, for_update ? ROW_READ_FOR_UPDATE : ROW_READ, key, NULL);
 	if (SPI_processed == 0)
 		return NULL;
 	item = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # check_basic.sh: item operations on a distributed table without indexes, through dynamo.execute and the
 # coordinator's wire endpoint (boto3), compared answer by answer with the same requests on a local table:
-# PutItem, UpdateItem, DeleteItem (with conditions and ReturnValues), Query, Scan (with segments),
-# BatchWriteItem, TransactWriteItems and TransactGetItems across shards; and the items must be on the workers'
-# shards, none left in the coordinator's shell. GetItem and BatchGetItem are left out until they route through
-# Citus (they read the coordinator's empty shell: FINDINGS.md). Needs the cluster of cluster.sh.
+# PutItem, GetItem, UpdateItem, DeleteItem (with conditions and ReturnValues), Query, Scan (with segments),
+# BatchGetItem, BatchWriteItem, TransactWriteItems and TransactGetItems across shards; and the items must be on
+# the workers' shards, none left in the coordinator's shell. Needs the cluster of cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(test/citus/cluster.sh env)"
