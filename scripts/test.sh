@@ -13,9 +13,11 @@
 # (test/fuzz/request_fuzz.sh) sends mutated requests of every action through
 # the endpoint and dynamo.execute in another, the capacity rate tests
 # (test/capacity/run.sh) drive tables past their capacity in clusters of
-# their own (with the last build installed), and the libFuzzer targets
-# (test/fuzz/) run over their seeds and past findings. Exits non-zero on any
-# failure.
+# their own (with the last build installed), the data-protection checks
+# (test/backup/run.sh) and the distributed suite (test/citus/run.sh, which
+# builds Citus first when it is not installed) in clusters of their own,
+# and the libFuzzer targets (test/fuzz/) run over their seeds and past
+# findings. Exits non-zero on any failure.
 #
 #   scripts/test.sh              both builds
 #   DYNAMO_TEST_BUILDS=plain scripts/test.sh    one build (plain or asserts)
@@ -59,6 +61,8 @@ echo "--- time to live: the expiry worker"
 test/ttl/run.sh
 echo "--- backups, point-in-time recovery, export and import"
 test/backup/run.sh
+echo "--- distributed with Citus (built from ../shared/vendor/citus when not installed)"
+test/citus/run.sh
 echo "--- request fuzzer"
 DYNAMO_FUZZ_PORT="${DYNAMO_FUZZ_PORT:-8432}" test/fuzz/request_fuzz.sh
 echo "--- crash"
