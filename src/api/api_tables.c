@@ -57,6 +57,18 @@ attribute_type_of(const char *type)
 	return strcmp(type, "S") == 0 ? DYNAMO_TYPE_S : strcmp(type, "N") == 0 ? DYNAMO_TYPE_N : DYNAMO_TYPE_B;
 }
 
+/* whether a CreateTable spec has a global secondary index */
+static bool
+has_global_index(const CreateTableSpec *spec)
+{
+	ListCell   *cell;
+
+	foreach(cell, spec->indexes)
+		if (((IndexSpec *) lfirst(cell))->global)
+			return true;
+	return false;
+}
+
 /* the StreamSpecification member of CreateTable or UpdateTable */
 static void
 parse_stream_spec(const JsonNode *request, StreamSpec *stream)
@@ -194,6 +206,7 @@ api_create_table_from_request(const JsonNode *request)
 				has_max_write;
 	bool		has_indexes = request_member(request, "LocalSecondaryIndexes") != NULL ||
 		request_member(request, "GlobalSecondaryIndexes") != NULL;
+	int			distribute = -1;	/* DynamoOptions.Distributed: -1 not given */
 	int			nkeys,
 				i,
 				j;
@@ -297,6 +310,17 @@ api_create_table_from_request(const JsonNode *request)
 			dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
 		partitions = request_member(options, "Partitions");
 		version = request_member(options, "VersionAttribute");
+		if (request_member(options, "Distributed") != NULL)
+		{
+			distribute = request_bool(options, "Distributed", false) ? 1 : 0;
+			if (distribute && (spec.indexes != NIL && has_global_index(&spec)))
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "DynamoOptions.Distributed: a table with global secondary indexes cannot be distributed by Citus yet");
+			if (distribute && request_member(request, "StreamSpecification") != NULL &&
+				request_bool(request_member(request, "StreamSpecification"), "StreamEnabled", false))
+				dynamo_error(DYNAMO_EXC_VALIDATION,
+							 "DynamoOptions.Distributed: a table with a stream cannot be distributed by Citus yet");
+		}
 		if (partitions != NULL)
 		{
 			int64		n = request_integer(partitions);
@@ -315,6 +339,17 @@ api_create_table_from_request(const JsonNode *request)
 	catalog_create_table(&spec);
 	streams_apply_spec(spec.table_name, &stream, true);
 	api_store_create_tags(spec.table_name, &tags);
+
+	/*
+	 * Distributed with Citus when asked (DynamoOptions.Distributed), or by
+	 * default (dynamo.distribute_new_tables) when it can be: no GSI, no
+	 * stream, Citus there.
+	 */
+	if (distribute < 0)
+		distribute = dynamo_distribute_new_tables && !has_global_index(&spec) && !stream.enabled &&
+			catalog_citus_present();
+	if (distribute)
+		catalog_distribute_table(spec.table_name);
 	{
 		/* {"TableDescription": ...}: the description DescribeTable gives */
 		Jsonb	   *described = catalog_describe_table(spec.table_name);

@@ -67,6 +67,7 @@ api_update_continuous_backups(const JsonNode *request, JsonWriter *w)
 	const JsonNode *period_node;
 	bool		enabled;
 	int64		period = -1;
+	TableInfo  *table;
 	Oid			types[3] = {TEXTOID, BOOLOID, INT4OID};
 	Datum		values[3];
 	char		nulls[4] = "   ";
@@ -90,8 +91,11 @@ api_update_continuous_backups(const JsonNode *request, JsonWriter *w)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "RecoveryPeriodInDays must be between 1 and 35");
 	}
-	if (catalog_lookup_table(table_name, true) == NULL)
+	table = catalog_lookup_table(table_name, true);
+	if (table == NULL)
 		dynamo_error(DYNAMO_EXC_TABLE_NOT_FOUND, "Table not found: %s", table_name);
+	if (enabled)
+		catalog_refuse_distributed(table, "point-in-time recovery");
 
 	values[0] = CStringGetTextDatum(table_name);
 	values[1] = BoolGetDatum(enabled);

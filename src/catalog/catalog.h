@@ -188,6 +188,8 @@ typedef struct IndexThroughputUpdate
 extern TableInfo *catalog_lookup_table(const char *table_name, bool missing_ok);
 extern void catalog_raise_not_found(const char *table_name, bool name_in_message) pg_attribute_noreturn();
 extern void catalog_invalidate_table(Oid relid);
+extern bool catalog_relation_is_distributed(Oid relid);
+extern bool catalog_citus_present(void);
 
 /* catalog_create.c */
 extern void catalog_create_table(const CreateTableSpec *spec);
@@ -212,6 +214,9 @@ extern Jsonb *catalog_copy_jsonb_result(int column);
 /* catalog_alter.c */
 extern Jsonb *catalog_update_table(const UpdateTableSpec *spec);
 extern Jsonb *catalog_delete_table(const char *table_name);
+extern void catalog_sync_to_workers(const char *table_name);
+extern void catalog_refuse_distributed(const TableInfo *table, const char *what);
+extern void catalog_distribute_table(const char *table_name);
 
 /* catalog_settings.c */
 extern char *dynamo_region;
@@ -219,6 +224,7 @@ extern char *dynamo_account_id;
 extern int	dynamo_default_partitions;
 extern int	dynamo_max_global_secondary_indexes;
 extern int	dynamo_item_collection_size_limit_mb;
+extern bool dynamo_distribute_new_tables;
 extern void catalog_define_settings(void);
 
 /* ----------------------------------------------------------------

@@ -40,6 +40,8 @@ catalog_update_table(const UpdateTableSpec *spec)
 
 	if (table == NULL)
 		catalog_raise_not_found(spec->table_name, true);
+	if (spec->create_index != NULL)
+		catalog_refuse_distributed(table, "global secondary indexes");
 
 	args[0] = CStringGetTextDatum(spec->table_name);
 	args[1] = spec->set_billing_mode ?
@@ -107,6 +109,8 @@ catalog_update_table(const UpdateTableSpec *spec)
 	}
 	result = catalog_copy_jsonb_result(1);
 	SPI_finish();
+	if (table->distributed)
+		catalog_sync_to_workers(spec->table_name);
 	catalog_invalidate_table(table->relid);
 	if (backfill_relation != NULL)
 		storage_backfill_launch(backfill_relation);
@@ -126,10 +130,12 @@ catalog_delete_table(const char *table_name)
 	Datum		args[1] = {CStringGetTextDatum(table_name)};
 	Jsonb	   *result;
 	char	   *drop;
+	bool		distributed;
 	int			i;
 
 	if (table == NULL)
 		catalog_raise_not_found(table_name, true);
+	distributed = table->distributed;
 	for (i = 0; i < table->nindexes; i++)
 		if (strcmp(table->indexes[i].status, "ACTIVE") != 0)
 			dynamo_error(DYNAMO_EXC_RESOURCE_IN_USE,
@@ -165,6 +171,53 @@ catalog_delete_table(const char *table_name)
 	for (i = 0; i < table->nindexes; i++)
 		if (table->indexes[i].global)
 			catalog_drop_index_storage(table->indexes[i].relation_name, true);
+	/* Citus dropped the shards; the workers' copies of the catalog rows go too */
+	if (distributed)
+		catalog_sync_to_workers(table_name);
 	SPI_finish();
 	return result;
+}
+
+/*
+ * Refuse a feature that a table distributed by Citus does not have yet
+ * (what: "global secondary indexes", "streams", ...).
+ */
+void
+catalog_refuse_distributed(const TableInfo *table, const char *what)
+{
+	if (table->distributed)
+		dynamo_error(DYNAMO_EXC_VALIDATION,
+					 "Table %s is distributed by Citus, which does not support %s for it yet",
+					 table->table_name, what);
+}
+
+/* Distribute a table with Citus (dynamo.distribute_table, src/sql/85_citus.sql). */
+void
+catalog_distribute_table(const char *table_name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(table_name)};
+
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT dynamo.distribute_table($1)", 1, argtypes, args, NULL, false, 0)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "distributing table \"%s\" failed", table_name);
+	SPI_finish();
+}
+
+/*
+ * Make the Citus workers' catalog rows of a distributed table the
+ * coordinator's (src/sql/85_citus.sql).
+ */
+void
+catalog_sync_to_workers(const char *table_name)
+{
+	Oid			argtypes[1] = {TEXTOID};
+	Datum		args[1] = {CStringGetTextDatum(table_name)};
+
+	SPI_connect();
+	if (SPI_execute_with_args("SELECT dynamo.sync_table_to_workers($1)", 1, argtypes, args, NULL, false, 0)
+		!= SPI_OK_SELECT)
+		elog(ERROR, "copying the catalog of table \"%s\" to the workers failed", table_name);
+	SPI_finish();
 }

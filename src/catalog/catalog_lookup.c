@@ -101,8 +101,15 @@ catalog_raise_not_found(const char *table_name, bool name_in_message)
  * Whether Citus distributes a relation (its rows are in shards on other
  * nodes, and the local relation is an empty shell).  Connected to SPI.
  */
-static bool
-relation_is_distributed(Oid relid)
+/* Whether Citus is installed in this database. */
+bool
+catalog_citus_present(void)
+{
+	return OidIsValid(get_extension_oid("citus", true));
+}
+
+bool
+catalog_relation_is_distributed(Oid relid)
 {
 	Oid			argtypes[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
@@ -367,7 +374,7 @@ catalog_lookup_table(const char *table_name, bool missing_ok)
 		}
 		info->partition_relids = partition_oids(context, info->relation_name, info->partition_count,
 												get_rel_namespace(relid), table_name);
-		info->distributed = relation_is_distributed(relid);
+		info->distributed = catalog_relation_is_distributed(relid);
 		load_indexes(info, get_rel_namespace(relid));
 		SPI_finish();
 	}

@@ -20,6 +20,7 @@ char	   *dynamo_account_id = NULL;
 int			dynamo_default_partitions = DYNAMO_DEFAULT_PARTITIONS;
 int			dynamo_max_global_secondary_indexes = 20;
 int			dynamo_item_collection_size_limit_mb = 10 * 1024;
+bool		dynamo_distribute_new_tables = false;
 
 /* Define the dynamo.* settings of the catalog (from _PG_init). */
 void
@@ -49,4 +50,9 @@ catalog_define_settings(void)
 							"DynamoDB's limit is 10 GB.",
 							&dynamo_item_collection_size_limit_mb, 10 * 1024, 1, INT_MAX,
 							PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
+	DefineCustomBoolVariable("dynamo.distribute_new_tables",
+							 "Distribute new tables with Citus when they can be.",
+							 "Tables without global secondary indexes and streams, in a database with Citus; "
+							 "CreateTable's DynamoOptions.Distributed overrides it.",
+							 &dynamo_distribute_new_tables, false, PGC_USERSET, 0, NULL, NULL, NULL);
 }

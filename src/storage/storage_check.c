@@ -54,6 +54,10 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
+#include "commands/extension.h"
+
 #include "catalog/namespace.h"
 #include "catalog/partition.h"
 #include "catalog/pg_authid_d.h"
@@ -341,6 +345,27 @@ column_number(Relation rel, const char *name, Oid type)
 }
 
 /*
+ * On a Citus worker, a distributed table's rows are in shards: a partition
+ * "T#0" of "T" is there "T#0_<shard id>", a partition of "T_<shard id>".  The
+ * key schema of such a shard's parent is its table's (the worker has the
+ * table's catalog rows: dynamo.distribute_table copies them).
+ */
+static bool
+read_shard_key_schema(const char *parent_name, CatalogKeySchema *result)
+{
+	size_t		len = strlen(parent_name);
+	size_t		digits = 0;
+
+	if (!OidIsValid(get_extension_oid("citus", true)))
+		return false;
+	while (digits < len && isdigit((unsigned char) parent_name[len - 1 - digits]))
+		digits++;
+	if (digits == 0 || digits == len || parent_name[len - 1 - digits] != '_')
+		return false;
+	return read_catalog_key_schema(pnstrdup(parent_name, len - 1 - digits), result);
+}
+
+/*
  * The key schema of the DynamoDB table rel belongs to, or NULL when rel is
  * not a partition of one.
  */
@@ -385,7 +410,8 @@ key_schema_for(Relation rel)
 		return NULL;
 	}
 
-	if (!read_catalog_key_schema(get_rel_name(parent_relid), &catalog))
+	if (!read_catalog_key_schema(get_rel_name(parent_relid), &catalog) &&
+		!read_shard_key_schema(get_rel_name(parent_relid), &catalog))
 		return NULL;			/* not cached: see the file's header */
 
 	pk_attnum = column_number(rel, "pk", dynamo_type_oid("value"));

@@ -74,6 +74,8 @@ streams_apply_spec(const char *table_name, const StreamSpec *spec, bool creating
 	table = catalog_lookup_table(table_name, true);
 	if (table == NULL)
 		catalog_raise_not_found(table_name, true);
+	if (spec->enabled)
+		catalog_refuse_distributed(table, "streams");
 	values[0] = CStringGetTextDatum(table_name);
 	SPI_connect();
 	if (SPI_execute_with_args("SELECT 1 FROM dynamo.streams WHERE table_name = $1"

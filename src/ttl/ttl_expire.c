@@ -125,13 +125,27 @@ ttl_delete_expired_batch(Oid partition, const char *attribute, int batch_size)
 		return 0;
 	relation = quote_qualified_identifier("dynamo_data", name);
 	initStringInfo(&sql);
-	appendStringInfo(&sql,
-					 "DELETE FROM %s WHERE ctid = ANY (ARRAY("
-					 "SELECT ctid FROM %s"
-					 " WHERE %s < extract(epoch FROM now())::float8"
-					 "   AND %s >= extract(epoch FROM now() - interval '" TTL_MAX_AGE "')::float8"
-					 " ORDER BY %s LIMIT %d FOR UPDATE SKIP LOCKED))",
-					 relation, relation, expiry, expiry, expiry, batch_size);
+	if (catalog_relation_is_distributed(partition))
+	{
+		/*
+		 * A partition distributed by Citus: its shards are on the workers,
+		 * where row locks cannot be taken by a query over every shard, so one
+		 * statement deletes every expired item of the partition (waiting for
+		 * rows that writers hold).
+		 */
+		appendStringInfo(&sql,
+						 "DELETE FROM %s WHERE %s < extract(epoch FROM now())::float8"
+						 "   AND %s >= extract(epoch FROM now() - interval '" TTL_MAX_AGE "')::float8",
+						 relation, expiry, expiry);
+	}
+	else
+		appendStringInfo(&sql,
+						 "DELETE FROM %s WHERE ctid = ANY (ARRAY("
+						 "SELECT ctid FROM %s"
+						 " WHERE %s < extract(epoch FROM now())::float8"
+						 "   AND %s >= extract(epoch FROM now() - interval '" TTL_MAX_AGE "')::float8"
+						 " ORDER BY %s LIMIT %d FOR UPDATE SKIP LOCKED))",
+						 relation, relation, expiry, expiry, expiry, batch_size);
 	ret = SPI_execute(sql.data, false, 0);
 	if (ret != SPI_OK_DELETE)
 		elog(ERROR, "deleting the expired items of \"%s\" failed: %s", name, SPI_result_code_string(ret));
