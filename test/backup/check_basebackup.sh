@@ -260,8 +260,12 @@ SQL
     fail "PutItem in the recovered copy did not reach its global index"
 wait_for "EXISTS (SELECT FROM dynamo.stream_records r JOIN dynamo.stream_shards s USING (shard_id)
                    WHERE s.table_name = 'Late' AND r.keys::text LIKE '%100000%')" "$RPORT" 30
-# point-in-time recovery of a table goes on in the copy: Orders restored as
-# it is now equals it
+# point-in-time recovery of a table starts anew in the copy (its capture made
+# a new slot, so the history of the source may have a hole: ENABLING, then a
+# new base copy); then Orders restored as it is now equals it
+wait_for "(SELECT status = 'ENABLED' FROM dynamo.continuous_backups WHERE table_name = 'Orders')" "$RPORT" 60
+grep -q 'point-in-time recovery history of .* starts anew' "$DIR/recovered4.log" ||
+    fail "the recovered copy did not start its point-in-time recovery history anew"
 rq -c "SELECT dynamo.execute('RestoreTableToPointInTime', '{\"SourceTableName\": \"Orders\",
         \"TargetTableName\": \"OrdersAgain\", \"UseLatestRestorableTime\": true}') IS NOT NULL" >/dev/null
 wait_for "(SELECT status = 'ACTIVE' FROM dynamo.tables WHERE table_name = 'OrdersAgain')" "$RPORT" 60
