@@ -31,27 +31,11 @@ fi
 export PGOPTIONS="${PGOPTIONS:-} -c search_path=public,dynamo"
 WORK=$(mktemp -d /tmp/check_backups.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
+CHECK=check_backups
+. test/backup/lib.sh
 DB=postgres
-q() { psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -At "$@"; }
-fail() { echo "check_backups: FAILED: $*"; exit 1; }
 failed=0
 
-same() {
-    q -c "$1" >"$WORK/expected" || fail "$3: the expected query failed"
-    q -c "$2" >"$WORK/got" || fail "$3: the query of the restored table failed"
-    if ! cmp -s "$WORK/expected" "$WORK/got"; then
-        echo "check_backups: DIFFERENT: $3 ($(wc -l <"$WORK/expected") lines expected, $(wc -l <"$WORK/got") got)"
-        diff -u "$WORK/expected" "$WORK/got" | cut -c1-300 | head -40 || true
-        failed=1
-    fi
-}
-wait_until() {
-    for _ in $(seq 1 600); do
-        [ "$(q -c "$1")" = "t" ] && return 0
-        sleep 0.1
-    done
-    fail "$2 (after 60 s)"
-}
 relation() { q -c "SELECT relation_name FROM dynamo.tables WHERE table_name = '$1'"; }
 
 q -f - >/dev/null <<'SQL'

@@ -21,39 +21,17 @@ import gzip
 import hashlib
 import json
 import os
-import subprocess
-import sys
 import time
+
+from checklib import canonical, canonical_item, execute, sql, wait_for
 
 EXPORT_DIR = os.environ["EXPORT_DIR"]
 ACCOUNT = "000000000000"
 REGION = "us-east-1"
 
 
-def sql(query):
-    """one value of a query, as text"""
-    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", query],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise SystemExit("check_export: %s\n%s" % (query[:300], run.stderr))
-    return run.stdout.rstrip("\n")
-
-
-def execute(action, request):
-    return json.loads(sql("SELECT dynamo.execute('%s', '%s'::jsonb)" % (action, json.dumps(request).replace("'", "''"))))
-
-
 def table_arn(name):
     return "arn:aws:dynamodb:%s:%s:table/%s" % (REGION, ACCOUNT, name)
-
-
-def wait_for(query, what, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if sql(query) == "t":
-            return
-        time.sleep(0.2)
-    raise SystemExit("check_export: timed out waiting for " + what)
 
 
 def export(request):
@@ -69,24 +47,6 @@ def export(request):
 # ---------------------------------------------------------------------------
 # values compared by DynamoDB's rules: sets unordered, numbers by value
 # ---------------------------------------------------------------------------
-
-def canonical(value):
-    (kind, v), = value.items()
-    if kind == "N":
-        return ("N", decimal.Decimal(v).normalize())
-    if kind == "NS":
-        return ("NS", frozenset(decimal.Decimal(x).normalize() for x in v))
-    if kind in ("SS", "BS"):
-        return (kind, frozenset(v))
-    if kind == "M":
-        return ("M", canonical_item(v))
-    if kind == "L":
-        return ("L", tuple(canonical(x) for x in v))
-    return (kind, v)
-
-
-def canonical_item(item):
-    return tuple(sorted((name, canonical(v)) for name, v in item.items()))
 
 
 # ---------------------------------------------------------------------------

@@ -53,22 +53,12 @@ WRITES=${PITR_WRITES:-1000}
 export PGOPTIONS="${PGOPTIONS:-} -c search_path=public,dynamo"   # dynamo.value's operators
 WORK=$(mktemp -d /tmp/check_pitr.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
-q() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -At "$@"; }
-fail() { echo "check_pitr: FAILED: $*"; exit 1; }
+CHECK=check_pitr
+. test/backup/lib.sh
 # writes SEED COUNT: a writer's script run to its end (failed writes abort only their transaction)
 writes() { python3 test/backup/pitr/writes.py "$1" "$2" | psql -X -q -d postgres -o /dev/null -f - >/dev/null 2>&1; }
 failed=0
 
-# same SQL_EXPECTED SQL_GOT WHAT: the two queries' outputs must be equal
-same() {
-    q -c "$1" >"$WORK/expected" || fail "$3: the expected query failed"
-    q -c "$2" >"$WORK/got" || fail "$3: the query of the restored table failed"
-    if ! cmp -s "$WORK/expected" "$WORK/got"; then
-        echo "check_pitr: DIFFERENT: $3 ($(wc -l <"$WORK/expected") lines expected, $(wc -l <"$WORK/got") got)"
-        diff -u "$WORK/expected" "$WORK/got" | cut -c1-300 | head -40 || true
-        failed=1
-    fi
-}
 
 # expect_error ACTION REQUEST EXPECTED: the request fails with that exception and message
 expect_error() {
@@ -77,14 +67,6 @@ expect_error() {
     [ "$got" = "$3" ] || { echo "check_pitr: WRONG ERROR of $1 $2"; echo "  expected: $3"; echo "  got:      $got"; failed=1; }
 }
 
-# wait_until SQL WHAT: SQL returns t within 60 s
-wait_until() {
-    for _ in $(seq 1 600); do
-        [ "$(q -c "$1")" = "t" ] && return 0
-        sleep 0.1
-    done
-    fail "$2 (after 60 s)"
-}
 
 # point_quiet NAME: a copy with every writer done, then the time
 point_quiet() {

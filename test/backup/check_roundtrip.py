@@ -12,57 +12,15 @@ The imported table must hold the same items, by value, and its GSI the same
 entries as the source's.
 """
 import base64
-import decimal
 import json
 import os
-import subprocess
 import time
+
+from checklib import canonical, canonical_item, execute, sql, wait_for
 
 BUCKET = "roundtrip"
 BUCKET_DIR = os.environ["BUCKET_DIR"]
 TABLE_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/"
-
-
-def sql(query):
-    """one value of a query, as text"""
-    run = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", query],
-                         capture_output=True, text=True)
-    if run.returncode != 0:
-        raise SystemExit("check_roundtrip: %s\n%s" % (query[:300], run.stderr))
-    return run.stdout.rstrip("\n")
-
-
-def execute(action, request):
-    return json.loads(sql("SELECT dynamo.execute('%s', '%s'::jsonb)" % (action, json.dumps(request).replace("'", "''"))))
-
-
-def wait_for(query, what, seconds=120):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if sql(query) == "t":
-            return
-        time.sleep(0.2)
-    raise SystemExit("check_roundtrip: timed out waiting for " + what)
-
-
-def canonical(value):
-    """a value compared by DynamoDB's rules: sets unordered, numbers by value"""
-    (kind, v), = value.items()
-    if kind == "N":
-        return ("N", decimal.Decimal(v).normalize())
-    if kind == "NS":
-        return ("NS", frozenset(decimal.Decimal(x).normalize() for x in v))
-    if kind in ("SS", "BS"):
-        return (kind, frozenset(v))
-    if kind == "M":
-        return ("M", canonical_item(v))
-    if kind == "L":
-        return ("L", tuple(canonical(x) for x in v))
-    return (kind, v)
-
-
-def canonical_item(item):
-    return tuple(sorted((name, canonical(v)) for name, v in item.items()))
 
 
 def schema(name):
@@ -128,7 +86,7 @@ def index_entries(table, index):
 def export(fmt):
     arn = execute("ExportTableToPointInTime", {"TableArn": TABLE_ARN + "RoundTrip", "S3Bucket": BUCKET,
                                                "S3Prefix": "exports/" + fmt, "ExportFormat": fmt})["ExportDescription"]["ExportArn"]
-    wait_for("SELECT status <> 'IN_PROGRESS' FROM dynamo.exports WHERE export_arn = '%s'" % arn, "export " + arn)
+    wait_for("SELECT status <> 'IN_PROGRESS' FROM dynamo.exports WHERE export_arn = '%s'" % arn, "export " + arn, 120)
     description = execute("DescribeExport", {"ExportArn": arn})["ExportDescription"]
     if description["ExportStatus"] != "COMPLETED":
         raise SystemExit("check_roundtrip: export failed: %r" % description)
@@ -143,7 +101,7 @@ def import_export(description, table):
     arn = execute("ImportTable", {"S3BucketSource": {"S3Bucket": BUCKET, "S3KeyPrefix": data_prefix},
                                   "InputFormat": description["ExportFormat"], "InputCompressionType": "GZIP",
                                   "TableCreationParameters": schema(table)})["ImportTableDescription"]["ImportArn"]
-    wait_for("SELECT status <> 'IN_PROGRESS' FROM dynamo.imports WHERE import_arn = '%s'" % arn, "import " + arn)
+    wait_for("SELECT status <> 'IN_PROGRESS' FROM dynamo.imports WHERE import_arn = '%s'" % arn, "import " + arn, 120)
     return execute("DescribeImport", {"ImportArn": arn})["ImportTableDescription"]
 
 
