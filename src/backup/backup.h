@@ -93,6 +93,7 @@ extern int64 backup_job_run_pitr_base(const BackupJob *job);
 extern void backup_job_pitr_base_failed(const BackupJob *job, const char *message);
 extern void backup_pitr_maintain(void);
 extern void backup_pitr_drop_history(const char *table_name);
+extern void backup_pitr_wait_enabled(const char *table_name);
 extern int	dynamo_pitr_base_interval_s;
 
 /* export_*.c: ExportTableToPointInTime, DescribeExport, ListExports */

@@ -53,7 +53,7 @@
 
 PGDLLEXPORT void dynamo_backup_worker_main(Datum arg);
 
-static int	backup_poll_interval_ms = 1000;
+static int	backup_poll_interval_ms = 250;
 int			dynamo_pitr_base_interval_s = 86400;
 
 /* the kinds of jobs */
@@ -76,7 +76,7 @@ backup_define_settings(void)
 	DefineCustomIntVariable("dynamo.backup_poll_interval",
 							"How often the job worker looks for backup, restore, export and import jobs.",
 							"A request starts the worker at once; this is its pace afterwards.",
-							&backup_poll_interval_ms, 1000, 10, 3600000, PGC_SIGHUP, GUC_UNIT_MS,
+							&backup_poll_interval_ms, 250, 10, 3600000, PGC_SIGHUP, GUC_UNIT_MS,
 							NULL, NULL, NULL);
 	DefineCustomIntVariable("dynamo.pitr_base_interval",
 							"Time between two base copies of a table with point-in-time recovery.",

@@ -26,6 +26,8 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/latch.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
@@ -44,6 +46,40 @@ describe(const char *table_name)
 	Datum		values[1] = {CStringGetTextDatum(table_name)};
 
 	return backup_query_jsonb("SELECT dynamo.continuous_backups_description($1)", 1, types, values, NULL);
+}
+
+/*
+ * Wait (up to PITR_ENABLE_WAIT_SECONDS) while a table's point-in-time
+ * recovery is ENABLING: its first base copy is moments away (the capture's
+ * next round, the job worker's next poll), and a restore or an export asked
+ * right after enabling it should not fail for that.  Each check is a new
+ * statement, which in READ COMMITTED sees what the workers committed.
+ */
+#define PITR_ENABLE_WAIT_SECONDS 15
+
+void
+backup_pitr_wait_enabled(const char *table_name)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(table_name)};
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), PITR_ENABLE_WAIT_SECONDS * 1000);
+
+	for (;;)
+	{
+		bool		enabling;
+
+		SPI_connect();
+		if (SPI_execute_with_args("SELECT 1 FROM dynamo.continuous_backups WHERE table_name = $1"
+								  " AND status = 'ENABLING'", 1, types, values, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "reading the point-in-time recovery of table \"%s\" failed", table_name);
+		enabling = SPI_processed > 0;
+		SPI_finish();
+		if (!enabling || GetCurrentTimestamp() > deadline)
+			return;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 50, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* DescribeContinuousBackups */

@@ -156,19 +156,21 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 	source = backup_table_name(source_arn ? source_arn : source_name);
 	if (catalog_lookup_table(source, true) == NULL)
 		dynamo_error(DYNAMO_EXC_TABLE_NOT_FOUND, "Table not found: %s", source);
+	backup_pitr_wait_enabled(source);
 
 	/* the source's window: at = the time asked for, checked against it */
 	values[0] = CStringGetTextDatum(source);
 	values[1] = restore_time ? CStringGetTextDatum(restore_time) : (Datum) 0;
 	nulls[1] = restore_time ? ' ' : 'n';
+	/* "now" is the moment of the check (the transaction may have waited for ENABLED) */
 	window = backup_query_jsonb("SELECT jsonb_build_object("
 								"  'enabled', c.status = 'ENABLED' AND c.table_id = t.table_id,"
 								"  'table_id', t.table_id,"
-								"  'in_window', coalesce(to_timestamp($2::float8), now())"
+								"  'in_window', coalesce(to_timestamp($2::float8), clock_timestamp())"
 								"               BETWEEN greatest(c.earliest_restorable_time,"
-								"                                now() - make_interval(days => c.recovery_period_days))"
-								"                   AND now(),"
-								"  'at', coalesce(to_timestamp($2::float8), now()))"
+								"                                clock_timestamp() - make_interval(days => c.recovery_period_days))"
+								"                   AND clock_timestamp(),"
+								"  'at', coalesce(to_timestamp($2::float8), clock_timestamp()))"
 								"  FROM dynamo.tables t LEFT JOIN dynamo.continuous_backups c USING (table_name)"
 								" WHERE t.table_name = $1", 2, types, values, nulls);
 	if (window == NULL)

@@ -282,6 +282,7 @@ table_recovery_window(const ExportSpec *spec, bool *pitr_enabled, TimestampTz *e
 	bool		isnull;
 	char	   *table_id;
 
+	backup_pitr_wait_enabled(spec->table_name);
 	if (SPI_execute_with_args("SELECT t.table_id::text, c.earliest_restorable_time"
 							  "  FROM dynamo.tables t"
 							  "  LEFT JOIN dynamo.continuous_backups c"
@@ -302,7 +303,7 @@ table_recovery_window(const ExportSpec *spec, bool *pitr_enabled, TimestampTz *e
 static void
 check_export_times(ExportSpec *spec, bool pitr_enabled, TimestampTz earliest)
 {
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	TimestampTz now = GetCurrentTimestamp();	/* after any wait for ENABLED */
 
 	if (spec->incremental)
 	{
