@@ -94,6 +94,7 @@ class Shared:
         self.tx_acked = {}        # group -> the same
         self.counts = {}          # phase -> name -> count
         self.failures = {}        # phase -> "role code (retryable|final)" -> count
+        self.slowest = {}         # phase -> name -> the slowest request's seconds
         self.phase_name, self.phase_read = "run", 0.0
         self.violations = []
         self.stop = threading.Event()
@@ -112,10 +113,14 @@ class Shared:
             self.phase_read = now
         return self.phase_name
 
-    def count(self, name, n=1):
+    def count(self, name, started=None):
+        """one more of name in this phase; started: when the request began (its time counts in the slowest)"""
         with self.lock:
             counts = self.counts.setdefault(self.phase(), {})
-            counts[name] = counts.get(name, 0) + n
+            counts[name] = counts.get(name, 0) + 1
+            if started is not None:
+                slowest = self.slowest.setdefault(self.phase(), {})
+                slowest[name] = max(slowest.get(name, 0), round(time.time() - started, 3))
 
     def failed(self, role, e):
         code, message, retryable = error_of(e)
@@ -157,6 +162,7 @@ def writer(shared, n):
             continue
         v = known[k]
         step += 1
+        started = time.time()
         try:
             if step % 2 or v == 0:
                 cond = "attribute_not_exists(pk)" if v == 0 else "v = :v"
@@ -183,7 +189,7 @@ def writer(shared, n):
         log.write(f"acked {k} {v + 1}\n")
         with shared.lock:
             shared.acked[k] = v + 1
-        shared.count("writes acked")
+        shared.count("writes acked", started)
 
 
 def group_keys(g):
@@ -223,6 +229,7 @@ def tx_writer(shared, n):
                 shared.tx_acked[g] = known[g]
             continue
         v = known[g]
+        started = time.time()
         items = []
         for k in group_keys(g):
             pk, sk = k.rsplit("/", 1)
@@ -245,7 +252,7 @@ def tx_writer(shared, n):
         log.write(f"acked {g} {v + 1}\n")
         with shared.lock:
             shared.tx_acked[g] = v + 1
-        shared.count("transactions acked")
+        shared.count("transactions acked", started)
 
 
 def reader(shared, n):
@@ -258,6 +265,7 @@ def reader(shared, n):
             time.sleep(0.05)
             continue
         choice = random.random()
+        started = time.time()
         try:
             if choice < 0.5:
                 k, floor = random.choice(keys)
@@ -265,7 +273,7 @@ def reader(shared, n):
                 seen = int(item["v"]["N"]) if item else 0
                 if seen < floor:
                     shared.violation(f"reader GetItem {k}: v={seen}, acknowledged {floor} before the read")
-                shared.count("GetItem reads")
+                shared.count("GetItem reads", started)
             elif choice < 0.85 or not groups:
                 k, _ = random.choice(keys)
                 pk = k.rsplit("/", 1)[0]
@@ -277,7 +285,7 @@ def reader(shared, n):
                 for key, floor in floors.items():
                     if seen.get(key, 0) < floor:
                         shared.violation(f"reader Query {key}: v={seen.get(key)}, acknowledged {floor} before the read")
-                shared.count("Query reads")
+                shared.count("Query reads", started)
             else:
                 g, floor = random.choice(groups)
                 versions = read_group(db, g)
@@ -285,7 +293,7 @@ def reader(shared, n):
                     shared.violation(f"reader TransactGetItems {g}: {versions}, acknowledged {floor} before the read")
                 if len(set(versions)) != 1:
                     shared.count("tx groups seen split by a reader")
-                shared.count("TransactGetItems reads")
+                shared.count("TransactGetItems reads", started)
         except Exception as e:
             shared.failed("reader", e)
             shared.count("reads failed")
@@ -307,6 +315,7 @@ def run(logdir):
     for t in threads:
         t.join()
     summary = {"seconds": round(time.time() - started, 1), "counts": shared.counts, "failures": shared.failures,
+               "slowest": shared.slowest,
                "violations": shared.violations}
     with open(os.path.join(logdir, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1, sort_keys=True)
@@ -376,10 +385,15 @@ def report(logdir, strict_phases):
     summary = json.load(open(os.path.join(logdir, "summary.json")))
     bad = bool(summary["violations"])
     print(f"load: {summary['seconds']} s")
-    for phase in summary["counts"].keys() | summary["failures"].keys():
+    order = ["before", "move", "kill", "down", "restart", "recovered", "after"]
+    phases = sorted(summary["counts"].keys() | summary["failures"].keys(),
+                    key=lambda p: order.index(p) if p in order else len(order))
+    for phase in phases:
         counts = summary["counts"].get(phase, {})
         failures = summary["failures"].get(phase, {})
-        print(f"  {phase}: " + ", ".join(f"{v} {k}" for k, v in sorted(counts.items())))
+        slowest = summary.get("slowest", {}).get(phase, {})
+        print(f"  {phase}: " + ", ".join(f"{v} {k}" + (f" (slowest {slowest[k]} s)" if k in slowest else "")
+                                         for k, v in sorted(counts.items())))
         for what, n in sorted(failures.items()):
             print(f"  {phase}: {n} failed: {what}")
             bad |= phase in strict_phases and what.endswith("(final)")
