@@ -4,12 +4,15 @@
 #   test/citus/cluster.sh start     install Citus if needed, start a coordinator and two workers, join them
 #   test/citus/cluster.sh stop      stop the three servers and remove their directory
 #   test/citus/cluster.sh env       print the PG* settings that reach the coordinator (eval "$(... env)")
+#   test/citus/cluster.sh spare     start a third worker with Citus, not joined (check_rebalance.sh joins it)
+#   test/citus/cluster.sh restart NODE   start one node again after it was killed (check_worker_crash.sh)
 #
 # Each server has shared_preload_libraries = 'citus,dynamo' (Citus must come first), wal_level = logical with
 # the dynamo output plugin allowed (streams), max_prepared_transactions for Citus' two-phase commit, and the
 # wire endpoint on a port of its own without authentication. The coordinator listens on CITUS_PORT (5481), the
 # workers on the next two ports; the endpoints on CITUS_HTTP_PORT (5484) and the next two. Everything lives in
-# CITUS_DIR ($TMPDIR or /tmp, dynamo-citus). Runs the servers as user postgres when run as root.
+# CITUS_DIR ($TMPDIR or /tmp, dynamo-citus). Runs the servers as user postgres when run as root. The spare
+# worker (worker3) listens on CITUS_HTTP_PORT + 3 (5487), its endpoint on CITUS_HTTP_PORT + 4 (5488).
 #
 # Order of the extensions: citus first on every node, then dynamo on the coordinator once the workers are
 # joined. Citus then creates dynamo on the workers itself (CREATE EXTENSION is propagated as a distributed
@@ -26,8 +29,14 @@ NODES="coordinator worker1 worker2"
 as_owner() {
     if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
-port_of() { case $1 in coordinator) echo "$PORT" ;; worker1) echo $((PORT + 1)) ;; worker2) echo $((PORT + 2)) ;; esac; }
-http_port_of() { case $1 in coordinator) echo "$HTTP_PORT" ;; worker1) echo $((HTTP_PORT + 1)) ;; worker2) echo $((HTTP_PORT + 2)) ;; esac; }
+port_of() {
+    case $1 in coordinator) echo "$PORT" ;; worker1) echo $((PORT + 1)) ;; worker2) echo $((PORT + 2)) ;;
+               worker3) echo $((HTTP_PORT + 3)) ;; esac
+}
+http_port_of() {
+    case $1 in coordinator) echo "$HTTP_PORT" ;; worker1) echo $((HTTP_PORT + 1)) ;; worker2) echo $((HTTP_PORT + 2)) ;;
+               worker3) echo $((HTTP_PORT + 4)) ;; esac
+}
 sql() {   # sql NODE SQL...: run on one node, stop at the first error
     local node=$1; shift
     local args=()
@@ -90,18 +99,35 @@ start() {
                 { echo "cluster: FAILED: Citus did not create dynamo on $node" >&2; exit 1; }
         done
     fi
-    for node in $NODES; do   # the endpoint workers start once the server is up
-        for i in $(seq 1 50); do
-            curl -s -o /dev/null "http://127.0.0.1:$(http_port_of "$node")/" && break
-            sleep 0.2
-        done
-    done
+    for node in $NODES; do wait_endpoint "$node"; done
     echo "cluster: coordinator on port $PORT (endpoint $HTTP_PORT), workers on $((PORT + 1)), $((PORT + 2))" \
          "(endpoints $((HTTP_PORT + 1)), $((HTTP_PORT + 2))), in $DIR"
 }
 
+wait_endpoint() {   # the endpoint workers start once the server is up
+    for i in $(seq 1 50); do
+        curl -s -o /dev/null "http://127.0.0.1:$(http_port_of "$1")/" && break
+        sleep 0.2
+    done
+}
+
+spare() {   # a third worker, started with Citus but not joined (citus_add_node then creates dynamo on it)
+    local fresh=no
+    [ -d "$DIR/worker3" ] || fresh=yes
+    start_node worker3
+    [ "$fresh" = yes ] && sql worker3 "CREATE EXTENSION citus"
+    wait_endpoint worker3
+    echo "cluster: spare worker on port $(port_of worker3) (endpoint $(http_port_of worker3)), not joined"
+}
+
+restart() {   # start one node again (after a SIGKILL: start_node removes the zombie's files)
+    case ${1:-} in coordinator|worker1|worker2|worker3) ;; *) echo "usage: $0 restart NODE" >&2; exit 2 ;; esac
+    start_node "$1"
+    wait_endpoint "$1"
+}
+
 stop() {
-    for node in $NODES; do
+    for node in $NODES worker3; do
         [ -d "$DIR/$node" ] && as_owner "$BIN/pg_ctl" -D "$DIR/$node" -m fast stop >/dev/null 2>&1 || true
     done
     rm -rf "$DIR"
@@ -110,6 +136,8 @@ stop() {
 case ${1:-} in
     start) start ;;
     stop) stop ;;
+    spare) spare ;;
+    restart) restart "${2:-}" ;;
     env) echo "export PGHOST='$DIR' PGPORT=$PORT PGUSER=postgres PGDATABASE=postgres" ;;
-    *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|env|spare|restart NODE" >&2; exit 2 ;;
 esac
