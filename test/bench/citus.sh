@@ -21,12 +21,13 @@
 #
 # Both servers: fsync on (Postgres' default), the same settings as
 # test/citus/cluster.sh (dynamo.http_workers = HTTP_WORKERS, 2), max_wal_size
-# 8GB and checkpoint_timeout 30min, CHECKPOINT on every node before each
-# slice.  Everything runs on one machine: the workers, the coordinator and
+# 8GB and checkpoint_timeout 30min, dynamo.capacity_enforcement off (charged,
+# never throttled), CHECKPOINT on every node before each slice.  Everything runs on one machine: the workers, the coordinator and
 # wrk share its cores, so the ratio is the overhead of the distributed path,
 # not its scale.
 #
-#   test/bench/citus.sh                          about 6 minutes
+#   test/bench/citus.sh                             about 8 minutes
+#   HTTP_WORKERS=8 test/bench/citus.sh              more endpoint workers on both servers
 #   ROUNDS=2 SLICE=3 PERF=off test/bench/citus.sh   quick
 #
 # Ports (not those of test/citus/run.sh): coordinator CITUS_PORT 5471,
