@@ -207,8 +207,8 @@ if [ "$PERF" = on ] && command -v perf >/dev/null; then
         perf record -q -F 499 -g -p "$pids" -o "$tmp/perf.data" -- sleep 10 >/dev/null 2>&1 || true
         wait "$wrk"
         echo "-- $op: share of the endpoint workers' on-CPU samples per shared object"
-        perf report -q -i "$tmp/perf.data" --no-children --sort dso 2>/dev/null | awk 'NF {printf "   %s\n", $0}' | head -8
+        perf report -q -g none -i "$tmp/perf.data" --no-children --sort dso 2>/dev/null | awk 'NF {printf "   %s\n", $0}' | head -8
         echo "-- $op: top symbols"
-        perf report -q -i "$tmp/perf.data" --no-children --sort dso,symbol 2>/dev/null | awk 'NF {printf "   %s\n", $0}' | head -25
+        perf report -q -g none -i "$tmp/perf.data" --no-children --sort dso,symbol 2>/dev/null | awk 'NF {printf "   %s\n", $0}' | head -25
     done
 fi
