@@ -324,46 +324,38 @@ typedef struct LineStep
 	ItemKey		key;
 } LineStep;
 
-static char *
-parse_step(LineStep *step, MemoryContext job_context)
+/* parse the line into step->item */
+static void
+parse_line(LineStep *step)
 {
-	MemoryContext line_context = CurrentMemoryContext;
-	char	   *message = NULL;
-
-	PG_TRY();
-	{
-		step->item = import_parse_line(&step->job->parser, step->text, step->len);
-	}
-	PG_CATCH();
-	{
-		ErrorData  *error;
-
-		MemoryContextSwitchTo(job_context);
-		error = CopyErrorData();
-		if (!is_data_error(error->sqlerrcode))
-			PG_RE_THROW();
-		FlushErrorState();
-		message = error->message;
-		MemoryContextSwitchTo(line_context);
-	}
-	PG_END_TRY();
-	return message;
+	step->item = import_parse_line(&step->job->parser, step->text, step->len);
 }
 
+/* check the parsed item: its key (into step->key), its size, its index keys */
+static void
+check_item(LineStep *step)
+{
+	DynamoValue item = dynamo_value_from_varlena(step->item);
+
+	storage_key_from_item(step->job->table, item, &step->key);
+	if (dynamo_item_size(item) > DYNAMO_MAX_ITEM_SIZE)
+		dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
+	storage_check_index_keys(step->job->table, item);
+}
+
+/*
+ * Run one step of a line; the message of the data error it raised (the
+ * line's error, counted), or NULL.  Other errors are raised again.
+ */
 static char *
-check_step(LineStep *step, MemoryContext job_context)
+run_step(void (*step_fn) (LineStep *), LineStep *step, MemoryContext job_context)
 {
 	MemoryContext line_context = CurrentMemoryContext;
 	char	   *message = NULL;
 
 	PG_TRY();
 	{
-		DynamoValue item = dynamo_value_from_varlena(step->item);
-
-		storage_key_from_item(step->job->table, item, &step->key);
-		if (dynamo_item_size(item) > DYNAMO_MAX_ITEM_SIZE)
-			dynamo_error(DYNAMO_EXC_VALIDATION, "Item size has exceeded the maximum allowed size");
-		storage_check_index_keys(step->job->table, item);
+		step_fn(step);
 	}
 	PG_CATCH();
 	{
@@ -505,14 +497,14 @@ import_object(ImportJob *job, const char *directory, const char *key, MemoryCont
 		step.text = text;
 		step.len = len;
 		step.item = NULL;
-		message = parse_step(&step, job_context);
+		message = run_step(parse_line, &step, job_context);
 		if (message != NULL)
 		{
 			MemoryContextSwitchTo(job_context);
 			record_error(job, key, item_index, message);
 			break;				/* the rest of the object is not read */
 		}
-		message = check_step(&step, job_context);
+		message = run_step(check_item, &step, job_context);
 		if (message != NULL)
 		{
 			MemoryContextSwitchTo(job_context);
