@@ -67,7 +67,7 @@ fi
 
 if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w \
-        -o "-p $PORT -k $SOCKETS -c listen_addresses=localhost -c shared_preload_libraries=dynamo -c dynamo.http_port=$HTTP_PORT -c dynamo.http_database=$DB -c wal_level=logical -c output_plugin_libraries=pgoutput,test_decoding,dynamo" start
+        -o "-p $PORT -k $SOCKETS -c listen_addresses=localhost -c shared_preload_libraries=dynamo -c dynamo.http_port=$HTTP_PORT -c dynamo.http_database=$DB -c wal_level=logical -c output_plugin_libraries=pgoutput,test_decoding,dynamo -c max_worker_processes=32" start
 fi
 
 export PGHOST="$SOCKETS" PGPORT="$PORT" PGUSER=postgres

@@ -19,10 +19,12 @@
 #include "pgstat.h"
 #include "postmaster/interrupt.h"
 #include "storage/ipc.h"
+#include "storage/latch.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "background.h"
 
@@ -86,6 +88,7 @@ background_end_step(void)
 PGDLLEXPORT void dynamo_launcher_main(Datum arg);
 
 #define MAX_DATABASE_WORKERS 4
+#define LAUNCHER_RETRY_SECONDS 120	/* how long the launcher tries to start a worker without a free slot */
 
 /* the per-database workers _PG_init added (the postmaster's copy is the launcher's) */
 static BackgroundSpec DatabaseWorkers[MAX_DATABASE_WORKERS];
@@ -128,6 +131,19 @@ background_start_in_database(const char *function, Oid database)
 			return;
 		}
 	/* not preloaded: no such worker here */
+}
+
+/*
+ * Try to start the per-database worker number i in a database; false when
+ * no worker slot is free (no warning: the launcher tries again).
+ */
+static bool
+try_start_in_database(int i, Oid database)
+{
+	BackgroundSpec spec = DatabaseWorkers[i];
+
+	spec.arg = ObjectIdGetDatum(database);
+	return background_start(&spec);
 }
 
 /* the workers this transaction asked for, started when it commits */
@@ -255,8 +271,43 @@ dynamo_launcher_main(Datum arg)
 	table_endscan(scan);
 	table_close(rel, AccessShareLock);
 	CommitTransactionCommand();
-	foreach(cell, databases)
-		for (i = 0; i < NDatabaseWorkers; i++)
-			background_start_in_database(DatabaseWorkers[i].function, lfirst_oid(cell));
+
+	/*
+	 * Every worker in every database.  They are more than max_worker_processes
+	 * may hold at once on a server with several databases; most leave at once
+	 * (nothing to do in their database), so a worker that finds no free slot
+	 * is tried again until LAUNCHER_RETRY_SECONDS have passed.
+	 */
+	{
+		int			pending = list_length(databases) * NDatabaseWorkers;
+		bool	   *started = palloc0(sizeof(bool) * Max(pending, 1));
+		TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   LAUNCHER_RETRY_SECONDS * 1000);
+
+		for (;;)
+		{
+			int			n = 0;
+
+			foreach(cell, databases)
+				for (i = 0; i < NDatabaseWorkers; i++, n++)
+					if (!started[n] && try_start_in_database(i, lfirst_oid(cell)))
+					{
+						started[n] = true;
+						pending--;
+					}
+			if (pending == 0)
+				break;
+			if (GetCurrentTimestamp() > deadline)
+			{
+				ereport(WARNING,
+						(errmsg("could not start %d per-database dynamo background worker(s)", pending),
+						 errhint("Raise max_worker_processes.")));
+				break;
+			}
+			(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 500, PG_WAIT_EXTENSION);
+			ResetLatch(MyLatch);
+			CHECK_FOR_INTERRUPTS();
+		}
+	}
 	proc_exit(0);
 }
