@@ -48,14 +48,17 @@ echo restart > "$LOGDIR/phase"
 restart_start=$(now)
 CITUS_PORT=$PGPORT test/citus/cluster.sh restart "$VICTIM"
 restarted=$(since "$restart_start")
-prepared_at_restart=$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts")
+# the prepared transactions the crash left (the load goes on: its own come and go, so they are told
+# apart by their gids)
+crash_gids=$(sql -p "$VICTIM_PORT" -c "SELECT coalesce(string_agg(quote_literal(gid), ','), '''''') FROM pg_prepared_xacts")
+prepared_at_restart=$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts WHERE gid IN ($crash_gids)")
 recovery_start=$(now)
 recovery_interval 5s
 for i in $(seq 1 120); do
-    [ "$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts")" = 0 ] && break
+    [ "$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts WHERE gid IN ($crash_gids)")" = 0 ] && break
     sleep 0.5
 done
-prepared_left=$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts")
+prepared_left=$(sql -p "$VICTIM_PORT" -c "SELECT count(*) FROM pg_prepared_xacts WHERE gid IN ($crash_gids)")
 recovered=$(since "$recovery_start")
 echo recovered > "$LOGDIR/phase"
 sleep "${LOAD_AFTER:-8}"
