@@ -628,9 +628,15 @@ DECLARE
     items text;
     all_tables text := '';
 BEGIN
-    FOR t IN SELECT table_name, relation_name, c::text AS meta FROM dynamo.tables c ORDER BY table_name LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg(item::text, %L ORDER BY pk, sk), %L)) FROM dynamo_data.%I',
-                       ',', '', t.relation_name) INTO items;
+    -- a table being filled by a background job (an import, a restore) changes, or goes, on its own
+    FOR t IN SELECT table_name, relation_name, c::text AS meta FROM dynamo.tables c
+              WHERE c.status <> 'CREATING' ORDER BY table_name LOOP
+        BEGIN
+            EXECUTE format('SELECT md5(coalesce(string_agg(item::text, %L ORDER BY pk, sk), %L)) FROM dynamo_data.%I',
+                           ',', '', t.relation_name) INTO items;
+        EXCEPTION WHEN undefined_table THEN
+            CONTINUE;   -- dropped meanwhile by a job that failed
+        END;
         all_tables := all_tables || t.meta || '=' || items || ';';
     END LOOP;
     -- the Time to Live settings
