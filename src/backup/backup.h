@@ -71,6 +71,7 @@ extern void backup_drop_copy(const char *relation_name);
 /* backup_api.c: CreateBackup, DescribeBackup, ListBackups, DeleteBackup */
 extern char *backup_table_name(const char *name_or_arn);
 extern const char *backup_request_time(const JsonNode *request, const char *name);
+extern double backup_check_epoch_seconds(const char *text);
 extern Jsonb *backup_query_jsonb(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 extern void api_create_backup(const JsonNode *request, JsonWriter *w);
 extern void api_describe_backup(const JsonNode *request, JsonWriter *w);

@@ -15,6 +15,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
@@ -233,7 +235,25 @@ backup_request_time(const JsonNode *request, const char *name)
 		return NULL;
 	if (node->kind != JSON_NUMBER)
 		dynamo_error(DYNAMO_EXC_SERIALIZATION, "class java.lang.String can not be converted to milliseconds since epoch");
+	backup_check_epoch_seconds(node->u.text);
 	return node->u.text;
+}
+
+/*
+ * Refuse a number of epoch seconds that no timestamp holds (1e19, -1e400)
+ * with the SerializationException a malformed timestamp gets, rather than
+ * Postgres' range error.
+ */
+double
+backup_check_epoch_seconds(const char *text)
+{
+	char	   *end;
+	double		seconds = strtod(text, &end);
+
+	/* Postgres' timestamps reach about 294276 AD; DynamoDB's far less */
+	if (end == text || *end != '\0' || !isfinite(seconds) || fabs(seconds) > 9.0e12)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Timestamp value out of range: %s", text);
+	return seconds;
 }
 
 /* ListBackups */

@@ -102,9 +102,32 @@ request_timestamp(const JsonNode *value)
 	double		seconds;
 
 	seconds = strtod(value->u.text, &end);
-	if (end == value->u.text || *end != '\0' || !isfinite(seconds))
-		return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(value->u.text),
-													   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	if (value->kind == JSON_STRING && (end == value->u.text || *end != '\0'))
+	{
+		/* an ISO 8601 string; anything else is DynamoDB's SerializationException */
+		MemoryContext context = CurrentMemoryContext;
+		TimestampTz result = 0;
+		bool		parsed = true;
+
+		PG_TRY();
+		{
+			/* the date parser takes no resources: its error can be caught without a subtransaction */
+			result = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(value->u.text),
+															 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(context);
+			FlushErrorState();
+			parsed = false;
+		}
+		PG_END_TRY();
+		if (!parsed || strlen(value->u.text) != value->count)
+			dynamo_error(DYNAMO_EXC_SERIALIZATION,
+						 "class java.lang.String can not be converted to milliseconds since epoch");
+		return result;
+	}
+	seconds = backup_check_epoch_seconds(value->u.text);
 	return (TimestampTz) rint((seconds - ((double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)) *
 							  USECS_PER_SEC);
 }
