@@ -51,6 +51,7 @@ typedef struct BackupJobKind
 /* backup_jobs.c: the queue and the worker */
 extern int64 backup_job_submit(const char *kind, const char *subject, Jsonb *request);
 extern void backup_job_progress(int64 done, int64 estimated);
+extern bool backup_poll_until(const char *sql, int nargs, Oid *types, Datum *values, int seconds);
 extern void backup_define_settings(void);
 extern void backup_register_worker(void);
 
@@ -70,8 +71,8 @@ extern void backup_drop_copy(const char *relation_name);
 
 /* backup_api.c: CreateBackup, DescribeBackup, ListBackups, DeleteBackup */
 extern char *backup_table_name(const char *name_or_arn);
-extern const char *backup_request_time(const JsonNode *request, const char *name);
-extern double backup_check_epoch_seconds(const char *text);
+extern TimestampTz backup_parse_timestamp(const JsonNode *value);
+extern TimestampTz backup_request_timestamp(const JsonNode *request, const char *name, bool *given);
 extern Jsonb *backup_query_jsonb(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls);
 extern void api_create_backup(const JsonNode *request, JsonWriter *w);
 extern void api_describe_backup(const JsonNode *request, JsonWriter *w);
@@ -85,6 +86,7 @@ extern void api_restore_table_from_backup(const JsonNode *request, JsonWriter *w
 extern void api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w);
 extern int64 backup_job_run_restore(const BackupJob *job);
 extern void backup_wait_for_capture(const char *lsn);
+extern void backup_create_filling_table(const JsonNode *create_request, Jsonb *restore_summary);
 extern void backup_job_restore_failed(const BackupJob *job, const char *message);
 
 /* backup_pitr.c: UpdateContinuousBackups, DescribeContinuousBackups, base copies */

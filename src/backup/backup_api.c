@@ -98,6 +98,7 @@ api_create_backup(const JsonNode *request, JsonWriter *w)
 	const char *backup_name = request_string(request, "BackupName", "backupName", true);
 	Oid			types[3] = {TEXTOID, TEXTOID, JSONBOID};
 	Datum		values[3];
+	Jsonb	   *made;
 	Jsonb	   *response;
 
 	if (catalog_lookup_table(table_name, true) == NULL)
@@ -105,7 +106,7 @@ api_create_backup(const JsonNode *request, JsonWriter *w)
 	values[0] = CStringGetTextDatum(table_name);
 	values[1] = CStringGetTextDatum(backup_name);
 	values[2] = JsonbPGetDatum(backup_table_definition(table_name));
-	response = backup_query_jsonb(
+	made = backup_query_jsonb(
 		"WITH id AS (SELECT lpad((extract(epoch FROM now()) * 1000)::bigint::text, 14, '0') || '-' ||"
 		"                   substr(md5(random()::text || clock_timestamp()::text), 1, 8) AS id),"
 		"     b AS (INSERT INTO dynamo.backups (backup_id, backup_name, table_name, table_id,"
@@ -113,22 +114,21 @@ api_create_backup(const JsonNode *request, JsonWriter *w)
 		"           SELECT id.id, $2, t.table_name, t.table_id, $3, id.id"
 		"             FROM dynamo.tables t, id WHERE t.table_name = $1"
 		"           RETURNING *)"
-		" SELECT jsonb_build_object('BackupDetails', dynamo.backup_details(b)) FROM b",
+		" SELECT jsonb_build_object('response', jsonb_build_object('BackupDetails', dynamo.backup_details(b)),"
+		"                           'id', b.backup_id) FROM b",
 		3, types, values, NULL);
-	if (response == NULL)
+	if (made == NULL)
 		dynamo_error(DYNAMO_EXC_TABLE_NOT_FOUND, "Table not found: %s", table_name);
 	{
-		JsonbValue *arn = getKeyJsonValueFromContainer(
-			&DatumGetJsonbP(JsonbPGetDatum(response))->root, "BackupDetails", 13, NULL);
-		Jsonb	   *details = JsonbValueToJsonb(arn);
-		JsonbValue *id = getKeyJsonValueFromContainer(&details->root, "BackupArn", 9, NULL);
-		char	   *backup_arn = pnstrdup(id->val.string.val, id->val.string.len);
+		JsonbValue *id = getKeyJsonValueFromContainer(&made->root, "id", 2, NULL);
 
 		/* where the WAL is: the history has every change committed before the request once past it */
-		backup_job_submit("backup", strrchr(backup_arn, '/') + 1,
+		backup_job_submit("backup", pnstrdup(id->val.string.val, id->val.string.len),
 						  backup_query_jsonb("SELECT jsonb_build_object('lsn', pg_catalog.pg_current_wal_insert_lsn()::text)",
 											 0, NULL, NULL, NULL));
 	}
+	response = JsonbValueToJsonb(getKeyJsonValueFromContainer(&made->root, "response", 8, NULL));
+	catalog_audit_record_response("CreateBackup", table_name, json_node_to_jsonb(request), response, NULL);
 	response_jsonb(w, response);
 }
 
@@ -225,35 +225,60 @@ api_describe_backup(const JsonNode *request, JsonWriter *w)
 	response_jsonb(w, response);
 }
 
-/* a timestamp member (epoch seconds, a JSON number) as text; NULL when absent */
-const char *
-backup_request_time(const JsonNode *request, const char *name)
+/*
+ * A timestamp of a request: epoch seconds (a JSON number, or a string of
+ * one) or ISO 8601 text.  Anything else, or a time no timestamp holds
+ * (1e19, -1e400), is DynamoDB's SerializationException, never Postgres'
+ * syntax or range error.
+ */
+TimestampTz
+backup_parse_timestamp(const JsonNode *value)
+{
+	char	   *end;
+	double		seconds;
+
+	if (value->kind != JSON_NUMBER && value->kind != JSON_STRING)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Unexpected value type in payload");
+	seconds = strtod(value->u.text, &end);
+	if (value->kind == JSON_STRING && (end == value->u.text || *end != '\0'))
+	{
+		MemoryContext context = CurrentMemoryContext;
+		TimestampTz result = 0;
+		bool		parsed = true;
+
+		PG_TRY();
+		{
+			/* the date parser takes no resources: its error can be caught without a subtransaction */
+			result = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(value->u.text),
+															 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(context);
+			FlushErrorState();
+			parsed = false;
+		}
+		PG_END_TRY();
+		if (!parsed || strlen(value->u.text) != value->count)
+			dynamo_error(DYNAMO_EXC_SERIALIZATION,
+						 "class java.lang.String can not be converted to milliseconds since epoch");
+		return result;
+	}
+	/* Postgres' timestamps reach about 294276 AD; DynamoDB's far less */
+	if (end == value->u.text || *end != '\0' || !isfinite(seconds) || fabs(seconds) > 9.0e12)
+		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Timestamp value out of range: %s", value->u.text);
+	return (TimestampTz) rint((seconds - ((double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)) *
+							  USECS_PER_SEC);
+}
+
+/* a timestamp member of a request (backup_parse_timestamp); *given false when absent */
+TimestampTz
+backup_request_timestamp(const JsonNode *request, const char *name, bool *given)
 {
 	const JsonNode *node = request_member(request, name);
 
-	if (node == NULL)
-		return NULL;
-	if (node->kind != JSON_NUMBER)
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "class java.lang.String can not be converted to milliseconds since epoch");
-	backup_check_epoch_seconds(node->u.text);
-	return node->u.text;
-}
-
-/*
- * Refuse a number of epoch seconds that no timestamp holds (1e19, -1e400)
- * with the SerializationException a malformed timestamp gets, rather than
- * Postgres' range error.
- */
-double
-backup_check_epoch_seconds(const char *text)
-{
-	char	   *end;
-	double		seconds = strtod(text, &end);
-
-	/* Postgres' timestamps reach about 294276 AD; DynamoDB's far less */
-	if (end == text || *end != '\0' || !isfinite(seconds) || fabs(seconds) > 9.0e12)
-		dynamo_error(DYNAMO_EXC_SERIALIZATION, "Timestamp value out of range: %s", text);
-	return seconds;
+	*given = node != NULL;
+	return node ? backup_parse_timestamp(node) : 0;
 }
 
 /* ListBackups */
@@ -262,11 +287,13 @@ api_list_backups(const JsonNode *request, JsonWriter *w)
 {
 	const char *table = request_string(request, "TableName", "tableName", false);
 	const JsonNode *limit_node = request_member(request, "Limit");
-	const char *lower = backup_request_time(request, "TimeRangeLowerBound");
-	const char *upper = backup_request_time(request, "TimeRangeUpperBound");
+	bool		has_lower;
+	bool		has_upper;
+	TimestampTz lower = backup_request_timestamp(request, "TimeRangeLowerBound", &has_lower);
+	TimestampTz upper = backup_request_timestamp(request, "TimeRangeUpperBound", &has_upper);
 	const char *start = request_string(request, "ExclusiveStartBackupArn", "exclusiveStartBackupArn", false);
 	const char *type = request_string(request, "BackupType", "backupType", false);
-	Oid			types[6] = {TEXTOID, INT4OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Oid			types[6] = {TEXTOID, INT4OID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
 	Datum		values[6];
 	char		nulls[7] = "      ";
 	int64		limit = limit_node ? request_integer(limit_node) : 100;
@@ -275,10 +302,10 @@ api_list_backups(const JsonNode *request, JsonWriter *w)
 	values[0] = table ? CStringGetTextDatum(backup_table_name(table)) : (Datum) 0;
 	nulls[0] = table ? ' ' : 'n';
 	values[1] = Int32GetDatum((int32) limit);
-	values[2] = lower ? CStringGetTextDatum(lower) : (Datum) 0;
-	nulls[2] = lower ? ' ' : 'n';
-	values[3] = upper ? CStringGetTextDatum(upper) : (Datum) 0;
-	nulls[3] = upper ? ' ' : 'n';
+	values[2] = TimestampTzGetDatum(lower);
+	nulls[2] = has_lower ? ' ' : 'n';
+	values[3] = TimestampTzGetDatum(upper);
+	nulls[3] = has_upper ? ' ' : 'n';
 	values[4] = start ? CStringGetTextDatum(start) : (Datum) 0;
 	nulls[4] = start ? ' ' : 'n';
 	values[5] = CStringGetTextDatum(type ? type : "USER");
@@ -294,8 +321,8 @@ api_list_backups(const JsonNode *request, JsonWriter *w)
 		"    FROM dynamo.backups b"
 		"   WHERE b.purpose = 'BACKUP' AND ($1 IS NULL OR b.table_name = $1)"
 		"     AND ($6 = 'ALL' OR b.backup_type = $6)"
-		"     AND ($3 IS NULL OR b.creation_time >= to_timestamp($3::float8))"
-		"     AND ($4 IS NULL OR b.creation_time < to_timestamp($4::float8))),"
+		"     AND ($3 IS NULL OR b.creation_time >= $3)"
+		"     AND ($4 IS NULL OR b.creation_time < $4)),"
 		"     after AS (SELECT coalesce((SELECT n FROM matching m WHERE dynamo.backup_arn(m.b) = $5), 0) AS n),"
 		"     page AS (SELECT m.* FROM matching m, after WHERE m.n > after.n ORDER BY m.n LIMIT $2)"
 		" SELECT jsonb_strip_nulls(jsonb_build_object("
@@ -329,5 +356,6 @@ api_delete_backup(const JsonNode *request, JsonWriter *w)
 								  "                           dynamo.backup_description(g, 'DELETED'))"
 								  "   FROM gone g", 1, types, values, NULL);
 	backup_drop_copy(backup_id);
+	catalog_audit_record_response("DeleteBackup", NULL, json_node_to_jsonb(request), response, NULL);
 	response_jsonb(w, response);
 }

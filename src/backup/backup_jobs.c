@@ -47,6 +47,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+#include "utils/timestamp.h"
 
 #include "background.h"
 #include "backup/backup.h"
@@ -131,6 +132,37 @@ backup_job_progress(int64 done, int64 estimated)
 		pgstat_report_activity(STATE_RUNNING,
 							   psprintf("dynamo job " INT64_FORMAT ": " INT64_FORMAT " of " INT64_FORMAT,
 										CurrentJobId, done, Max(done, estimated)));
+}
+
+/*
+ * Wait, polling every 50 ms, until a query of one boolean answers true;
+ * false after the given seconds.  Each poll is a new statement (read_only
+ * false: a new snapshot in READ COMMITTED), so it sees what other sessions
+ * and the workers commit meanwhile.
+ */
+bool
+backup_poll_until(const char *sql, int nargs, Oid *types, Datum *values, int seconds)
+{
+	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), seconds * 1000);
+
+	for (;;)
+	{
+		bool		done;
+		bool		isnull;
+
+		SPI_connect();
+		if (SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1) != SPI_OK_SELECT || SPI_processed != 1)
+			elog(ERROR, "\"%s\" failed", sql);
+		done = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) && !isnull;
+		SPI_finish();
+		if (done)
+			return true;
+		if (GetCurrentTimestamp() > deadline)
+			return false;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 50, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
 }
 
 /* dynamo.job_tick(): one more row of the running job (reported every 10000) */

@@ -62,24 +62,10 @@ backup_pitr_wait_enabled(const char *table_name)
 {
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(table_name)};
-	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), PITR_ENABLE_WAIT_SECONDS * 1000);
 
-	for (;;)
-	{
-		bool		enabling;
-
-		SPI_connect();
-		if (SPI_execute_with_args("SELECT 1 FROM dynamo.continuous_backups WHERE table_name = $1"
-								  " AND status = 'ENABLING'", 1, types, values, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "reading the point-in-time recovery of table \"%s\" failed", table_name);
-		enabling = SPI_processed > 0;
-		SPI_finish();
-		if (!enabling || GetCurrentTimestamp() > deadline)
-			return;
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 50, PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
+	(void) backup_poll_until("SELECT NOT EXISTS (SELECT FROM dynamo.continuous_backups"
+							 "                    WHERE table_name = $1 AND status = 'ENABLING')",
+							 1, types, values, PITR_ENABLE_WAIT_SECONDS);
 }
 
 /* DescribeContinuousBackups */

@@ -42,18 +42,39 @@
 #define RESTORE_CAPTURE_WAIT_SECONDS 120
 
 /*
- * Create the target table of a restore (CREATING) and submit its job;
- * the response {"TableDescription": ...}.
+ * Create a table that a job fills (a restore's target, an import's table):
+ * through CreateTable's own checks and catalog code, then TableStatus
+ * CREATING (with a RestoreSummary when given), so that the data plane does
+ * not see it until its job has made it ACTIVE.  Connected to SPI or not.
+ */
+void
+backup_create_filling_table(const JsonNode *create_request, Jsonb *restore_summary)
+{
+	const char *name = request_string(create_request, "TableName", "tableName", true);
+	Oid			types[2] = {TEXTOID, JSONBOID};
+	Datum		values[2] = {CStringGetTextDatum(name), restore_summary ? JsonbPGetDatum(restore_summary) : (Datum) 0};
+
+	(void) api_create_table_from_request(create_request);
+	SPI_connect();
+	if (SPI_execute_with_args("UPDATE dynamo.tables SET status = 'CREATING', restore_summary = $2 WHERE table_name = $1",
+							  2, types, values, restore_summary ? NULL : " n", false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "marking table \"%s\" CREATING failed", name);
+	SPI_finish();
+	catalog_invalidate_table(catalog_lookup_table(name, false)->relid);
+}
+
+/*
+ * Create the target table of a restore (CREATING) and submit its job; the
+ * response {"TableDescription": ...}.  The restore is audited under its own
+ * action (action), with its request and response.
  */
 static Jsonb *
-create_target(const char *target, Jsonb *definition, const JsonNode *request, Jsonb *summary, Jsonb *job)
+create_target(const char *action, const char *target, Jsonb *definition, const JsonNode *request,
+			  Jsonb *summary, Jsonb *job)
 {
 	Oid			types[3] = {JSONBOID, TEXTOID, JSONBOID};
 	Datum		values[3];
-	Jsonb	   *create_request;
-	StringInfoData scratch;
-	JsonWriter	scratch_writer;
-	TableInfo  *table;
+	Jsonb	   *response;
 
 	request_table_name_check(target, "targetTableName");
 	if (catalog_lookup_table(target, true) != NULL)
@@ -61,26 +82,14 @@ create_target(const char *target, Jsonb *definition, const JsonNode *request, Js
 	values[0] = JsonbPGetDatum(definition);
 	values[1] = CStringGetTextDatum(target);
 	values[2] = JsonbPGetDatum(json_node_to_jsonb(request));
-	create_request = backup_query_jsonb("SELECT dynamo.restore_create_request($1, $2, $3)", 3, types, values, NULL);
-
-	/* CreateTable's own checks and catalog code; its response is not the restore's */
-	initStringInfo(&scratch);
-	json_writer_init(&scratch_writer, &scratch);
-	api_create_table(json_from_jsonb(create_request), &scratch_writer);
-
-	types[0] = TEXTOID;
-	values[0] = CStringGetTextDatum(target);
-	values[1] = JsonbPGetDatum(summary);
-	SPI_connect();
-	if (SPI_execute_with_args("UPDATE dynamo.tables SET status = 'CREATING', restore_summary = $2 WHERE table_name = $1",
-							  2, (Oid[]) {TEXTOID, JSONBOID}, values, NULL, false, 0) != SPI_OK_UPDATE)
-		elog(ERROR, "marking table \"%s\" CREATING failed", target);
-	SPI_finish();
-	table = catalog_lookup_table(target, false);
-	catalog_invalidate_table(table->relid);
+	backup_create_filling_table(json_from_jsonb(backup_query_jsonb("SELECT dynamo.restore_create_request($1, $2, $3)",
+																   3, types, values, NULL)),
+								summary);
 	backup_job_submit("restore", target, job);
-	return backup_query_jsonb("SELECT jsonb_build_object('TableDescription', dynamo.table_description(t))"
-							  "  FROM dynamo.tables t WHERE t.table_name = $1", 1, types, values, NULL);
+	response = backup_query_jsonb("SELECT jsonb_build_object('TableDescription', dynamo.table_description(t))"
+								  "  FROM dynamo.tables t WHERE t.table_name = $1", 1, types + 1, values + 1, NULL);
+	catalog_audit_record_response(action, target, (Jsonb *) DatumGetPointer(values[2]), response, NULL);
+	return response;
 }
 
 /* RestoreTableFromBackup */
@@ -121,7 +130,7 @@ api_restore_table_from_backup(const JsonNode *request, JsonWriter *w)
 	values[0] = CStringGetTextDatum(pnstrdup(id->val.string.val, id->val.string.len));
 	job = backup_query_jsonb("SELECT jsonb_build_object('source', 'backup', 'backup_id', $1::text)",
 							 1, types, values, NULL);
-	response_jsonb(w, create_target(target, definition, request, summary, job));
+	response_jsonb(w, create_target("RestoreTableFromBackup", target, definition, request, summary, job));
 }
 
 /* RestoreTableToPointInTime */
@@ -132,7 +141,8 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 	const char *source_arn = request_string(request, "SourceTableArn", "sourceTableArn", false);
 	const char *source_name = request_string(request, "SourceTableName", "sourceTableName", false);
 	bool		use_latest = request_bool(request, "UseLatestRestorableTime", false);
-	const char *restore_time = backup_request_time(request, "RestoreDateTime");
+	bool		has_restore_time;
+	TimestampTz restore_time = backup_request_timestamp(request, "RestoreDateTime", &has_restore_time);
 	char	   *source;
 	Oid			types[3] = {TEXTOID, TEXTOID, TEXTOID};
 	Datum		values[3];
@@ -147,10 +157,10 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Either SourceTableArn or SourceTableName must be specified");
 	if (source_arn != NULL && source_name != NULL)
 		dynamo_error(DYNAMO_EXC_VALIDATION, "Only one of SourceTableArn or SourceTableName can be specified");
-	if (use_latest && restore_time != NULL)
+	if (use_latest && has_restore_time)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Only one of RestoreDateTime or UseLatestRestorableTime can be specified");
-	if (!use_latest && restore_time == NULL)
+	if (!use_latest && !has_restore_time)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Either RestoreDateTime or UseLatestRestorableTime must be specified");
 	source = backup_table_name(source_arn ? source_arn : source_name);
@@ -160,17 +170,18 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 
 	/* the source's window: at = the time asked for, checked against it */
 	values[0] = CStringGetTextDatum(source);
-	values[1] = restore_time ? CStringGetTextDatum(restore_time) : (Datum) 0;
-	nulls[1] = restore_time ? ' ' : 'n';
+	types[1] = TIMESTAMPTZOID;
+	values[1] = TimestampTzGetDatum(restore_time);
+	nulls[1] = has_restore_time ? ' ' : 'n';
 	/* "now" is the moment of the check (the transaction may have waited for ENABLED) */
 	window = backup_query_jsonb("SELECT jsonb_build_object("
 								"  'enabled', c.status = 'ENABLED' AND c.table_id = t.table_id,"
 								"  'table_id', t.table_id,"
-								"  'in_window', coalesce(to_timestamp($2::float8), clock_timestamp())"
+								"  'in_window', coalesce($2, clock_timestamp())"
 								"               BETWEEN greatest(c.earliest_restorable_time,"
 								"                                clock_timestamp() - make_interval(days => c.recovery_period_days))"
 								"                   AND clock_timestamp(),"
-								"  'at', coalesce(to_timestamp($2::float8), clock_timestamp()))"
+								"  'at', coalesce($2, clock_timestamp()))"
 								"  FROM dynamo.tables t LEFT JOIN dynamo.continuous_backups c USING (table_name)"
 								" WHERE t.table_name = $1", 2, types, values, nulls);
 	if (window == NULL)
@@ -198,7 +209,7 @@ api_restore_table_to_point_in_time(const JsonNode *request, JsonWriter *w)
 	job = backup_query_jsonb("SELECT jsonb_build_object('source', 'pitr', 'source_table', $1::text,"
 							 "  'table_id', $2 -> 'table_id', 'at', $2 -> 'at', 'wait_lsn', $3::text)",
 							 3, types, values, NULL);
-	response_jsonb(w, create_target(target, definition, request, summary, job));
+	response_jsonb(w, create_target("RestoreTableToPointInTime", target, definition, request, summary, job));
 }
 
 /* a text member of a job's request; NULL when absent */
@@ -223,34 +234,17 @@ backup_wait_for_capture(const char *lsn)
 {
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2];
-	TimestampTz deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													   RESTORE_CAPTURE_WAIT_SECONDS * 1000);
 
 	if (lsn == NULL)
 		lsn = DatumGetCString(DirectFunctionCall1(pg_lsn_out, LSNGetDatum(GetXLogInsertRecPtr())));
 	values[0] = CStringGetTextDatum(lsn);
 	values[1] = CStringGetTextDatum(psprintf("dynamo_streams_%u", MyDatabaseId));
-	for (;;)
-	{
-		bool		caught_up;
-
-		SPI_connect();
-		if (SPI_execute_with_args("SELECT coalesce((SELECT confirmed_flush_lsn >= $1::pg_lsn"
-								  "                   FROM pg_catalog.pg_replication_slots WHERE slot_name = $2), false)",
-								  2, types, values, NULL, true, 1) != SPI_OK_SELECT)
-			elog(ERROR, "reading the capture's position failed");
-		caught_up = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)[0] == 't';
-		SPI_finish();
-		if (caught_up)
-			return;
-		if (GetCurrentTimestamp() > deadline)
-			ereport(ERROR,
-					(errmsg("the change history of the table has not caught up with the restore time"),
-					 errhint("The streams capture worker must run (wal_level = logical, dynamo preloaded).")));
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, 50, PG_WAIT_EXTENSION);
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
+	if (!backup_poll_until("SELECT coalesce((SELECT confirmed_flush_lsn >= $1::pg_lsn"
+						   "                   FROM pg_catalog.pg_replication_slots WHERE slot_name = $2), false)",
+						   2, types, values, RESTORE_CAPTURE_WAIT_SECONDS))
+		ereport(ERROR,
+				(errmsg("the change history of the table has not caught up with the restore time"),
+				 errhint("The streams capture worker must run (wal_level = logical, dynamo preloaded).")));
 }
 
 /* The job of a restore: fill the target table, make it ACTIVE. */

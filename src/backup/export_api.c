@@ -94,44 +94,6 @@ typedef struct ExportSpec
 	const char *view_type;
 } ExportSpec;
 
-/* a timestamp member: epoch seconds (a number, or a string of one) or ISO text */
-static TimestampTz
-request_timestamp(const JsonNode *value)
-{
-	char	   *end;
-	double		seconds;
-
-	seconds = strtod(value->u.text, &end);
-	if (value->kind == JSON_STRING && (end == value->u.text || *end != '\0'))
-	{
-		/* an ISO 8601 string; anything else is DynamoDB's SerializationException */
-		MemoryContext context = CurrentMemoryContext;
-		TimestampTz result = 0;
-		bool		parsed = true;
-
-		PG_TRY();
-		{
-			/* the date parser takes no resources: its error can be caught without a subtransaction */
-			result = DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, CStringGetDatum(value->u.text),
-															 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-		}
-		PG_CATCH();
-		{
-			MemoryContextSwitchTo(context);
-			FlushErrorState();
-			parsed = false;
-		}
-		PG_END_TRY();
-		if (!parsed || strlen(value->u.text) != value->count)
-			dynamo_error(DYNAMO_EXC_SERIALIZATION,
-						 "class java.lang.String can not be converted to milliseconds since epoch");
-		return result;
-	}
-	seconds = backup_check_epoch_seconds(value->u.text);
-	return (TimestampTz) rint((seconds - ((double) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY)) *
-							  USECS_PER_SEC);
-}
-
 /* a time as DynamoDB quotes it in messages: 2026-10-09T00:41:50Z */
 static char *
 iso_seconds(TimestampTz t)
@@ -279,8 +241,8 @@ parse_export_request(const JsonNode *request, ExportSpec *spec)
 		if (from == NULL)
 			dynamo_error(DYNAMO_EXC_VALIDATION,
 						 "Invalid Request: ExportFromTime must be provided in IncrementalExportSpecification");
-		spec->from_time = request_timestamp(from);
-		spec->to_time = to ? request_timestamp(to) : GetCurrentTransactionStartTimestamp();
+		spec->from_time = backup_parse_timestamp(from);
+		spec->to_time = to ? backup_parse_timestamp(to) : GetCurrentTransactionStartTimestamp();
 		spec->view_type = optional_string(incremental, "ExportViewType");
 		if (spec->view_type == NULL)
 			spec->view_type = "NEW_AND_OLD_IMAGES";
@@ -288,7 +250,7 @@ parse_export_request(const JsonNode *request, ExportSpec *spec)
 	else if (time)
 	{
 		spec->has_export_time = true;
-		spec->export_time = request_timestamp(time);
+		spec->export_time = backup_parse_timestamp(time);
 	}
 }
 

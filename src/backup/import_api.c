@@ -190,7 +190,7 @@ bucket_source_jsonb(const ImportTableSpec *spec)
 	return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
 }
 
-/* Record the import of a table just created (CREATING); its id */
+/* Record the import of a table just created (CREATING: backup_create_filling_table); its id */
 static char *
 record_import(const ImportTableSpec *spec)
 {
@@ -208,8 +208,7 @@ record_import(const ImportTableSpec *spec)
 		nulls[4] = 'n';
 	args[5] = CStringGetTextDatum(spec->compression);
 	args[6] = JsonbPGetDatum(json_node_to_jsonb(spec->creation));
-	if (SPI_execute_with_args("WITH t AS (UPDATE dynamo.tables SET status = 'CREATING' WHERE table_name = $1"
-							  "           RETURNING table_name, table_id),"
+	if (SPI_execute_with_args("WITH t AS (SELECT table_name, table_id FROM dynamo.tables WHERE table_name = $1),"
 							  "     id AS (SELECT lpad((extract(epoch FROM now()) * 1000)::bigint::text, 14, '0')"
 							  "                   || '-' || substr(md5(random()::text || clock_timestamp()::text), 1, 8) AS import_id)"
 							  " INSERT INTO dynamo.imports (import_id, import_arn, table_name, table_id, table_arn,"
@@ -240,7 +239,6 @@ api_import_table(const JsonNode *request, JsonWriter *w)
 	ImportTableSpec spec;
 	Jsonb	   *response;
 	char	   *import_id;
-	TableInfo  *table;
 
 	parse_import(request, &spec);
 	SPI_connect();
@@ -256,10 +254,8 @@ api_import_table(const JsonNode *request, JsonWriter *w)
 			elog(ERROR, "making a client token failed");
 		spec.client_token = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
 	}
-	(void) api_create_table_from_request(create_table_request(spec.creation));
+	backup_create_filling_table(create_table_request(spec.creation), NULL);
 	import_id = record_import(&spec);
-	table = catalog_lookup_table(spec.table_name, false);
-	catalog_invalidate_table(table->relid);
 	(void) backup_job_submit("import", import_id, job_request(import_id));
 	response = describe_import_by("import_id", import_id);
 	SPI_finish();
