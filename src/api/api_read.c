@@ -393,10 +393,14 @@ read_table(const JsonNode *request, ReadPageSpec *spec)
 	if (index->global && strcmp(index->status, "CREATING") == 0)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
 					 "Cannot read from backfilling global secondary index: %s", index_name);
-	/* the workers that write a distributed table's rows do not maintain its GSIs yet: no empty answer */
-	if (index->global && table->distributed)
+	/*
+	 * A GSI is maintained by the workers only when it is distributed with its
+	 * table (dynamo.distribute_table does both; a table distributed by hand
+	 * leaves its GSI a coordinator's relation nothing writes): no empty answer.
+	 */
+	if (index->global && table->distributed && !index->distributed)
 		dynamo_error(DYNAMO_EXC_VALIDATION,
-					 "Global secondary index %s of table %s is not maintained while the table is distributed by Citus",
+					 "Global secondary index %s of table %s is not maintained while the table is distributed by Citus without it",
 					 index_name, table->table_name);
 	spec->index = index;
 	return table;

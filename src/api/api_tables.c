@@ -57,18 +57,6 @@ attribute_type_of(const char *type)
 	return strcmp(type, "S") == 0 ? DYNAMO_TYPE_S : strcmp(type, "N") == 0 ? DYNAMO_TYPE_N : DYNAMO_TYPE_B;
 }
 
-/* whether a CreateTable spec has a global secondary index */
-static bool
-has_global_index(const CreateTableSpec *spec)
-{
-	ListCell   *cell;
-
-	foreach(cell, spec->indexes)
-		if (((IndexSpec *) lfirst(cell))->global)
-			return true;
-	return false;
-}
-
 /* the StreamSpecification member of CreateTable or UpdateTable */
 static void
 parse_stream_spec(const JsonNode *request, StreamSpec *stream)
@@ -313,9 +301,6 @@ api_create_table_from_request(const JsonNode *request)
 		if (request_member(options, "Distributed") != NULL)
 		{
 			distribute = request_bool(options, "Distributed", false) ? 1 : 0;
-			if (distribute && (spec.indexes != NIL && has_global_index(&spec)))
-				dynamo_error(DYNAMO_EXC_VALIDATION,
-							 "DynamoOptions.Distributed: a table with global secondary indexes cannot be distributed by Citus yet");
 			if (distribute && request_member(request, "StreamSpecification") != NULL &&
 				request_bool(request_member(request, "StreamSpecification"), "StreamEnabled", false))
 				dynamo_error(DYNAMO_EXC_VALIDATION,
@@ -342,11 +327,11 @@ api_create_table_from_request(const JsonNode *request)
 
 	/*
 	 * Distributed with Citus when asked (DynamoOptions.Distributed), or by
-	 * default (dynamo.distribute_new_tables) when it can be: no GSI, no
-	 * stream, Citus there.
+	 * default (dynamo.distribute_new_tables) when it can be: no stream,
+	 * Citus there.
 	 */
 	if (distribute < 0)
-		distribute = dynamo_distribute_new_tables && !has_global_index(&spec) && !stream.enabled &&
+		distribute = dynamo_distribute_new_tables && !stream.enabled &&
 			catalog_citus_present();
 	if (distribute)
 		catalog_distribute_table(spec.table_name);

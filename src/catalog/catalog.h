@@ -77,6 +77,7 @@ typedef struct TableIndex
 	int			partition_count;	/* GSI */
 	Oid		   *partition_relids;	/* GSI: by hash remainder: "<relation>#<i>" */
 	Throughput	throughput;		/* GSI */
+	bool		distributed;	/* GSI: distributed by Citus, colocated with its distributed table */
 	void	   *capacity_cache; /* the capacity layer's pointers to its buckets (capacity_buckets.c) */
 } TableIndex;
 

@@ -41,7 +41,7 @@ catalog_update_table(const UpdateTableSpec *spec)
 	if (table == NULL)
 		catalog_raise_not_found(spec->table_name, true);
 	if (spec->create_index != NULL)
-		catalog_refuse_distributed(table, "global secondary indexes");
+		catalog_refuse_distributed(table, "adding global secondary indexes");
 
 	args[0] = CStringGetTextDatum(spec->table_name);
 	args[1] = spec->set_billing_mode ?

@@ -270,6 +270,10 @@ load_indexes(TableInfo *info, Oid namespace)
 		else
 			info->has_lsi = true;
 	}
+	/* after the loop: this replaces SPI_tuptable */
+	for (n = 0; n < info->nindexes; n++)
+		info->indexes[n].distributed = info->distributed && info->indexes[n].global &&
+			catalog_relation_is_distributed(info->indexes[n].relid);
 }
 
 /* The index of a table with this name, or NULL. */
@@ -400,4 +404,19 @@ void
 catalog_invalidate_table(Oid relid)
 {
 	CacheInvalidateRelcacheByRelid(relid);
+}
+
+/*
+ * dynamo.invalidate_catalog_caches(): every backend's cached table
+ * metadata and key schemas dropped (a relcache invalidation of every
+ * relation), after the catalog rows changed without touching the tables'
+ * relations: on a Citus worker, when the coordinator replaces its copies
+ * (dynamo.sync_table_to_workers).
+ */
+PG_FUNCTION_INFO_V1(dynamo_invalidate_catalog_caches);
+Datum
+dynamo_invalidate_catalog_caches(PG_FUNCTION_ARGS)
+{
+	CacheInvalidateRelcacheAll();
+	PG_RETURN_VOID();
 }

@@ -52,7 +52,7 @@ catalog_define_settings(void)
 							PGC_USERSET, GUC_UNIT_MB, NULL, NULL, NULL);
 	DefineCustomBoolVariable("dynamo.distribute_new_tables",
 							 "Distribute new tables with Citus when they can be.",
-							 "Tables without global secondary indexes and streams, in a database with Citus; "
+							 "Tables without a stream, in a database with Citus; "
 							 "CreateTable's DynamoOptions.Distributed overrides it.",
 							 &dynamo_distribute_new_tables, false, PGC_USERSET, 0, NULL, NULL, NULL);
 }

@@ -10,10 +10,27 @@
 -- a distributed table).  These statements run on the workers outside the
 -- coordinator's transaction (run_command_on_workers).
 --
--- Not yet distributed: tables with global secondary indexes (the workers
--- would not maintain them), and tables with a stream or point-in-time
--- recovery (the capture decodes the coordinator's WAL only).  The functions
--- need Citus; without it they say so.
+-- A table's global secondary indexes are distributed with it, on their
+-- table_pk column, colocated with the table: an item's GSI entries are in
+-- the shards of its own hash range, on its node, and the worker's access
+-- method writes them in the item's transaction (src/storage/storage_shards.c).
+-- A GSI Query then reads every shard of one GSI partition (Citus merges
+-- them in the index's order).  The GSIs' TRUNCATE triggers are dropped
+-- (Citus refuses a relation with triggers): a TRUNCATE of a distributed
+-- table's relation leaves its GSIs' entries.  Each GSI partition gets
+-- REPLICA IDENTITY FULL, which Citus' shard moves need (it has no primary
+-- key).
+--
+-- Not yet distributed: tables with a stream or point-in-time recovery (the
+-- capture decodes the coordinator's WAL only).  The functions need Citus;
+-- without it they say so.
+
+-- dynamo.invalidate_catalog_caches(): every backend of this server drops
+-- its cached table metadata (run on the workers after their copies change).
+CREATE FUNCTION dynamo.invalidate_catalog_caches() RETURNS void
+    AS 'MODULE_PATHNAME', 'dynamo_invalidate_catalog_caches' LANGUAGE C VOLATILE;
+REVOKE ALL ON FUNCTION dynamo.invalidate_catalog_caches() FROM PUBLIC;
+COMMENT ON FUNCTION dynamo.invalidate_catalog_caches() IS 'drop every backend''s cached DynamoDB table metadata';
 
 -- dynamo.sync_table_to_workers(table_name): the workers' catalog rows of a
 -- table made the coordinator's (none, when it is gone).
@@ -36,6 +53,7 @@ BEGIN
                       jsonb_agg(to_jsonb(i)))
           FROM dynamo.indexes i WHERE i.table_name = sync_table_to_workers.table_name
         HAVING count(*) > 0), '');
+    command := command || '; SELECT dynamo.invalidate_catalog_caches()';
     EXECUTE 'SELECT string_agg(format(''%s:%s: %s'', nodename, nodeport, result), ''; '')'
             ' FROM run_command_on_workers($1) WHERE NOT success'
        INTO failed USING command;
@@ -52,10 +70,12 @@ COMMENT ON FUNCTION dynamo.sync_table_to_workers(text) IS 'copy a distributed ta
 -- shards per partition (NULL: citus.shard_count), colocated with the other
 -- tables of the same key type.
 CREATE FUNCTION dynamo.distribute_table(table_name text, shard_count integer DEFAULT NULL) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET client_min_messages = warning AS $$
 DECLARE
     t dynamo.tables;
     relation text;
+    gsi text;
+    p integer;
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
         RAISE EXCEPTION 'Citus is not installed in this database'
@@ -71,9 +91,8 @@ BEGIN
     IF EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = relation::regclass) THEN
         RAISE EXCEPTION 'table % is distributed already', table_name;
     END IF;
-    IF EXISTS (SELECT FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global) THEN
-        RAISE EXCEPTION 'table % has global secondary indexes, which a distributed table does not maintain yet',
-            table_name;
+    IF EXISTS (SELECT FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.status <> 'ACTIVE') THEN
+        RAISE EXCEPTION 'table % has a global secondary index being created or deleted', table_name;
     END IF;
     IF EXISTS (SELECT FROM dynamo.streams s WHERE s.table_id = t.table_id AND s.status IN ('ENABLING', 'ENABLED'))
        OR EXISTS (SELECT FROM dynamo.continuous_backups c
@@ -81,13 +100,52 @@ BEGIN
         RAISE EXCEPTION 'table % has a stream or point-in-time recovery, which a distributed table does not have yet',
             table_name;
     END IF;
+    FOR gsi IN SELECT i.relation_name FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global LOOP
+        FOR p IN 0 .. t.partition_count - 1 LOOP
+            EXECUTE format('DROP TRIGGER IF EXISTS %I ON dynamo_data.%I', gsi, t.relation_name || '#' || p);
+            EXECUTE format('ALTER TABLE dynamo_data.%I REPLICA IDENTITY FULL', gsi || '#' || p);
+        END LOOP;
+    END LOOP;
+    -- Citus copies the items to the shards, and the GSIs' rows to theirs. The workers get the table's
+    -- catalog rows last: until then (and within this transaction, which they do not see) they write its
+    -- shards without checks or GSI entries, so the copy of the items adds no entries beside the copied ones.
     IF shard_count IS NULL THEN
         PERFORM create_distributed_table(relation, 'pk');
     ELSE
         PERFORM create_distributed_table(relation, 'pk', shard_count => shard_count);
     END IF;
     PERFORM truncate_local_data_after_distributing_table(relation);
+    FOR gsi IN SELECT i.relation_name FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global LOOP
+        PERFORM create_distributed_table(format('dynamo_data.%I', gsi), 'table_pk', colocate_with => relation);
+        PERFORM truncate_local_data_after_distributing_table(format('dynamo_data.%I', gsi));
+    END LOOP;
     PERFORM dynamo.sync_table_to_workers(t.table_name);
 END
 $$;
 COMMENT ON FUNCTION dynamo.distribute_table(text, integer) IS 'distribute a DynamoDB table with Citus on its partition key';
+
+-- dynamo.sync_workers(): every distributed table's catalog rows copied to
+-- every worker; run after citus_add_node, before moving shards to the new
+-- worker (which refuses to store a shard of a table it has no catalog rows
+-- of, so a move started before fails, and succeeds once Citus retries it
+-- after this).  Returns the number of tables.
+CREATE FUNCTION dynamo.sync_workers() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    name text;
+    n integer := 0;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_extension WHERE extname = 'citus') THEN
+        RAISE EXCEPTION 'Citus is not installed in this database';
+    END IF;
+    FOR name IN SELECT t.table_name FROM dynamo.tables t
+                 WHERE EXISTS (SELECT FROM pg_dist_partition
+                                WHERE logicalrelid = format('dynamo_data.%I', t.relation_name)::regclass)
+                 ORDER BY 1 LOOP
+        PERFORM dynamo.sync_table_to_workers(name);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION dynamo.sync_workers() IS 'copy every distributed table''s catalog rows to every Citus worker (after adding one)';

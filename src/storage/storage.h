@@ -36,8 +36,21 @@ extern void storage_track_replaced(bool track);
 extern int64 storage_replaced_size(void);
 
 /* storage_check.c */
+typedef struct CatalogAccess	/* what storage_begin_catalog_access changed */
+{
+	Oid			userid;
+	int			sec_context;
+	bool		pushed_snapshot;
+} CatalogAccess;
+
+extern void storage_begin_catalog_access(CatalogAccess *saved);
+extern void storage_end_catalog_access(const CatalogAccess *saved);
 extern void storage_check_row(Relation rel, TupleTableSlot *slot);
-extern const TableInfo *storage_indexed_table(Relation rel, AttrNumber *item_attnum);
+extern const TableInfo *storage_indexed_table(Relation rel, AttrNumber *item_attnum, int64 *shard_id);
+
+/* storage_shards.c */
+extern Oid	storage_colocated_shard(int64 shard_id, Oid relid);
+extern void storage_shards_invalidate(Oid relid);
 
 /* the primary key of an item: its partition key and sort key values */
 typedef struct ItemKey
@@ -84,9 +97,9 @@ extern struct varlena *storage_index_projection(const TableInfo *table, const Ta
 												DynamoValue item);
 extern Oid	storage_index_partition(const TableIndex *index, const DynamoValue *partition);
 extern void storage_index_insert_entry(const TableInfo *table, const TableIndex *index,
-									   DynamoValue item, const DynamoValue *partition,
+									   int64 shard_id, DynamoValue item, const DynamoValue *partition,
 									   const DynamoValue *sort, struct varlena *projected);
-extern void storage_maintain_indexes(const TableInfo *table, DynamoValue old_item,
+extern void storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item,
 									 DynamoValue new_item);
 extern void storage_index_meter_reset(void);
 extern const IndexUnits *storage_index_meter(int *count);

@@ -81,6 +81,7 @@
 #include "access/heapam.h"
 #include "access/tableam.h"
 #include "catalog/index.h"
+#include "commands/trigger.h"
 #include "fmgr.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -124,7 +125,8 @@ static void
 maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 {
 	AttrNumber	item_attnum;
-	const TableInfo *table = storage_indexed_table(rel, &item_attnum);
+	int64		shard_id;
+	const TableInfo *table = storage_indexed_table(rel, &item_attnum, &shard_id);
 	MemoryContext context;
 	MemoryContext caller_context;
 	TupleTableSlot *old_slot = NULL;
@@ -132,6 +134,13 @@ maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 	DynamoValue new_item = {NULL, 0};
 
 	if (table == NULL)
+		return;
+
+	/*
+	 * A Citus shard written by logical replication is being moved or split:
+	 * its GSI shards are replicated with it (storage_shards.c).
+	 */
+	if (shard_id != 0 && SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
 		return;
 
 	/*
@@ -153,7 +162,7 @@ maintain_indexes(Relation rel, ItemPointer old_tid, TupleTableSlot *new_slot)
 	}
 	if (new_slot != NULL)
 		new_item = slot_item(new_slot, item_attnum);
-	storage_maintain_indexes(table, old_item, new_item);
+	storage_maintain_indexes(table, shard_id, old_item, new_item);
 	if (old_slot != NULL)
 		ExecDropSingleTupleTableSlot(old_slot);
 	MemoryContextSwitchTo(caller_context);

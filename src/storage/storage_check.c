@@ -56,6 +56,8 @@
 
 #include <ctype.h>
 
+#include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/extension.h"
 
 #include "catalog/namespace.h"
@@ -97,6 +99,7 @@ typedef struct StorageKeySchema
 	DynamoType	sort_key_type;
 	char	   *table_name;		/* the DynamoDB table's */
 	bool		has_indexes;	/* it has secondary indexes (dynamo.indexes) */
+	int64		shard_id;		/* a Citus shard of a partition (on a worker): its shard id; else 0 */
 } StorageKeySchema;
 
 /* the key schema as the catalog row gives it, before it is cached */
@@ -151,6 +154,7 @@ storage_relcache_callback(Datum arg, Oid relid)
 	HASH_SEQ_STATUS status;
 	StorageKeySchema *entry;
 
+	storage_shards_invalidate(relid);
 	if (key_schema_cache == NULL)
 		return;
 	hash_seq_init(&status, key_schema_cache);
@@ -207,20 +211,12 @@ init_key_schema_cache(void)
  * ------------------------------------------------------------------------
  */
 
-/* what begin_catalog_access changed, for end_catalog_access */
-typedef struct CatalogAccess
-{
-	Oid			userid;
-	int			sec_context;
-	bool		pushed_snapshot;
-} CatalogAccess;
-
 /*
  * Read the catalog as the bootstrap superuser in a restricted security
  * context (see the file's header), with a snapshot if there is none.
  */
-static void
-begin_catalog_access(CatalogAccess *saved)
+void
+storage_begin_catalog_access(CatalogAccess *saved)
 {
 	GetUserIdAndSecContext(&saved->userid, &saved->sec_context);
 	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
@@ -234,8 +230,8 @@ begin_catalog_access(CatalogAccess *saved)
 	}
 }
 
-static void
-end_catalog_access(const CatalogAccess *saved)
+void
+storage_end_catalog_access(const CatalogAccess *saved)
 {
 	if (saved->pushed_snapshot)
 		PopActiveSnapshot();
@@ -273,7 +269,7 @@ read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 
 	args[0] = CStringGetTextDatum(relation_name);
 
-	begin_catalog_access(&saved);
+	storage_begin_catalog_access(&saved);
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
@@ -297,7 +293,7 @@ read_catalog_key_schema(const char *relation_name, CatalogKeySchema *result)
 	}
 
 	SPI_finish();
-	end_catalog_access(&saved);
+	storage_end_catalog_access(&saved);
 	pfree(DatumGetPointer(args[0]));
 	return found;
 }
@@ -344,6 +340,44 @@ column_number(Relation rel, const char *name, Oid type)
 	return InvalidAttrNumber;
 }
 
+/* whether relation relid was created by the current transaction */
+static bool
+created_by_this_transaction(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	bool		created;
+
+	if (!HeapTupleIsValid(tuple))
+		return false;
+	created = TransactionIdIsCurrentTransactionId(HeapTupleHeaderGetXmin(tuple->t_data));
+	ReleaseSysCache(tuple);
+	return created;
+}
+
+/* whether Citus' metadata has shard shard_id (digits) of relation relid */
+static bool
+is_shard_of(Oid relid, const char *shard_id)
+{
+	Oid			argtypes[2] = {OIDOID, TEXTOID};
+	Datum		args[2] = {ObjectIdGetDatum(relid), CStringGetTextDatum(shard_id)};
+	CatalogAccess saved;
+	bool		found;
+
+	if (!OidIsValid(relid))
+		return false;
+	storage_begin_catalog_access(&saved);
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute_with_args("SELECT FROM pg_catalog.pg_dist_shard WHERE logicalrelid OPERATOR(pg_catalog.=) $1"
+							  "   AND shardid OPERATOR(pg_catalog.=) $2::pg_catalog.int8",
+							  2, argtypes, args, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "reading Citus' shards failed");
+	found = SPI_processed > 0;
+	SPI_finish();
+	storage_end_catalog_access(&saved);
+	return found;
+}
+
 /*
  * On a Citus worker, a distributed table's rows are in shards: a partition
  * "T#0" of "T" is there "T#0_<shard id>", a partition of "T_<shard id>".  The
@@ -355,6 +389,8 @@ read_shard_key_schema(const char *parent_name, CatalogKeySchema *result)
 {
 	size_t		len = strlen(parent_name);
 	size_t		digits = 0;
+	char	   *relation_name;
+	Oid			shell;
 
 	if (!OidIsValid(get_extension_oid("citus", true)))
 		return false;
@@ -362,7 +398,45 @@ read_shard_key_schema(const char *parent_name, CatalogKeySchema *result)
 		digits++;
 	if (digits == 0 || digits == len || parent_name[len - 1 - digits] != '_')
 		return false;
-	return read_catalog_key_schema(pnstrdup(parent_name, len - 1 - digits), result);
+	relation_name = pnstrdup(parent_name, len - 1 - digits);
+	if (read_catalog_key_schema(relation_name, result))
+		return true;
+
+	/*
+	 * A shard of a distributed table this worker has no catalog rows of (a
+	 * worker that joined after the table was distributed, being given its
+	 * shards): writing it unchecked would skip the key checks and the GSI
+	 * entries.  Refused, so that a shard move fails until the catalog is
+	 * there, and succeeds when Citus retries it.  Not while the table is
+	 * being distributed (its relation here made by this very transaction):
+	 * dynamo.distribute_table copies the catalog rows after the items.
+	 */
+	shell = get_relname_relid(relation_name, get_namespace_oid("dynamo_data", false));
+	if (is_shard_of(shell, parent_name + len - digits) && !created_by_this_transaction(shell))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("this Citus worker has no catalog rows of the DynamoDB table stored in dynamo_data.\"%s\"",
+						relation_name),
+				 errhint("Run SELECT dynamo.sync_workers() on the coordinator after adding a worker.")));
+	return false;
+}
+
+/* the shard id a Citus shard's name ends with ("<relation>_<shard id>") */
+static int64
+shard_id_of(const char *shard_name)
+{
+	const char *digits = strrchr(shard_name, '_');
+	int64		shard_id = 0;
+
+	if (digits == NULL || digits[1] == '\0')
+		elog(ERROR, "relation \"%s\" is not named as a Citus shard", shard_name);
+	for (digits++; *digits != '\0'; digits++)
+	{
+		if (!isdigit((unsigned char) *digits) || shard_id > PG_INT64_MAX / 10 - 10)
+			elog(ERROR, "relation \"%s\" is not named as a Citus shard", shard_name);
+		shard_id = shard_id * 10 + (*digits - '0');
+	}
+	return shard_id;
 }
 
 /*
@@ -382,6 +456,7 @@ key_schema_for(Relation rel)
 	AttrNumber	item_attnum;
 	DynamoType	partition_key_type;
 	DynamoType	sort_key_type = DYNAMO_TYPE_S;
+	int64		shard_id = 0;
 	bool		found;
 
 	if (key_schema_cache == NULL)
@@ -410,9 +485,12 @@ key_schema_for(Relation rel)
 		return NULL;
 	}
 
-	if (!read_catalog_key_schema(get_rel_name(parent_relid), &catalog) &&
-		!read_shard_key_schema(get_rel_name(parent_relid), &catalog))
-		return NULL;			/* not cached: see the file's header */
+	if (!read_catalog_key_schema(get_rel_name(parent_relid), &catalog))
+	{
+		if (!read_shard_key_schema(get_rel_name(parent_relid), &catalog))
+			return NULL;		/* not cached: see the file's header */
+		shard_id = shard_id_of(RelationGetRelationName(rel));
+	}
 
 	pk_attnum = column_number(rel, "pk", dynamo_type_oid("value"));
 	sk_attnum = column_number(rel, "sk", dynamo_type_oid("value"));
@@ -448,6 +526,7 @@ key_schema_for(Relation rel)
 	entry->sort_key_type = sort_key_type;
 	entry->table_name = MemoryContextStrdup(StorageCacheContext, catalog.table_name);
 	entry->has_indexes = catalog.has_indexes;
+	entry->shard_id = shard_id;
 	if (catalog.sort_key != NULL)
 	{
 		entry->sort_key = MemoryContextStrdup(StorageCacheContext, catalog.sort_key);
@@ -460,11 +539,12 @@ key_schema_for(Relation rel)
 /*
  * The metadata of the DynamoDB table rel is a partition of, when that table
  * has secondary indexes; else NULL.  *item_attnum is the item column's
- * number.  Looked up (catalog_lookup.c, cached) as the bootstrap superuser,
+ * number; *shard_id is rel's Citus shard id when rel is a shard of a
+ * distributed table's partition on a worker, else 0.  Looked up (catalog_lookup.c, cached) as the bootstrap superuser,
  * as the key schema is.
  */
 const TableInfo *
-storage_indexed_table(Relation rel, AttrNumber *item_attnum)
+storage_indexed_table(Relation rel, AttrNumber *item_attnum, int64 *shard_id)
 {
 	StorageKeySchema *schema;
 	const TableInfo *table;
@@ -477,11 +557,12 @@ storage_indexed_table(Relation rel, AttrNumber *item_attnum)
 	if (schema == NULL || !schema->has_indexes)
 		return NULL;
 	*item_attnum = schema->item_attnum;
+	*shard_id = schema->shard_id;
 	table_name = pstrdup(schema->table_name);	/* the entry may be invalidated meanwhile */
 
-	begin_catalog_access(&saved);
+	storage_begin_catalog_access(&saved);
 	table = catalog_lookup_table(table_name, true);
-	end_catalog_access(&saved);
+	storage_end_catalog_access(&saved);
 	pfree(table_name);
 	return table;
 }
@@ -603,7 +684,8 @@ storage_check_row(Relation rel, TupleTableSlot *slot)
 	if (schema->has_indexes)
 	{
 		AttrNumber	item_attnum;
-		const TableInfo *table = storage_indexed_table(rel, &item_attnum);
+		int64		shard_id;
+		const TableInfo *table = storage_indexed_table(rel, &item_attnum, &shard_id);
 
 		if (table != NULL)
 			storage_check_index_keys(table, item);

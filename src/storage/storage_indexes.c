@@ -452,11 +452,13 @@ gsi_delete_row(Oid partition_relid, Datum *values, bool *nulls, int nkeys)
 
 /*
  * Write the entry of an item into a GSI (the backfill's insert too);
- * projected: the item's projection, or NULL to make it here.
+ * projected: the item's projection, or NULL to make it here; shard_id: the
+ * Citus shard of the item's row being written on a worker, else 0
+ * (storage_shards.c).
  */
 void
-storage_index_insert_entry(const TableInfo *table, const TableIndex *index, DynamoValue item,
-						   const DynamoValue *partition, const DynamoValue *sort,
+storage_index_insert_entry(const TableInfo *table, const TableIndex *index, int64 shard_id,
+						   DynamoValue item, const DynamoValue *partition, const DynamoValue *sort,
 						   struct varlena *projected)
 {
 	ItemKey		table_key;
@@ -468,7 +470,8 @@ storage_index_insert_entry(const TableInfo *table, const TableIndex *index, Dyna
 	n = gsi_row_values(index, partition, sort, &table_key,
 					   projected != NULL ? projected : storage_index_projection(table, index, item),
 					   values, nulls);
-	gsi_insert_row(storage_index_partition(index, partition), values, nulls, n);
+	gsi_insert_row(storage_colocated_shard(shard_id, storage_index_partition(index, partition)),
+				   values, nulls, n);
 }
 
 /* Start metering the index writes of an operation. */
@@ -523,12 +526,14 @@ entry_size(struct varlena *projected)
  * Keep the GSIs of a table in step with a write of one item, and meter the
  * writes of every index (an LSI's are metered only: Postgres maintains
  * it): old_item is the row's item before (data NULL for an insert),
- * new_item after (data NULL for a delete).  An entry whose key changes is
+ * new_item after (data NULL for a delete); shard_id as for
+ * storage_index_insert_entry.  An entry whose key changes is
  * deleted and put (two writes), one whose projected attributes change is
  * rewritten (one write), as DynamoDB charges them.
  */
 void
-storage_maintain_indexes(const TableInfo *table, DynamoValue old_item, DynamoValue new_item)
+storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item,
+						 DynamoValue new_item)
 {
 	int			i;
 
@@ -584,10 +589,11 @@ rewrite:
 
 			storage_key_from_item(table, old_item, &table_key);
 			n = gsi_row_values(index, old_key.partition, old_key.sort, &table_key, NULL, values, nulls);
-			gsi_delete_row(storage_index_partition(index, old_key.partition), values, nulls, n - 1);
+			gsi_delete_row(storage_colocated_shard(shard_id, storage_index_partition(index, old_key.partition)),
+						   values, nulls, n - 1);
 		}
 		if (in_new)
-			storage_index_insert_entry(table, index, new_item, new_key.partition, new_key.sort,
+			storage_index_insert_entry(table, index, shard_id, new_item, new_key.partition, new_key.sort,
 									   new_projection);
 	}
 }
@@ -627,6 +633,6 @@ storage_index_backfill_item(const TableInfo *table, const TableIndex *index, Dyn
 	table_close(rel, NoLock);
 	if (exists)
 		return BACKFILL_EXISTS;
-	storage_index_insert_entry(table, index, item, key.partition, key.sort, NULL);
+	storage_index_insert_entry(table, index, 0, item, key.partition, key.sort, NULL);
 	return BACKFILL_INSERTED;
 }

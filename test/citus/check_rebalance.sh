@@ -32,6 +32,7 @@ sleep "${LOAD_BEFORE:-8}"
 echo move > "$LOGDIR/phase"
 move_start=$(date +%s.%N)
 sql -c "SELECT citus_add_node('localhost', $SPARE_PORT)" >/dev/null
+sql -c "SELECT dynamo.sync_workers()" >/dev/null   # the new worker's catalog rows of the distributed tables
 joined=$(date +%s.%N)
 sql -c "SELECT citus_rebalance_start(shard_transfer_mode => '${SHARD_TRANSFER_MODE:-auto}')" > "$LOGDIR/rebalance.out" 2>&1
 sql -c "SELECT citus_rebalance_wait()" >> "$LOGDIR/rebalance.out" 2>&1

@@ -122,11 +122,10 @@ def create_request(name, kind):
 
 
 def distribute(name, kind):
-    """a table without GSI or stream: dynamo.distribute_table (the relation distributed on pk, the local copies
-    removed, the catalog copied to the workers). The others, which dynamo refuses to distribute, by hand for the
-    map: the table's relation (and its GSI's) distributed on pk, the local copies removed; a table with a GSI has
-    a TRUNCATE trigger on each partition, which Citus accepts only with citus.enable_unsafe_triggers"""
-    if not KINDS[kind].get("gsi") and not KINDS[kind].get("stream"):
+    """a table without a stream: dynamo.distribute_table (the relation distributed on pk, its GSIs on table_pk
+    colocated with it, the catalog copied to the workers). A table with a stream, which dynamo refuses to
+    distribute, by hand for the map: the table's relation distributed on pk, the local copies removed"""
+    if not KINDS[kind].get("stream"):
         sql("SELECT dynamo.distribute_table(%s)", (name,))
         return
     unsafe = "SET citus.enable_unsafe_triggers = on; " if KINDS[kind].get("gsi") else ""
@@ -362,7 +361,7 @@ def check(doors):
                 "wire-worker": lambda: WireDoor(HTTP_PORT + 1)}[door_name]()
         # a worker knows only the distributed tables: its answers are compared with the coordinator's
         local_door = WireDoor(HTTP_PORT) if door_name == "wire-worker" else door
-        for kind in ("hash", "range"):
+        for kind in ("hash", "range", "lsi", "gsi"):
             for step, action, request in steps(kind, "c" + door_name[0] + door_name[-1]):
                 if action in READ_LOCAL_SHELL:
                     continue
@@ -376,7 +375,33 @@ def check(doors):
     print(f"check: DisRange has {on_shards} items through Citus, its local partitions {in_shell} bytes")
     if on_shards < 10 or in_shell != 0 or on_shards != sql('SELECT count(*) FROM dynamo_data."LocRange"')[0][0]:
         FAILURES.append("items on the shards")
+    check_gsi_entries()
     return 1 if FAILURES else 0
+
+
+def check_gsi_entries():
+    """a plain SQL write on the coordinator keeps the distributed GSI in step too; then every item of DisGsi has
+    exactly its entry in the GSI, and the GSI's rows are on the shards, none in the coordinator's shell"""
+    sql("""INSERT INTO dynamo_data."DisGsi" (pk, sk, item)
+           VALUES ('{"S": "sql-1"}', '{"N": "1"}', '{"pk": {"S": "sql-1"}, "sk": {"N": "1"}, "g": {"S": "gsql"}}')""")
+    answer = SqlDoor()("Query", {"TableName": "DisGsi", "IndexName": "ByG", "KeyConditionExpression": "g = :g",
+                                 "ExpressionAttributeValues": {":g": S("gsql")}})
+    if answer.get("Count") != 1:
+        FAILURES.append("GSI entry of a plain SQL INSERT")
+        print(f"check: Query(GSI) of an item put with SQL: WRONG {answer}")
+    missing, extra, wrong, entries = sql("""
+        SELECT count(*) FILTER (WHERE g.table_pk IS NULL), count(*) FILTER (WHERE t.pk IS NULL),
+               count(*) FILTER (WHERE NOT coalesce(g.item OPERATOR(dynamo.=) t.item, false)), count(g.pk)
+          FROM (SELECT * FROM dynamo_data."DisGsi" WHERE dynamo.get(item, 'g') IS NOT NULL) t
+          FULL JOIN dynamo_data."DisGsi:ByG" g
+            ON t.pk OPERATOR(dynamo.=) g.table_pk AND t.sk OPERATOR(dynamo.=) g.table_sk""")[0]
+    in_shell = sql("""SELECT coalesce(sum(pg_relation_size(oid)), 0) FROM pg_class
+                       WHERE relnamespace = 'dynamo_data'::regnamespace AND relname LIKE 'DisGsi:ByG#%%'
+                         AND relkind = 'r'""")[0][0]
+    print(f"check: DisGsi's GSI has {entries} entries ({missing} items without theirs, {extra} without an item, "
+          f"{wrong} unlike their item); its local partitions {in_shell} bytes")
+    if missing or extra or wrong or entries < 10 or in_shell:
+        FAILURES.append("GSI entries")
 
 
 def create_tables(kinds):
@@ -415,7 +440,7 @@ def main(doors):
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--check"]:
-        create_tables(("hash", "range"))
+        create_tables(("hash", "range", "lsi", "gsi"))
         sys.exit(check(["sql", "wire-coordinator", "wire-worker"]))
     doors = sys.argv[1:] or ["sql", "wire-coordinator", "wire-worker"]
     main(doors)

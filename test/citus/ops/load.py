@@ -1,8 +1,8 @@
 """load.py: writers and readers on a distributed table through the coordinator's endpoint, for the operations
 checks (check_rebalance.sh, check_worker_crash.sh), and the check of what they leave behind.
 
-    load.py setup                   create the table Ops (hash and range key) and distribute it with Citus
-                                    (LOAD_SHARD_COUNT shards, 8, a colocation group of its own)
+    load.py setup                   create the table Ops (hash and range key, a GSI ByV on v) and distribute it
+                                    with dynamo.distribute_table (LOAD_SHARD_COUNT shards, 8)
     load.py fill N                  add N items of 1 KB (BatchWriteItem), bulk-<n>/<m>
     load.py run LOGDIR              run the load until the file LOGDIR/stop appears; write the logs, then a summary
     load.py report LOGDIR PHASE...  the figures per phase; exit 1 on a violation or a final failure in a PHASE
@@ -26,8 +26,8 @@ The load (threads of one process, each with its own boto3 client and no retries,
 
 Every failure is written to LOGDIR/failures.log with its time ("TIME writer|tx|reader CODE MESSAGE"); the summary
 (LOGDIR/summary.json) has the counts. verify reads the table back (Scan, ConsistentRead) and checks that every
-key's value is its last acknowledged (or resynced) value, or the one a failed write tried after it, and that every
-transaction group agrees. Needs Debian's python3 (boto3, psycopg2) and the cluster (PGHOST, PGPORT,
+key's value is its last acknowledged (or resynced) value, or the one a failed write tried after it, that every
+transaction group agrees, and that the GSI ByV holds exactly one entry per item, with the item's v. Needs Debian's python3 (boto3, psycopg2) and the cluster (PGHOST, PGPORT,
 CITUS_HTTP_PORT).
 """
 import json
@@ -367,6 +367,22 @@ def verify(logdir):
             uncertain_left += attempted is not None
             if seen not in allowed:
                 problems.append(f"{key}: v={seen} in the table, the log allows {sorted(allowed)}")
+    # the GSI ByV (every write changes v, so moves its entry) has exactly one entry per item, with its v
+    conn = psycopg2.connect(host=HOST, port=PORT, user="postgres", dbname="postgres")
+    with conn.cursor() as cur:
+        cur.execute(f"""SELECT count(*) FILTER (WHERE g.table_pk IS NULL), count(*) FILTER (WHERE t.pk IS NULL),
+                               count(*) FILTER (WHERE NOT coalesce(g.pk OPERATOR(dynamo.=) dynamo.get(t.item, 'v'),
+                                                                   g.pk IS NULL AND dynamo.get(t.item, 'v') IS NULL)),
+                               count(g.pk)
+                          FROM dynamo_data."{TABLE}" t
+                          FULL JOIN dynamo_data."{TABLE}:ByV" g
+                            ON t.pk OPERATOR(dynamo.=) g.table_pk AND t.sk OPERATOR(dynamo.=) g.table_sk""")
+        missing, extra, wrong, entries = cur.fetchone()
+    conn.close()
+    print(f"verify: GSI ByV has {entries} entries; {missing} items without one, {extra} entries without an item, "
+          f"{wrong} with another v than their item")
+    if missing or extra or wrong:
+        problems.append(f"GSI ByV out of step with the table: {missing} missing, {extra} extra, {wrong} wrong")
     bulk = sum(1 for k in final if k.startswith("bulk-"))
     expected_bulk = int(os.environ.get("LOAD_FILL", "0"))
     if bulk != expected_bulk:
@@ -420,12 +436,14 @@ def setup():
     db.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
-                                          {"AttributeName": "sk", "AttributeType": "N"}])
+                                          {"AttributeName": "sk", "AttributeType": "N"},
+                                          {"AttributeName": "v", "AttributeType": "N"}],
+                    GlobalSecondaryIndexes=[{"IndexName": "ByV", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                                             "KeySchema": [{"AttributeName": "v", "KeyType": "HASH"},
+                                                           {"AttributeName": "pk", "KeyType": "RANGE"}]}])
     with conn.cursor() as cur:
         shard_count = int(os.environ.get("LOAD_SHARD_COUNT", "8"))
-        cur.execute(f"""SELECT create_distributed_table('dynamo_data."{TABLE}"', 'pk', colocate_with => 'none',
-                                                        shard_count => {shard_count})""")
-        cur.execute(f"""SELECT truncate_local_data_after_distributing_table('dynamo_data."{TABLE}"')""")
+        cur.execute("SELECT dynamo.distribute_table(%s, %s)", (TABLE, shard_count))
 
 
 if __name__ == "__main__":
