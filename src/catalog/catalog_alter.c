@@ -40,8 +40,6 @@ catalog_update_table(const UpdateTableSpec *spec)
 
 	if (table == NULL)
 		catalog_raise_not_found(spec->table_name, true);
-	if (spec->create_index != NULL)
-		catalog_refuse_distributed(table, "adding global secondary indexes");
 
 	args[0] = CStringGetTextDatum(spec->table_name);
 	args[1] = spec->set_billing_mode ?
@@ -108,6 +106,14 @@ catalog_update_table(const UpdateTableSpec *spec)
 			elog(ERROR, "UpdateTable could not describe the deleted index");
 	}
 	result = catalog_copy_jsonb_result(1);
+	if (backfill_relation != NULL)
+	{
+		/* out of SPI's memory, which SPI_finish frees */
+		char	   *copy = SPI_palloc(strlen(backfill_relation) + 1);
+
+		strcpy(copy, backfill_relation);
+		backfill_relation = copy;
+	}
 	SPI_finish();
 	if (table->distributed)
 		catalog_sync_to_workers(spec->table_name);

@@ -40,6 +40,7 @@
 
 #include "common/hashfn.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "common/pg_prng.h"
 #include "miscadmin.h"
@@ -49,6 +50,7 @@
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 
 #include "catalog/catalog.h"
 #include "errors.h"
@@ -132,6 +134,7 @@ create_index_storage(const IndexSpec *index, const char *table_relation, bool ta
 	const char *qualified = quote_qualified_identifier("dynamo_data", relation);
 	StringInfoData sql;
 	StringInfoData key;
+	bool		distributed;
 	int			i;
 
 	initStringInfo(&sql);
@@ -147,6 +150,9 @@ create_index_storage(const IndexSpec *index, const char *table_relation, bool ta
 		return;
 	}
 
+	/* a GSI of a table distributed by Citus is distributed with it */
+	distributed = catalog_citus_present() &&
+		catalog_relation_is_distributed(get_relname_relid(table_relation, get_namespace_oid("dynamo_data", false)));
 	initStringInfo(&key);
 	appendStringInfo(&sql, "CREATE TABLE %s (", qualified);
 	for (i = 0; i < index->npartition_keys; i++)
@@ -178,7 +184,12 @@ create_index_storage(const IndexSpec *index, const char *table_relation, bool ta
 						 qualified, partition_count, i);
 		catalog_run_sql(sql.data);
 
-		/* a TRUNCATE of the table's partition i empties this GSI of its items */
+		/*
+		 * A TRUNCATE of the table's partition i empties this GSI of its items
+		 * (not for a table distributed by Citus: see src/sql/85_citus.sql).
+		 */
+		if (distributed)
+			continue;
 		resetStringInfo(&sql);
 		appendStringInfo(&sql,
 						 "CREATE TRIGGER %s BEFORE TRUNCATE ON %s FOR EACH STATEMENT "
@@ -188,6 +199,9 @@ create_index_storage(const IndexSpec *index, const char *table_relation, bool ta
 						 quote_literal_cstr(relation), partition_count, i);
 		catalog_run_sql(sql.data);
 	}
+	if (distributed)
+		catalog_run_sql(psprintf("SELECT dynamo.distribute_index(%s, %s, %d)", quote_literal_cstr(table_relation),
+								 quote_literal_cstr(relation), partition_count));
 }
 
 /*
@@ -511,7 +525,8 @@ catalog_apply_index_updates(const TableInfo *table, const UpdateTableSpec *spec,
 		{
 			int			i;
 
-			for (i = 0; i < table->partition_count; i++)
+			/* a distributed table has none (src/sql/85_citus.sql) */
+			for (i = 0; i < table->partition_count && !table->distributed; i++)
 				catalog_run_sql(psprintf("DROP TRIGGER IF EXISTS %s ON %s", quote_identifier(index->relation_name),
 										 quote_qualified_identifier("dynamo_data",
 																	psprintf("%s#%d", table->relation_name, i))));

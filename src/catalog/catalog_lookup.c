@@ -213,13 +213,13 @@ load_indexes(TableInfo *info, Oid namespace)
 	ret = SPI_execute_plan(IndexesPlan, &argument, NULL, false, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "index lookup failed: %s", SPI_result_code_string(ret));
-	info->nindexes = (int) SPI_processed;
+	info->nindexes = 0;
 	info->indexes = MemoryContextAllocZero(context, sizeof(TableIndex) * Max(SPI_processed, 1));
 	for (n = 0; n < SPI_processed; n++)
 	{
 		HeapTuple	tuple = SPI_tuptable->vals[n];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		TableIndex *index = &info->indexes[n];
+		TableIndex *index = &info->indexes[info->nindexes];
 		char	  **names;
 		char	  **types;
 		char	   *projection;
@@ -255,7 +255,18 @@ load_indexes(TableInfo *info, Oid namespace)
 		index->throughput.write_capacity_units = DatumGetInt64(SPI_getbinval(tuple, desc, 13, &isnull));
 		index->throughput.max_read_request_units = DatumGetInt64(SPI_getbinval(tuple, desc, 14, &isnull));
 		index->throughput.max_write_request_units = DatumGetInt64(SPI_getbinval(tuple, desc, 15, &isnull));
-		/* an LSI's btree index comes after the table's rows in a restore */
+		/*
+		 * An LSI's btree index comes after the table's rows in a restore.  A
+		 * CREATING GSI's relation may not be there yet on a Citus worker:
+		 * the coordinator copies its catalog rows before its own transaction
+		 * creating the relation commits; until then it is left out.
+		 */
+		if (!OidIsValid(index->relid) && index->global && strcmp(index->status, "CREATING") == 0 &&
+			catalog_citus_present())
+		{
+			memset(index, 0, sizeof(*index));
+			continue;
+		}
 		if (!OidIsValid(index->relid) && index->global)
 			elog(ERROR, "relation dynamo_data.\"%s\" of index \"%s\" of table \"%s\" is missing",
 				 index->relation_name, index->name, info->table_name);
@@ -269,6 +280,7 @@ load_indexes(TableInfo *info, Oid namespace)
 		}
 		else
 			info->has_lsi = true;
+		info->nindexes++;
 	}
 	/* after the loop: this replaces SPI_tuptable */
 	for (n = 0; n < info->nindexes; n++)

@@ -177,6 +177,21 @@ apply_version(const TableInfo *table, struct varlena *old, struct varlena *candi
 }
 
 /* PutItem: store an item whole, replacing any item with its key. */
+/*
+ * Meter the index writes of a write on a table distributed by Citus: its
+ * workers' access method writes the entries (and meters them there); the
+ * request's ConsumedCapacity and throttling need them here.
+ */
+static void
+meter_distributed_indexes(const TableInfo *table, struct varlena *old, struct varlena *new_item)
+{
+	DynamoValue none = {NULL, 0};
+
+	if (table->distributed && table->nindexes > 0)
+		storage_meter_indexes(table, old != NULL ? as_value(old) : none,
+							  new_item != NULL ? as_value(new_item) : none);
+}
+
 void
 ops_put_item(const PutItemSpec *spec, WriteResult *result)
 {
@@ -190,9 +205,13 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 	capacity_begin_write(spec->table, &spec->key, spec->admitted, &mark);
 	SPI_connect();
 	if (spec->condition == NULL && spec->return_values == RETURN_NONE &&
-		spec->table->version_attribute == NULL)
+		spec->table->version_attribute == NULL && !spec->table->distributed)
 	{
-		/* nothing to check or return: one statement, no read */
+		/*
+		 * Nothing to check or return: one statement, no read.  (Not on a
+		 * distributed table: the access method that sees the replaced item
+		 * runs on a worker.)
+		 */
 		int64		replaced = storage_upsert_item(spec->table, &spec->key, item);
 
 		/* charged the larger of the item and the one it replaced */
@@ -219,6 +238,7 @@ ops_put_item(const PutItemSpec *spec, WriteResult *result)
 			break;
 		/* a concurrent insert took the key: lock its row and check again */
 	}
+	meter_distributed_indexes(spec->table, old, item);
 	result->item_size = dynamo_item_size(as_value(item));
 	if (spec->return_values == RETURN_ALL_OLD && old != NULL)
 		result->attributes = copy_out(old);
@@ -274,6 +294,7 @@ ops_delete_item(const DeleteItemSpec *spec, WriteResult *result)
 	if (old != NULL)
 	{
 		(void) storage_delete_item(spec->table, &spec->key);
+		meter_distributed_indexes(spec->table, old, NULL);
 		result->item_size = dynamo_item_size(as_value(old));
 		if (spec->return_values == RETURN_ALL_OLD)
 			result->attributes = copy_out(old);
@@ -431,6 +452,8 @@ ops_update_item(const UpdateItemSpec *spec, WriteResult *result)
 		if (storage_insert_item(spec->table, &spec->key, new_item))
 			break;
 	}
+	if (new_item != NULL)
+		meter_distributed_indexes(spec->table, old, new_item);
 	{
 		int64		old_size = old != NULL ? dynamo_item_size(as_value(old)) : 0;
 		int64		new_size = result->item_size;

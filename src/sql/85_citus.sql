@@ -64,6 +64,24 @@ END
 $$;
 COMMENT ON FUNCTION dynamo.sync_table_to_workers(text) IS 'copy a distributed table''s catalog rows to every Citus worker';
 
+-- dynamo.distribute_index(table_relation, index_relation, partition_count):
+-- a GSI's relation distributed on table_pk, colocated with its table's
+-- distributed relation, its rows moved to the shards (dynamo.distribute_table,
+-- and UpdateTable's creation of a GSI of a distributed table).
+CREATE FUNCTION dynamo.distribute_index(table_relation text, index_relation text, partition_count integer)
+RETURNS void LANGUAGE plpgsql SET client_min_messages = warning AS $$
+BEGIN
+    FOR p IN 0 .. partition_count - 1 LOOP
+        EXECUTE format('ALTER TABLE dynamo_data.%I REPLICA IDENTITY FULL', index_relation || '#' || p);
+    END LOOP;
+    PERFORM create_distributed_table(format('dynamo_data.%I', index_relation), 'table_pk',
+                                     colocate_with => format('dynamo_data.%I', table_relation));
+    PERFORM truncate_local_data_after_distributing_table(format('dynamo_data.%I', index_relation));
+END
+$$;
+COMMENT ON FUNCTION dynamo.distribute_index(text, text, integer) IS
+    'distribute a global secondary index''s relation with Citus, colocated with its distributed table';
+
 -- dynamo.distribute_table(table_name, shard_count): distribute a table with
 -- Citus on its partition key (DynamoDB's hash stays the partitioning of
 -- each node's shards; Citus' hash places the shards), with shard_count
@@ -103,7 +121,6 @@ BEGIN
     FOR gsi IN SELECT i.relation_name FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global LOOP
         FOR p IN 0 .. t.partition_count - 1 LOOP
             EXECUTE format('DROP TRIGGER IF EXISTS %I ON dynamo_data.%I', gsi, t.relation_name || '#' || p);
-            EXECUTE format('ALTER TABLE dynamo_data.%I REPLICA IDENTITY FULL', gsi || '#' || p);
         END LOOP;
     END LOOP;
     -- Citus copies the items to the shards, and the GSIs' rows to theirs. The workers get the table's
@@ -116,8 +133,7 @@ BEGIN
     END IF;
     PERFORM truncate_local_data_after_distributing_table(relation);
     FOR gsi IN SELECT i.relation_name FROM dynamo.indexes i WHERE i.table_name = t.table_name AND i.is_global LOOP
-        PERFORM create_distributed_table(format('dynamo_data.%I', gsi), 'table_pk', colocate_with => relation);
-        PERFORM truncate_local_data_after_distributing_table(format('dynamo_data.%I', gsi));
+        PERFORM dynamo.distribute_index(t.relation_name, gsi, t.partition_count);
     END LOOP;
     PERFORM dynamo.sync_table_to_workers(t.table_name);
 END

@@ -104,7 +104,8 @@ extern void storage_maintain_indexes(const TableInfo *table, int64 shard_id, Dyn
 extern void storage_index_meter_reset(void);
 extern const IndexUnits *storage_index_meter(int *count);
 extern BackfillOutcome storage_index_backfill_item(const TableInfo *table, const TableIndex *index,
-												   DynamoValue item);
+												   int64 shard_id, DynamoValue item);
+extern void storage_meter_indexes(const TableInfo *table, DynamoValue old_item, DynamoValue new_item);
 
 /* storage_backfill.c */
 extern int	dynamo_backfill_batch_size;

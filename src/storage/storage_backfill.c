@@ -24,6 +24,10 @@
  * (dynamo.http_database) that a shutdown interrupted; elsewhere,
  * dynamo.start_backfill(table, index) does.
  *
+ * On a table distributed by Citus, each partition is backfilled by one
+ * statement over its shards instead (backfill_distributed_partition), and
+ * the count of items left out is not kept.
+ *
  * Progress is reported through Postgres' own progress reporting, as a
  * CREATE INDEX of the table (pg_stat_progress_create_index shows it:
  * tuples_total, tuples_done), and dynamo.index_backfill_progress adds the
@@ -215,7 +219,7 @@ backfill_partition(const char *table_name, const char *index_name, int partition
 			Datum		datum = SPI_getbinval(SPI_tuptable->vals[n], SPI_tuptable->tupdesc, 3, &isnull);
 			DynamoValue item = dynamo_value_from_varlena(PG_DETOAST_DATUM(datum));
 
-			if (storage_index_backfill_item(table, index, item) == BACKFILL_KEY_VIOLATION)
+			if (storage_index_backfill_item(table, index, 0, item) == BACKFILL_KEY_VIOLATION)
 				(*violations)++;
 		}
 		if (rows > 0)
@@ -243,6 +247,47 @@ backfill_partition(const char *table_name, const char *index_name, int partition
 	}
 }
 
+/*
+ * Backfill one partition of a table distributed by Citus: its items with
+ * the index's key attributes are rewritten as they are, in one statement
+ * that Citus runs on every shard; the workers' access method gives each
+ * rewritten item its entry in the CREATING index (storage_indexes.c), and
+ * the rewrite's row locks order it with the writers as FOR SHARE does
+ * here.  Returns false when the index is no longer being created.
+ */
+static bool
+backfill_distributed_partition(const char *table_name, const char *index_name, int partition,
+							   int64 *done)
+{
+	const TableInfo *table;
+	const TableIndex *index;
+	StringInfoData sql;
+	int			k;
+
+	CHECK_FOR_INTERRUPTS();
+	background_begin_step();
+	index = creating_index(table_name, index_name, &table);
+	if (index == NULL)
+	{
+		background_end_step();
+		return false;
+	}
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "UPDATE %s SET item = item WHERE true",
+					 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", table->relation_name, partition)));
+	for (k = 0; k < index->npartition_keys; k++)
+		appendStringInfo(&sql, " AND dynamo.get(item, %s) IS NOT NULL", quote_literal_cstr(index->partition_keys[k]));
+	for (k = 0; k < index->nsort_keys; k++)
+		appendStringInfo(&sql, " AND dynamo.get(item, %s) IS NOT NULL", quote_literal_cstr(index->sort_keys[k]));
+	if (SPI_execute(sql.data, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "backfill of a distributed partition failed");
+	*done += SPI_processed;
+	background_end_step();
+	pgstat_progress_update_param(PROGRESS_CREATEIDX_TUPLES_DONE, *done);
+	pgstat_progress_update_param(PROGRESS_CREATEIDX_PARTITIONS_DONE, partition);
+	return true;
+}
+
 /* Backfill the index stored in relation dynamo_data.<relation>. */
 static void
 backfill(const char *relation)
@@ -255,6 +300,7 @@ backfill(const char *relation)
 	Oid			table_relid;
 	int64		done = 0;
 	int64		violations = 0;
+	bool		distributed;
 	int			p;
 
 	background_begin_step();
@@ -276,6 +322,7 @@ backfill(const char *relation)
 	}
 	partitions = table->partition_count;
 	table_relid = table->relid;
+	distributed = table->distributed;
 	pgstat_progress_start_command(PROGRESS_COMMAND_CREATE_INDEX, table_relid);
 	{
 		const int	params[] = {PROGRESS_CREATEIDX_COMMAND, PROGRESS_CREATEIDX_INDEX_OID,
@@ -298,10 +345,18 @@ backfill(const char *relation)
 			1, args, false);
 	}
 	CacheInvalidateRelcacheByRelid(table_relid);
+	/*
+	 * The workers' catalog copies again, now that the index's relation is
+	 * there for them to see: every worker backend drops what it cached
+	 * before (statements that began before this one still run with it).
+	 */
+	if (distributed)
+		catalog_sync_to_workers(table_name);
 	background_end_step();
 
 	for (p = 0; p < partitions; p++)
-		if (!backfill_partition(table_name, index_name, p, &done, &violations))
+		if (distributed ? !backfill_distributed_partition(table_name, index_name, p, &done) :
+			!backfill_partition(table_name, index_name, p, &done, &violations))
 		{
 			pgstat_progress_end_command();
 			return;
@@ -316,6 +371,8 @@ backfill(const char *relation)
 			" WHERE relation_name = $1 AND status = 'CREATING'", 2, args, false);
 	}
 	CacheInvalidateRelcacheByRelid(table_relid);
+	if (distributed)
+		catalog_sync_to_workers(table_name);
 	background_end_step();
 	pgstat_progress_end_command();
 	elog(LOG, "dynamo: index %s of table %s is ACTIVE: " INT64_FORMAT " items read, " INT64_FORMAT

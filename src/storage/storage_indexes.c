@@ -531,9 +531,9 @@ entry_size(struct varlena *projected)
  * deleted and put (two writes), one whose projected attributes change is
  * rewritten (one write), as DynamoDB charges them.
  */
-void
-storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item,
-						 DynamoValue new_item)
+static void
+maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item, DynamoValue new_item,
+				 bool write_entries)
 {
 	int			i;
 
@@ -559,14 +559,19 @@ storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old
 			for (k = 0; k < index->nsort_keys && same; k++)
 				same = values_equal(old_key.sort[k], new_key.sort[k]);
 			if (same && same_projection(index, old_item, new_item))
+			{
+				/* a GSI being backfilled gets the entry of an item rewritten as it was */
+				if (write_entries && index->global && strcmp(index->status, "CREATING") == 0)
+					(void) storage_index_backfill_item(table, index, shard_id, new_item);
 				continue;
+			}
 			new_projection = storage_index_projection(table, index, new_item);
 			if (same)
 			{
 				/* the entry changes in place: one write */
 				meter_entry(table, index, Max(entry_size(storage_index_projection(table, index, old_item)),
 									   entry_size(new_projection)));
-				if (!index->global)
+				if (!index->global || !write_entries)
 					continue;
 				goto rewrite;
 			}
@@ -577,7 +582,7 @@ storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old
 			meter_entry(table, index, entry_size(storage_index_projection(table, index, old_item)));
 		if (in_new)
 			meter_entry(table, index, entry_size(new_projection));
-		if (!index->global)
+		if (!index->global || !write_entries)
 			continue;			/* Postgres maintains an LSI: it is only metered */
 rewrite:
 		if (in_old)
@@ -598,13 +603,33 @@ rewrite:
 	}
 }
 
+void
+storage_maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item,
+						 DynamoValue new_item)
+{
+	maintain_indexes(table, shard_id, old_item, new_item, true);
+}
+
+/*
+ * Meter the index writes of a write of one item, without writing: on the
+ * coordinator, for a table distributed by Citus, whose index entries the
+ * workers write (metering there, out of the request's sight).
+ */
+void
+storage_meter_indexes(const TableInfo *table, DynamoValue old_item, DynamoValue new_item)
+{
+	maintain_indexes(table, 0, old_item, new_item, false);
+}
+
 /*
  * The backfill's step for one item of the table, whose row the caller has
- * locked (FOR SHARE): its entry in the index unless one is there already
- * (a writer made it).  Returns what happened.
+ * locked (FOR SHARE, or by rewriting it: the backfill of a distributed
+ * table): its entry in the index unless one is there already (a writer
+ * made it).  Returns what happened.
  */
 BackfillOutcome
-storage_index_backfill_item(const TableInfo *table, const TableIndex *index, DynamoValue item)
+storage_index_backfill_item(const TableInfo *table, const TableIndex *index, int64 shard_id,
+							DynamoValue item)
 {
 	IndexEntryKey key;
 	ItemKey		table_key;
@@ -628,11 +653,12 @@ storage_index_backfill_item(const TableInfo *table, const TableIndex *index, Dyn
 
 	storage_key_from_item(table, item, &table_key);
 	n = gsi_row_values(index, key.partition, key.sort, &table_key, NULL, values, nulls);
-	rel = table_open(storage_index_partition(index, key.partition), RowExclusiveLock);
+	rel = table_open(storage_colocated_shard(shard_id, storage_index_partition(index, key.partition)),
+					 RowExclusiveLock);
 	exists = gsi_find_row(rel, values, nulls, n - 1, &tid);
 	table_close(rel, NoLock);
 	if (exists)
 		return BACKFILL_EXISTS;
-	storage_index_insert_entry(table, index, 0, item, key.partition, key.sort, NULL);
+	storage_index_insert_entry(table, index, shard_id, item, key.partition, key.sort, NULL);
 	return BACKFILL_INSERTED;
 }

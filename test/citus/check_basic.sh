@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# check_basic.sh: item operations on a distributed table without indexes, through dynamo.execute and the
+# check_basic.sh: item operations on distributed tables (without indexes, with an LSI, with a GSI), through dynamo.execute and the
 # coordinator's wire endpoint (boto3), compared answer by answer with the same requests on a local table:
 # PutItem, GetItem, UpdateItem, DeleteItem (with conditions and ReturnValues), Query, Scan (with segments),
 # BatchGetItem, BatchWriteItem, TransactWriteItems and TransactGetItems across shards; and the items must be on
-# the workers' shards, none left in the coordinator's shell. Needs the cluster of cluster.sh.
+# the workers' shards, none left in the coordinator's shell; a distributed GSI holds exactly its items' entries,
+# also after plain SQL writes and after UpdateTable added it to a table with items under a writer. Needs the
+# cluster of cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(test/citus/cluster.sh env)"
@@ -11,4 +13,5 @@ if ! /usr/bin/python3 test/citus/map.py --check > "${TMPDIR:-/tmp}/dynamo-citus-
     grep -v ': works$' "${TMPDIR:-/tmp}/dynamo-citus-check.log"
     echo "citus check_basic: FAILED"; exit 1
 fi
+grep '^check:' "${TMPDIR:-/tmp}/dynamo-citus-check.log" | sed 's/^/citus check_basic: /'
 echo "citus check_basic: $(grep -c ': works$' "${TMPDIR:-/tmp}/dynamo-citus-check.log") item operations on a distributed table answer as on a local one"

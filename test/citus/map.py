@@ -16,6 +16,7 @@ test/citus/cluster.sh (PGHOST, PGPORT) and Debian's python3 (psycopg2, boto3).
 import json
 import os
 import sys
+import threading
 import time
 
 import boto3
@@ -376,7 +377,62 @@ def check(doors):
     if on_shards < 10 or in_shell != 0 or on_shards != sql('SELECT count(*) FROM dynamo_data."LocRange"')[0][0]:
         FAILURES.append("items on the shards")
     check_gsi_entries()
+    check_online_index()
     return 1 if FAILURES else 0
+
+
+def check_online_index():
+    """UpdateTable adds a GSI to a distributed table holding items while a writer keeps changing their index key:
+    the backfill (one rewrite per partition over the shards) and the writer leave exactly one entry per item,
+    with its key; items whose key attribute has another type are left out"""
+    door = SqlDoor()
+    name = "DisOnline"
+    if not sql("SELECT 1 FROM dynamo.tables WHERE table_name = %s", (name,)):
+        door("CreateTable", {"TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                             "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"}],
+                             "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"}],
+                             "DynamoOptions": {"Distributed": True}})
+    for i in range(300):
+        door("PutItem", {"TableName": name, "Item": {"pk": S(f"o{i}"), "g": S(f"g{i % 7}"), "n": N(i)}})
+    door("PutItem", {"TableName": name, "Item": {"pk": S("wrong-type"), "g": N(1)}})
+    stop = threading.Event()
+
+    def writer():
+        w, i = SqlDoor(), 0
+        while not stop.is_set():
+            w("UpdateItem", {"TableName": name, "Key": {"pk": S(f"o{i % 300}")}, "UpdateExpression": "SET g = :g",
+                             "ExpressionAttributeValues": {":g": S(f"w{i}")}})
+            i += 1
+        return i
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    door("UpdateTable", {"TableName": name,
+                         "AttributeDefinitions": [{"AttributeName": "g", "AttributeType": "S"}],
+                         "GlobalSecondaryIndexUpdates": [{"Create": {
+                             "IndexName": "ByG", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                             "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}}]})
+    status, deadline = None, time.time() + 60
+    while time.time() < deadline:
+        status = door("DescribeTable", {"TableName": name})["Table"]["GlobalSecondaryIndexes"][0]["IndexStatus"]
+        if status == "ACTIVE":
+            break
+        time.sleep(0.2)
+    time.sleep(0.5)
+    stop.set()
+    thread.join()
+    missing, extra, wrong, entries = sql(f"""
+        SELECT count(*) FILTER (WHERE g.table_pk IS NULL), count(*) FILTER (WHERE t.pk IS NULL),
+               count(*) FILTER (WHERE NOT coalesce(g.pk OPERATOR(dynamo.=) dynamo.get(t.item, 'g'), false)), count(g.pk)
+          FROM (SELECT * FROM dynamo_data."{name}" WHERE pk OPERATOR(dynamo.<>) '{{"S": "wrong-type"}}') t
+          FULL JOIN dynamo_data."{name}:ByG" g ON t.pk OPERATOR(dynamo.=) g.table_pk""")[0]
+    answer = door("Query", {"TableName": name, "IndexName": "ByG", "KeyConditionExpression": "g = :g",
+                            "ExpressionAttributeValues": {":g": S("g3")}})
+    expected = sql(f"""SELECT count(*) FROM dynamo_data."{name}" WHERE dynamo.get(item, 'g') OPERATOR(dynamo.=) '{{"S": "g3"}}'""")[0][0]
+    print(f"check: GSI added to a distributed table under a writer: {status}, {entries} entries for 300 items "
+          f"({missing} missing, {extra} extra, {wrong} with another key); Query g3: {answer['Count']} of {expected}")
+    if status != "ACTIVE" or missing or extra or wrong or entries != 300 or answer["Count"] != expected:
+        FAILURES.append("GSI added by UpdateTable to a distributed table")
 
 
 def check_gsi_entries():
