@@ -11,7 +11,9 @@
 # the dynamo output plugin allowed (streams), max_prepared_transactions for Citus' two-phase commit, and the
 # wire endpoint on a port of its own without authentication. The coordinator listens on CITUS_PORT (5481), the
 # workers on the next two ports; the endpoints on CITUS_HTTP_PORT (5484) and the next two. Everything lives in
-# CITUS_DIR ($TMPDIR or /tmp, dynamo-citus). Runs the servers as user postgres when run as root. The spare
+# CITUS_DIR ($TMPDIR or /tmp, dynamo-citus); the servers are those of CITUS_PG_BIN (/usr/lib/postgresql/15/bin:
+# the shared install; a copy elsewhere, with its own lib and share beside it, runs a build of one's own). Runs the
+# servers as user postgres when run as root. The spare
 # worker (worker3) listens on CITUS_HTTP_PORT + 3 (5487), its endpoint on CITUS_HTTP_PORT + 4 (5488).
 #
 # Order of the extensions: citus first on every node, then dynamo on the coordinator once the workers are
@@ -23,7 +25,7 @@ cd "$(dirname "$0")/../.."
 PORT=${CITUS_PORT:-5481}
 HTTP_PORT=${CITUS_HTTP_PORT:-5484}
 DIR=${CITUS_DIR:-${TMPDIR:-/tmp}/dynamo-citus}
-BIN=/usr/lib/postgresql/15/bin
+BIN=${CITUS_PG_BIN:-/usr/lib/postgresql/15/bin}
 NODES="coordinator worker1 worker2"
 
 as_owner() {

@@ -29,6 +29,7 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True      # no __pycache__ in the tree for the helpers below
 from test_wire import client, request, sql   # noqa: E402
+import distributed   # noqa: E402
 
 # DynamoDB's messages
 NO_INDEX = "The table does not have the specified index: {}"                      # (dynalite)
@@ -138,6 +139,7 @@ class IndexCase(unittest.TestCase):
         return error
 
 
+@distributed.gsi("WireIdx has a GSI")
 class TableWithIndexes(IndexCase):
     """WireIdx: pk/sk with two LSIs and one GSI, created in one call."""
 
@@ -377,6 +379,7 @@ class TableWithIndexes(IndexCase):
                          len([i for i in self.items if "date" in i]))
 
 
+@distributed.gsi("WireIdxW has GSIs")
 class IndexMaintenance(IndexCase):
     """Writes keep the indexes of WireIdxW up to date, and wrong index keys are refused."""
 
@@ -510,6 +513,7 @@ class IndexMaintenance(IndexCase):
                          canonical([metrics("icm"), metrics("icm2")]))
 
 
+@distributed.gsi("WireIdxProj has GSIs")
 class Projections(IndexCase):
     """WireIdxProj: one GSI of each projection type, PROVISIONED."""
 
@@ -595,6 +599,9 @@ class Projections(IndexCase):
         got = self.ddb.put_item(TableName=self.TABLE, Item={"pk": S("icm")}, ReturnItemCollectionMetrics="SIZE")
         self.assertNotIn("ItemCollectionMetrics", got)
 
+    @distributed.bug("an LSI's write units are neither reported (ReturnConsumedCapacity INDEXES has no "
+                     "LocalSecondaryIndexes) nor charged to the table: the index meter is filled where the access "
+                     "method runs, on the worker")
     def test_lsi_consumed_capacity(self):
         ddb = self.ddb
         drop_table(ddb, "WireIdxCap")
@@ -619,6 +626,7 @@ class Projections(IndexCase):
             drop_table(ddb, "WireIdxCap")
 
 
+@distributed.gsi("WireIdxMulti has a GSI")
 class MultiAttributeKeys(IndexCase):
     """A GSI key of several HASH and RANGE attributes (DynamoDB, November 2025): up to four of each."""
 
@@ -664,6 +672,7 @@ class MultiAttributeKeys(IndexCase):
             drop_table(ddb, self.TABLE)
 
 
+@distributed.gsi("WireIdxFill has a GSI")
 class OnlineIndexes(IndexCase):
     """UpdateTable adds a GSI to a table with data (backfill) and deletes one."""
 
@@ -822,6 +831,7 @@ class OnlineIndexes(IndexCase):
         ddb.put_item(TableName=self.TABLE, Item={"pk": S("after"), "old": N(1)})    # no longer an index key
 
 
+@distributed.gsi("WireIdxDrop has a GSI")
 class DeleteTable(IndexCase):
     def test_delete_table_removes_index_relations(self):
         ddb = client()

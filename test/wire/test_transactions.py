@@ -43,6 +43,7 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True
 from test_wire import client, request, sql   # noqa: E402
+import distributed   # noqa: E402
 
 # DynamoDB's messages
 CANCELLED = "Transaction cancelled, please refer cancellation reasons for specific reasons [{}]"   # (wire)
@@ -69,6 +70,17 @@ TOKEN_TOO_LONG = ("1 validation error detected: Value at 'ClientRequestToken' fa
 
 ACCOUNTS = "TxAccounts"     # id (S)
 ORDERS = "TxOrders"         # pk (S), sk (N); GSI by_owner: owner (S), sk (N), ALL
+
+# the bug of the lock bound on a distributed table (test/wire/distributed.py): a wait for an item held by
+# another transaction is bounded (dynamo.http_lock_timeout, dynamo.transaction_lock_timeout) only when the
+# item's shard is on the node that serves the request (Citus' local execution); lock_timeout does not go with
+# the statements Citus sends to another node. Through the coordinator's endpoint every shard is on another node;
+# through a worker's, it shows or not by where Citus placed the items' shards. Two clients writing two items in
+# opposite orders meet the bug only when their waits form a cycle in time.
+LOCK_BOUND_BUG = ("a write waiting for an item that another transaction holds on another node is not bounded by "
+                  "the lock timeouts: it waits for that transaction to end (or, in a cycle, is cancelled by Citus' "
+                  "deadlock detection: InternalServerError)")
+ORDERS_GSI = "TxOrders has a GSI"
 
 
 def S(value):
@@ -200,6 +212,7 @@ class TransactionCase(unittest.TestCase):
 
 
 class TransactWrite(TransactionCase):
+    @distributed.gsi(ORDERS_GSI)
     def test_commit_across_two_tables_and_the_gsi(self):
         ddb = self.ddb
         ddb.put_item(TableName=ACCOUNTS, Item={"id": S("alice"), "balance": N(100), "status": S("open")})
@@ -229,6 +242,7 @@ class TransactWrite(TransactionCase):
                         ExpressionAttributeNames={"#o": "owner"}, ExpressionAttributeValues={":o": S("bob")})
         self.assertEqual(got["Items"][0]["total"], N(11))                                 # ALL: the new image
 
+    @distributed.gsi(ORDERS_GSI)
     def test_failed_check_cancels_every_other_action(self):
         ddb = self.ddb
         ddb.put_item(TableName=ACCOUNTS, Item={"id": S("carol"), "balance": N(3)})
@@ -268,6 +282,7 @@ class TransactWrite(TransactionCase):
         self.assertEqual(reasons[0], reasons[2])
         self.assertIsNone(self.item(ACCOUNTS, account("e3")))
 
+    @distributed.gsi(ORDERS_GSI)
     def test_return_values_on_condition_check_failure(self):
         ddb = self.ddb
         old = {"id": S("frank"), "balance": N(7), "tags": {"SS": ["a", "b"]}, "m": {"M": {"k": {"L": [N(1)]}}}}
@@ -316,6 +331,7 @@ class TransactWrite(TransactionCase):
 
     # --- whole-request validation -----------------------------------------------
 
+    @distributed.gsi(ORDERS_GSI)
     def test_two_actions_on_one_item(self):
         self.ddb.put_item(TableName=ORDERS, Item={"pk": S("h"), "sk": N(1)})
         for items in ([put(ACCOUNTS, {"id": S("hank")}), check(ACCOUNTS, account("hank"), "attribute_not_exists(id)")],
@@ -425,6 +441,7 @@ class TransactWrite(TransactionCase):
 
     # --- ReturnConsumedCapacity ----------------------------------------------------
 
+    @distributed.gsi(ORDERS_GSI)
     def test_consumed_capacity_total(self):
         ddb = self.ddb
         ddb.put_item(TableName=ORDERS, Item={"pk": S("m1"), "sk": N(1), "owner": S("mia")})
@@ -445,6 +462,7 @@ class TransactWrite(TransactionCase):
         answer = self.write([put(ACCOUNTS, {"id": S("mia3")})], ReturnConsumedCapacity="NONE")
         self.assertNotIn("ConsumedCapacity", answer)
 
+    @distributed.gsi(ORDERS_GSI)
     def test_consumed_capacity_indexes(self):
         ddb = self.ddb
         ddb.put_item(TableName=ORDERS, Item={"pk": S("n1"), "sk": N(1), "owner": S("ned")})
@@ -562,6 +580,7 @@ class TransactWrite(TransactionCase):
             time.sleep(0.05)
         return holder
 
+    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("worker",))
     def test_conflict_with_a_write_in_progress(self):
         ddb = self.ddb
         ddb.put_item(TableName=ACCOUNTS, Item={"id": S("rita"), "n": N(1)})
@@ -588,6 +607,7 @@ class TransactWrite(TransactionCase):
         self.write([update(ACCOUNTS, account("rita"), "SET n = :n", {":n": N(2)})])   # free again
         self.assertEqual(self.item(ACCOUNTS, account("rita"))["n"], N(2))
 
+    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("worker",))
     def test_same_token_while_the_first_request_runs(self):
         """(API) TransactionInProgressException: the first request waits on an item a SQL transaction holds
         (at most dynamo.http_lock_timeout); the same request sent meanwhile is refused. The message is
@@ -646,6 +666,7 @@ class TransactWrite(TransactionCase):
         self.write(items, ClientRequestToken=token)
         self.assertEqual(self.item(ACCOUNTS, account("tess"))["n"], N(1))
 
+    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("coordinator", "worker"))
     def test_no_deadlock_between_opposite_orders(self):
         """Two clients write the same two items in opposite orders, many times: each call ends, committed
         or cancelled with TransactionConflict, and the items agree with the committed calls."""
@@ -681,6 +702,7 @@ class TransactWrite(TransactionCase):
             self.assertEqual(self.item(ACCOUNTS, account(k))["n"], N(sum(committed)))
 
 
+@distributed.gsi(ORDERS_GSI)
 class TransactGet(TransactionCase):
     @classmethod
     def setUpClass(cls):

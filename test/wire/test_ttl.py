@@ -24,6 +24,7 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True
 from test_wire import client, sql   # noqa: E402
+import distributed   # noqa: E402
 
 TABLE = "WireTtl"
 ALREADY_ENABLED = "TimeToLive is already enabled"
@@ -36,6 +37,7 @@ def spec(attribute, enabled):
     return {"AttributeName": attribute, "Enabled": enabled}
 
 
+@distributed.gsi("WireTtl has a GSI")
 class TimeToLive(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
