@@ -75,6 +75,24 @@ dynamo_errcode_is_item_held(int sqlerrcode)
 		sqlerrcode == dynamo_exception_errcode(DYNAMO_EXC_TRANSACTION_CONFLICT);
 }
 
+/*
+ * A cancelled statement's error (a copy, caught), as the extensions that
+ * rewrite errors in emit_log_hook would report it: Citus' distributed
+ * deadlock detector cancels a backend with SIGINT and turns the "canceling
+ * statement due to user request" into a deadlock there, which a caught
+ * error never reaches.  The copy is marked as not output, so that the hooks
+ * do not log it.
+ */
+void
+dynamo_error_resolve_cancel(ErrorData *error)
+{
+	if (error->sqlerrcode != ERRCODE_QUERY_CANCELED || emit_log_hook == NULL)
+		return;
+	error->output_to_server = false;
+	error->output_to_client = false;
+	emit_log_hook(error);
+}
+
 PG_FUNCTION_INFO_V1(dynamo_exceptions);
 
 /*

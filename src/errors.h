@@ -96,6 +96,7 @@ extern int	dynamo_exception_errcode(DynamoException exception);
 extern const DynamoExceptionInfo *dynamo_exception_by_errcode(int sqlerrcode);
 extern bool dynamo_errcode_is_throttling(int sqlerrcode);
 extern bool dynamo_errcode_is_item_held(int sqlerrcode);
+extern void dynamo_error_resolve_cancel(ErrorData *error);
 
 /*
  * dynamo_error: raise a DynamoDB exception with DynamoDB's own message.

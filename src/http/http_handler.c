@@ -173,6 +173,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		MemoryContextSwitchTo(request_context);
 		error = CopyErrorData();
 		FlushErrorState();
+		dynamo_error_resolve_cancel(error);
 		AbortCurrentTransaction();
 		CurrentResourceOwner = owner;
 

@@ -573,6 +573,13 @@ dynamo_http_worker_main(Datum arg)
 		int			rc;
 		time_t		now;
 
+		/*
+		 * A cancel (pg_cancel_backend, or Citus' deadlock detector) that
+		 * arrives between requests has nothing to cancel: raised here, it
+		 * would end the worker and drop its connections; raised in the next
+		 * request, it would fail a request nobody meant.
+		 */
+		QueryCancelPending = false;
 		CHECK_FOR_INTERRUPTS();
 		if (ConfigReloadPending)
 		{
@@ -582,6 +589,7 @@ dynamo_http_worker_main(Datum arg)
 		}
 
 		rc = poll_connections(fds, true, 1000);
+		QueryCancelPending = false; /* arrived while idle: see above */
 		now = time(NULL);
 
 		/*

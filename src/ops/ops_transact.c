@@ -178,6 +178,7 @@ run_in_subtransaction(TransactAction *write, GetItemSpec *get, WriteResult *resu
 		MemoryContextSwitchTo(caller_context);
 		error = CopyErrorData();
 		FlushErrorState();
+		dynamo_error_resolve_cancel(error);
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(caller_context);
 		CurrentResourceOwner = caller_owner;

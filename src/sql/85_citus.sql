@@ -71,6 +71,7 @@ COMMENT ON FUNCTION dynamo.sync_table_to_workers(text) IS 'copy a distributed ta
 CREATE FUNCTION dynamo.distribute_index(table_relation text, index_relation text, partition_count integer)
 RETURNS void LANGUAGE plpgsql SET client_min_messages = warning AS $$
 BEGIN
+    PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);   -- as distribute_table
     FOR p IN 0 .. partition_count - 1 LOOP
         EXECUTE format('ALTER TABLE dynamo_data.%I REPLICA IDENTITY FULL', index_relation || '#' || p);
     END LOOP;
@@ -126,6 +127,9 @@ BEGIN
     -- Citus copies the items to the shards, and the GSIs' rows to theirs. The workers get the table's
     -- catalog rows last: until then (and within this transaction, which they do not see) they write its
     -- shards without checks or GSI entries, so the copy of the items adds no entries beside the copied ones.
+    -- one connection per worker: creating many shards in parallel over several can deadlock inside Citus
+    -- (long relation names, citus#4739)
+    PERFORM set_config('citus.multi_shard_modify_mode', 'sequential', true);
     IF shard_count IS NULL THEN
         PERFORM create_distributed_table(relation, 'pk');
     ELSE
