@@ -61,6 +61,8 @@ http_commit_request(void)
 		synchronous_commit = SYNCHRONOUS_COMMIT_OFF;
 	PG_TRY();
 	{
+		if (IsTransactionBlock())
+			(void) EndTransactionBlock(false);	/* the request's block (http_handler.c) */
 		CommitTransactionCommand();
 	}
 	PG_FINALLY();

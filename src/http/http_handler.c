@@ -100,6 +100,22 @@ http_exception_response(HttpResponse *response, DynamoException exception, const
 }
 
 /*
+ * Whether an action runs in a transaction block, as a BEGIN ... COMMIT
+ * would: every action but the reads of one statement each.  Citus runs a
+ * single-shard statement outside a block in a transaction of its own on the
+ * worker, so without one, a row locked to check a condition would be
+ * unlocked before the write, and a write a later check refuses (a GSI out
+ * of capacity, a failed transaction item) would stay.  (The SQL doors are
+ * functions, which Citus treats as blocks already.)
+ */
+static bool
+runs_in_block(const char *action)
+{
+	return strcmp(action, "GetItem") != 0 && strcmp(action, "BatchGetItem") != 0 &&
+		strcmp(action, "Query") != 0 && strcmp(action, "Scan") != 0;
+}
+
+/*
  * Run action on the body, in a transaction, as the authenticated role;
  * fills the response, success or error.
  */
@@ -112,6 +128,12 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
+	if (runs_in_block(action))
+	{
+		BeginTransactionBlock();
+		CommitTransactionCommand();
+		StartTransactionCommand();
+	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	pgstat_report_activity(STATE_RUNNING, action);
 
@@ -174,7 +196,7 @@ run_action(const HttpRequest *request, const char *action, ActionHandler handler
 		error = CopyErrorData();
 		FlushErrorState();
 		dynamo_error_resolve_cancel(error);
-		AbortCurrentTransaction();
+		AbortOutOfAnyTransaction(); /* the block too */
 		CurrentResourceOwner = owner;
 
 		exception = dynamo_exception_by_errcode(error->sqlerrcode);
