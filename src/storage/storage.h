@@ -51,6 +51,7 @@ extern const TableInfo *storage_indexed_table(Relation rel, AttrNumber *item_att
 /* storage_shards.c */
 extern Oid	storage_colocated_shard(int64 shard_id, Oid relid);
 extern void storage_shards_invalidate(Oid relid);
+extern void storage_bound_remote_lock_waits(void);
 
 /* the primary key of an item: its partition key and sort key values */
 typedef struct ItemKey

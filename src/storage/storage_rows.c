@@ -229,6 +229,8 @@ run_row_statement(const TableInfo *table, RowStatement statement, const ItemKey 
 	if (item == NULL)
 		nulls[2] = 'n';
 
+	if (table->distributed && statement != ROW_READ && statement != ROW_COLLECTION)
+		storage_bound_remote_lock_waits();
 	ret = SPI_execute_plan(row_plan(table, partition_for(table, key->partition), statement),
 						   values, nulls,
 						   statement == ROW_READ, statement == ROW_READ ? 1 : 0);

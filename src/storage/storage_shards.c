@@ -23,11 +23,19 @@
  * split) is looked up again.  A relcache invalidation of every relation
  * empties the cache.
  *
+ * The bound on lock waits (lock_timeout, which the endpoint and
+ * TransactWriteItems set) is the coordinator's; a statement on a distributed
+ * table waits for its row lock on a worker, so the bound goes there too, as
+ * SET LOCAL statements that Citus sends to the workers of the transaction
+ * (storage_bound_remote_lock_waits).
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
+#include "storage/proc.h"
+#include "utils/guc.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
@@ -151,4 +159,32 @@ storage_colocated_shard(int64 shard_id, Oid relid)
 		entry->shard_relid = shard_relid;
 		return shard_relid;
 	}
+}
+
+/*
+ * Give the workers of the current transaction the coordinator's lock_timeout
+ * (before a statement that locks a distributed table's row), when it bounds
+ * waits and differs from what they were given in this transaction: Citus
+ * sends a SET LOCAL of a multi-statement transaction to every worker it
+ * uses in it (citus.propagate_set_commands = 'local').
+ */
+void
+storage_bound_remote_lock_waits(void)
+{
+	static LocalTransactionId given_in = InvalidLocalTransactionId;
+	static char given[32];
+	const char *current = GetConfigOption("lock_timeout", false, false);
+
+	if (current == NULL || (strcmp(current, "0") == 0 && given_in != MyProc->lxid))
+		return;
+	if (given_in == MyProc->lxid && strcmp(given, current) == 0)
+		return;
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	if (SPI_execute("SET LOCAL citus.propagate_set_commands = 'local'", false, 0) != SPI_OK_UTILITY ||
+		SPI_execute(psprintf("SET LOCAL lock_timeout = %s", quote_literal_cstr(current)), false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "could not bound the workers' lock waits");
+	SPI_finish();
+	given_in = MyProc->lxid;
+	strlcpy(given, current, sizeof(given));
 }
