@@ -417,7 +417,8 @@ read_shard_key_schema(const char *parent_name, CatalogKeySchema *result)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("this Citus worker has no catalog rows of the DynamoDB table stored in dynamo_data.\"%s\"",
 						relation_name),
-				 errhint("Run SELECT dynamo.sync_workers() on the coordinator after adding a worker.")));
+				 errhint("Run SELECT dynamo.sync_workers() on the coordinator: after adding a worker, or after "
+						 "distributing a table with create_distributed_table rather than dynamo.distribute_table.")));
 	return false;
 }
 

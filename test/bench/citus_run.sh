@@ -60,9 +60,8 @@ wait_endpoint "$COORDINATOR"
 /usr/bin/python3 endpoint/load.py "$SINGLE" "$ITEMS"
 /usr/bin/python3 endpoint/load.py "$COORDINATOR" "$ITEMS"
 /usr/bin/python3 endpoint/load.py "$COORDINATOR" "$ITEMS" Local
-sql coordinator -c "SELECT create_distributed_table('dynamo_data.\"Bench\"', 'pk')" \
-    -c "SELECT truncate_local_data_after_distributing_table('dynamo_data.\"Bench\"')" >/dev/null 2>"$tmp/notices" ||
-    { cat "$tmp/notices" >&2; fail "create_distributed_table failed"; }
+sql coordinator -c "SELECT dynamo.distribute_table('Bench')" >/dev/null 2>"$tmp/notices" ||
+    { cat "$tmp/notices" >&2; fail "dynamo.distribute_table failed"; }
 distributed=$(sql coordinator -c "SELECT count(*) FROM pg_dist_partition WHERE logicalrelid::text LIKE '%Bench%'")
 placements=$(sql coordinator -c "SELECT string_agg(n::text, ' ') FROM (SELECT count(*) n FROM pg_dist_shard
     JOIN pg_dist_placement USING (shardid) JOIN pg_dist_node USING (groupid)
