@@ -163,6 +163,24 @@ creating_index(const char *table_name, const char *index_name, const TableInfo *
 }
 
 /*
+ * Start a step of a backfill: its transaction, and the index being created
+ * (and its table); NULL, with the step ended, when the index is no longer
+ * being created (deleted meanwhile).
+ */
+static const TableIndex *
+begin_backfill_step(const char *table_name, const char *index_name, const TableInfo **table)
+{
+	const TableIndex *index;
+
+	CHECK_FOR_INTERRUPTS();
+	background_begin_step();
+	index = creating_index(table_name, index_name, table);
+	if (index == NULL)
+		background_end_step();
+	return index;
+}
+
+/*
  * Backfill one partition of the table, batch by batch.  Returns false when
  * the index is no longer being created (deleted meanwhile).
  */
@@ -184,14 +202,9 @@ backfill_partition(const char *table_name, const char *index_name, int partition
 		uint64		n;
 		int			ret;
 
-		CHECK_FOR_INTERRUPTS();
-		background_begin_step();
-		index = creating_index(table_name, index_name, &table);
+		index = begin_backfill_step(table_name, index_name, &table);
 		if (index == NULL)
-		{
-			background_end_step();
 			return false;
-		}
 		types[0] = types[1] = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("value"),
 											  ObjectIdGetDatum(get_namespace_oid("dynamo", false)));
 		initStringInfo(&sql);
@@ -264,14 +277,9 @@ backfill_distributed_partition(const char *table_name, const char *index_name, i
 	StringInfoData sql;
 	int			k;
 
-	CHECK_FOR_INTERRUPTS();
-	background_begin_step();
-	index = creating_index(table_name, index_name, &table);
+	index = begin_backfill_step(table_name, index_name, &table);
 	if (index == NULL)
-	{
-		background_end_step();
 		return false;
-	}
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "UPDATE %s SET item = item WHERE true",
 					 quote_qualified_identifier("dynamo_data", psprintf("%s#%d", table->relation_name, partition)));
