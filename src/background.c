@@ -8,11 +8,15 @@
  */
 #include "postgres.h"
 
+#include <sys/stat.h>
+
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/pg_database.h"
+#include "catalog/pg_tablespace_d.h"
+#include "common/relpath.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "catalog/pg_type.h"
@@ -191,10 +195,23 @@ background_start_at_commit(const char *function)
 	}
 }
 
-/* Connect a per-database worker to its database (arg: its OID). */
+/*
+ * Connect a per-database worker to its database (arg: its OID).  A database
+ * dropped since the worker was asked for (its directory is gone) ends the
+ * worker with exit code 0, so that the postmaster does not restart it:
+ * connecting would fail, and fail again at every restart.
+ */
 void
 background_connect_database(Datum arg, const char *name)
 {
+	char	   *path = GetDatabasePath(DatumGetObjectId(arg), DEFAULTTABLESPACE_OID);
+	struct stat st;
+
+	if (stat(path, &st) != 0 && errno == ENOENT)
+	{
+		elog(LOG, "%s: database %u is gone", name, DatumGetObjectId(arg));
+		proc_exit(0);
+	}
 	BackgroundWorkerInitializeConnectionByOid(DatumGetObjectId(arg), InvalidOid, 0);
 	pgstat_report_appname(name);
 }
