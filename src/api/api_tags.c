@@ -356,6 +356,7 @@ api_tag_resource(const JsonNode *request, JsonWriter *w)
 					 "Attempt to change a resource which is still in use: Table is being created: %s", table_name);
 	store_tags(table_name, &list);
 	SPI_finish();
+	catalog_sync_if_distributed(table_name);
 	catalog_audit_record("TagResource", table_name, json_node_to_jsonb(request), NULL);
 
 	json_write_object_start(w);
@@ -400,6 +401,7 @@ api_untag_resource(const JsonNode *request, JsonWriter *w)
 							  2, argtypes, args, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "removing tags of table \"%s\" failed", table_name);
 	SPI_finish();
+	catalog_sync_if_distributed(table_name);
 	catalog_audit_record("UntagResource", table_name, json_node_to_jsonb(request), NULL);
 
 	json_write_object_start(w);

@@ -216,6 +216,7 @@ extern Jsonb *catalog_copy_jsonb_result(int column);
 extern Jsonb *catalog_update_table(const UpdateTableSpec *spec);
 extern Jsonb *catalog_delete_table(const char *table_name);
 extern void catalog_sync_to_workers(const char *table_name);
+extern void catalog_sync_if_distributed(const char *table_name);
 extern void catalog_refuse_distributed(const TableInfo *table, const char *what);
 extern void catalog_distribute_table(const char *table_name);
 

@@ -212,6 +212,20 @@ catalog_distribute_table(const char *table_name)
 }
 
 /*
+ * After a change of a table's catalog rows that a worker's endpoint answers
+ * from too (tags, time to live): the workers' copies, when the table is
+ * distributed.
+ */
+void
+catalog_sync_if_distributed(const char *table_name)
+{
+	const TableInfo *table = catalog_lookup_table(table_name, true);
+
+	if (table != NULL && table->distributed)
+		catalog_sync_to_workers(table_name);
+}
+
+/*
  * Make the Citus workers' catalog rows of a distributed table the
  * coordinator's (src/sql/85_citus.sql).
  */

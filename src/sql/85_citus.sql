@@ -33,7 +33,9 @@ REVOKE ALL ON FUNCTION dynamo.invalidate_catalog_caches() FROM PUBLIC;
 COMMENT ON FUNCTION dynamo.invalidate_catalog_caches() IS 'drop every backend''s cached DynamoDB table metadata';
 
 -- dynamo.sync_table_to_workers(table_name): the workers' catalog rows of a
--- table made the coordinator's (none, when it is gone).
+-- table made the coordinator's (none, when it is gone): its rows of
+-- dynamo.tables, dynamo.indexes, dynamo.tags and dynamo.time_to_live (the
+-- workers' TTL expiry leaves distributed tables to the coordinator's).
 CREATE FUNCTION dynamo.sync_table_to_workers(table_name text) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -53,6 +55,16 @@ BEGIN
                       jsonb_agg(to_jsonb(i)))
           FROM dynamo.indexes i WHERE i.table_name = sync_table_to_workers.table_name
         HAVING count(*) > 0), '');
+    -- what a worker's endpoint answers from the catalog too: the table's tags and time to live
+    command := command || coalesce((
+        SELECT format('; INSERT INTO dynamo.tags SELECT * FROM jsonb_populate_recordset(NULL::dynamo.tags, %L)',
+                      jsonb_agg(to_jsonb(g)))
+          FROM dynamo.tags g WHERE g.table_name = sync_table_to_workers.table_name
+        HAVING count(*) > 0), '');
+    command := command || coalesce((
+        SELECT format('; INSERT INTO dynamo.time_to_live SELECT * FROM jsonb_populate_record(NULL::dynamo.time_to_live, %L)',
+                      to_jsonb(l))
+          FROM dynamo.time_to_live l WHERE l.table_name = sync_table_to_workers.table_name), '');
     command := command || '; SELECT dynamo.invalidate_catalog_caches()';
     EXECUTE 'SELECT string_agg(format(''%s:%s: %s'', nodename, nodeport, result), ''; '')'
             ' FROM run_command_on_workers($1) WHERE NOT success'

@@ -535,6 +535,12 @@ static void
 maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item, DynamoValue new_item,
 				 bool write_entries)
 {
+	/*
+	 * A shard's writes are metered where the request runs (the coordinator,
+	 * or the worker whose endpoint took it, which may be this process when
+	 * Citus writes the shard locally): storage_meter_indexes.
+	 */
+	bool		meter = (shard_id == 0);
 	int			i;
 
 	for (i = 0; i < table->nindexes; i++)
@@ -569,8 +575,9 @@ maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item, D
 			if (same)
 			{
 				/* the entry changes in place: one write */
-				meter_entry(table, index, Max(entry_size(storage_index_projection(table, index, old_item)),
-									   entry_size(new_projection)));
+				if (meter)
+					meter_entry(table, index, Max(entry_size(storage_index_projection(table, index, old_item)),
+										   entry_size(new_projection)));
 				if (!index->global || !write_entries)
 					continue;
 				goto rewrite;
@@ -578,9 +585,9 @@ maintain_indexes(const TableInfo *table, int64 shard_id, DynamoValue old_item, D
 		}
 		if (in_new && new_projection == NULL)
 			new_projection = storage_index_projection(table, index, new_item);
-		if (in_old)
+		if (in_old && meter)
 			meter_entry(table, index, entry_size(storage_index_projection(table, index, old_item)));
-		if (in_new)
+		if (in_new && meter)
 			meter_entry(table, index, entry_size(new_projection));
 		if (!index->global || !write_entries)
 			continue;			/* Postgres maintains an LSI: it is only metered */

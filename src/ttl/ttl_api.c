@@ -219,6 +219,7 @@ api_update_time_to_live(const JsonNode *request, JsonWriter *w)
 	check_change(&spec, &state);
 	apply_change(&spec, &state);
 	SPI_finish();
+	catalog_sync_if_distributed(spec.table_name);
 	catalog_audit_record("UpdateTimeToLive", spec.table_name, audit_request(&spec), NULL);
 
 	json_write_object_start(w);

@@ -53,6 +53,7 @@
 #include "utils/snapmgr.h"
 
 #include "background.h"
+#include "catalog/catalog.h"
 #include "http/http.h"
 #include "ttl/ttl.h"
 
@@ -153,13 +154,21 @@ read_targets(MemoryContext context)
 	background_begin_step();
 	if (query_bool("SELECT pg_catalog.to_regclass('dynamo.time_to_live') IS NOT NULL"))
 	{
-		if (SPI_execute("SELECT l.table_name, l.attribute_name, i.inhrelid"
-						"  FROM dynamo.time_to_live l"
-						"  JOIN dynamo.tables t USING (table_name)"
-						"  JOIN pg_catalog.pg_inherits i ON i.inhparent = pg_catalog.to_regclass("
-						"      pg_catalog.quote_ident('dynamo_data') || '.' || pg_catalog.quote_ident(t.relation_name))"
-						" WHERE dynamo.time_to_live_status(l) = 'ENABLED'"
-						" ORDER BY l.table_name, i.inhrelid", true, 0) != SPI_OK_SELECT)
+		/*
+		 * A Citus worker has the catalog rows of the distributed tables
+		 * (dynamo.sync_table_to_workers): their expiry is the coordinator's.
+		 */
+		const char *coordinator_only = catalog_citus_present() ?
+			" AND (pg_catalog.citus_is_coordinator() OR NOT EXISTS ("
+			"      SELECT FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = i.inhrelid))" : "";
+
+		if (SPI_execute(psprintf("SELECT l.table_name, l.attribute_name, i.inhrelid"
+								 "  FROM dynamo.time_to_live l"
+								 "  JOIN dynamo.tables t USING (table_name)"
+								 "  JOIN pg_catalog.pg_inherits i ON i.inhparent = pg_catalog.to_regclass("
+								 "      pg_catalog.quote_ident('dynamo_data') || '.' || pg_catalog.quote_ident(t.relation_name))"
+								 " WHERE dynamo.time_to_live_status(l) = 'ENABLED'%s"
+								 " ORDER BY l.table_name, i.inhrelid", coordinator_only), true, 0) != SPI_OK_SELECT)
 			elog(ERROR, "reading the tables with time to live failed");
 		for (i = 0; i < SPI_processed; i++)
 		{
