@@ -130,6 +130,14 @@ bound_lock_waits(void)
 	if (current != NULL && strcmp(current, "0") == 0 && dynamo_transaction_lock_timeout > 0)
 		(void) set_config_option("lock_timeout", psprintf("%d", dynamo_transaction_lock_timeout),
 								 PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+
+	/*
+	 * The workers of a distributed table get the bound here, before the
+	 * actions' subtransactions: Citus forgets a SET LOCAL made in a
+	 * subtransaction when it ends, for the workers it reaches later.
+	 */
+	if (catalog_citus_present())
+		storage_bound_remote_lock_waits();
 	return nest_level;
 }
 
