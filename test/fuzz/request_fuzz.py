@@ -645,10 +645,15 @@ BEGIN
           INTO all_tables FROM dynamo.time_to_live l;
     END IF;
     -- the global secondary indexes, rows and catalog
-    FOR t IN SELECT index_name, relation_name, c::text AS meta FROM dynamo.indexes c
-              WHERE is_global ORDER BY table_name, index_name LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM dynamo_data.%I t',
-                       ',', '', t.relation_name) INTO items;
+    FOR t IN SELECT i.index_name, i.relation_name, i::text AS meta FROM dynamo.indexes i
+              JOIN dynamo.tables c USING (table_name)
+              WHERE i.is_global AND c.status <> 'CREATING' ORDER BY i.table_name, i.index_name LOOP
+        BEGIN
+            EXECUTE format('SELECT md5(coalesce(string_agg(t::text, %L ORDER BY t::text), %L)) FROM dynamo_data.%I t',
+                           ',', '', t.relation_name) INTO items;
+        EXCEPTION WHEN undefined_table THEN
+            CONTINUE;   -- its table dropped meanwhile by a job that failed, as above
+        END;
         all_tables := all_tables || t.meta || '=' || items || ';';
     END LOOP;
     RETURN md5(all_tables);
