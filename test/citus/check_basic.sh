@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 eval "$(test/citus/cluster.sh env)"
-if ! /usr/bin/python3 test/citus/map.py --check > "${TMPDIR:-/tmp}/dynamo-citus-check.log" 2>&1; then
-    grep -v ': works$' "${TMPDIR:-/tmp}/dynamo-citus-check.log"
-    echo "citus check_basic: FAILED"; exit 1
+LOG="$PGHOST/check_basic.log"   # in the cluster's directory: concurrent runs on other clusters have their own
+if ! /usr/bin/python3 test/citus/map.py --check > "$LOG" 2>&1; then
+    grep -v ': works$' "$LOG"
+    echo "citus check_basic: FAILED (log: $LOG)"; exit 1
 fi
-grep '^check:' "${TMPDIR:-/tmp}/dynamo-citus-check.log" | sed 's/^/citus check_basic: /'
-echo "citus check_basic: $(grep -c ': works$' "${TMPDIR:-/tmp}/dynamo-citus-check.log") item operations on a distributed table answer as on a local one"
+grep '^check:' "$LOG" | sed 's/^/citus check_basic: /'
+echo "citus check_basic: $(grep -c ': works$' "$LOG") item operations on a distributed table answer as on a local one"
