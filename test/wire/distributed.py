@@ -10,10 +10,6 @@ the test and printed in the run's output (check_suites.sh counts them by kind):
 
     @distributed.limitation(reason)   a documented limitation of distributed tables (streams, point-in-time
                                       recovery, ...): skipped, "skipped 'distributed limitation: ...'"
-    @distributed.gsi(reason)          the case needs a global secondary index: its table stays a local table of
-                                      the coordinator (distribute_new_tables leaves tables with a GSI local until
-                                      GSIs can be distributed), which a worker's endpoint does not serve;
-                                      skipped, "skipped 'distributed gsi: ...'"
     @distributed.single_node(reason)  the case checks what only a single node has (its partitions' statistics,
                                       its own endpoint workers): skipped, "skipped 'distributed single-node: ...'"
     @distributed.bug(reason)          a known bug of dynamo on distributed tables: run, and expected to fail
@@ -24,7 +20,7 @@ the test and printed in the run's output (check_suites.sh counts them by kind):
                                       is a skip, "skipped 'distributed bug (may pass): ...'", and a pass passes
 
 Each takes where="coordinator" or where="worker" when it holds for one of the two runs only. A mark on a class
-applies to each of its tests (and skips its setUpClass).
+applies to each of its tests (and skips its setUpClass). The bugs that several cases meet are named below.
 """
 import functools
 import os
@@ -33,6 +29,25 @@ import unittest
 NODE = os.environ.get("DYNAMO_DISTRIBUTED", "")
 if NODE not in ("", "coordinator", "worker"):
     raise SystemExit(f"DYNAMO_DISTRIBUTED must be coordinator or worker, not {NODE!r}")
+
+# Through an endpoint (a background worker's transaction, not a transaction block), Citus runs a statement on one
+# shard outside any transaction block on the worker: each statement of a single-item request commits by itself
+# (a subtransaction, as TransactWriteItems has, makes Citus open blocks). So the row lock of the request's read is
+# gone before its write (concurrent updates of one item are lost) and an error after the write does not undo it.
+STATEMENTS_COMMIT_ALONE = ("through the endpoint each statement on a shard commits by itself on the worker (Citus "
+                           "opens no transaction block for a single-shard statement of a transaction that is not "
+                           "a block)")
+# A worker's endpoint meters a write's index entries itself (as the coordinator's does, for a distributed table)
+# and its access method meters them again when Citus runs the write in the same process (the item's shard is on
+# that worker): which cases fail depends on where Citus placed the items' shards.
+WORKER_METERS_INDEXES_TWICE = ("through a worker's endpoint the index writes of an item whose shard is on that "
+                               "worker are metered twice (ConsumedCapacity, throttling): once by the request, once "
+                               "by the access method, which Citus runs in the endpoint's own process")
+# The workers' copies of the catalog follow UpdateTable and DeleteTable only (dynamo.sync_table_to_workers).
+WORKER_CATALOG_TTL = ("UpdateTimeToLive does not reach the workers' copies of the catalog: DescribeTimeToLive "
+                      "through a worker's endpoint answers DISABLED")
+WORKER_CATALOG_TAGS = ("tags live in the coordinator's dynamo.tags only: ListTagsOfResource through a worker's "
+                       "endpoint answers no tag")
 
 
 def applies(where=None):
@@ -46,10 +61,6 @@ def _skip(kind, reason, where):
 
 def limitation(reason, where=None):
     return _skip("limitation", reason, where)
-
-
-def gsi(reason, where="worker"):
-    return _skip("gsi", reason, where)
 
 
 def single_node(reason, where=None):

@@ -139,7 +139,6 @@ class IndexCase(unittest.TestCase):
         return error
 
 
-@distributed.gsi("WireIdx has a GSI")
 class TableWithIndexes(IndexCase):
     """WireIdx: pk/sk with two LSIs and one GSI, created in one call."""
 
@@ -379,7 +378,6 @@ class TableWithIndexes(IndexCase):
                          len([i for i in self.items if "date" in i]))
 
 
-@distributed.gsi("WireIdxW has GSIs")
 class IndexMaintenance(IndexCase):
     """Writes keep the indexes of WireIdxW up to date, and wrong index keys are refused."""
 
@@ -513,7 +511,6 @@ class IndexMaintenance(IndexCase):
                          canonical([metrics("icm"), metrics("icm2")]))
 
 
-@distributed.gsi("WireIdxProj has GSIs")
 class Projections(IndexCase):
     """WireIdxProj: one GSI of each projection type, PROVISIONED."""
 
@@ -571,6 +568,7 @@ class Projections(IndexCase):
         self.assertEqual(gsis[1]["Projection"], {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "zz"]})
         self.assertNotIn("LocalSecondaryIndexes", table)
 
+    @distributed.bug(distributed.WORKER_METERS_INDEXES_TWICE, where="worker")
     def test_consumed_capacity_indexes(self):
         got = self.ddb.put_item(TableName=self.TABLE, Item={"pk": S("cc"), "g": S("cc")},
                                 ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]
@@ -599,9 +597,6 @@ class Projections(IndexCase):
         got = self.ddb.put_item(TableName=self.TABLE, Item={"pk": S("icm")}, ReturnItemCollectionMetrics="SIZE")
         self.assertNotIn("ItemCollectionMetrics", got)
 
-    @distributed.bug("an LSI's write units are neither reported (ReturnConsumedCapacity INDEXES has no "
-                     "LocalSecondaryIndexes) nor charged to the table: the index meter is filled where the access "
-                     "method runs, on the worker")
     def test_lsi_consumed_capacity(self):
         ddb = self.ddb
         drop_table(ddb, "WireIdxCap")
@@ -626,7 +621,6 @@ class Projections(IndexCase):
             drop_table(ddb, "WireIdxCap")
 
 
-@distributed.gsi("WireIdxMulti has a GSI")
 class MultiAttributeKeys(IndexCase):
     """A GSI key of several HASH and RANGE attributes (DynamoDB, November 2025): up to four of each."""
 
@@ -672,7 +666,6 @@ class MultiAttributeKeys(IndexCase):
             drop_table(ddb, self.TABLE)
 
 
-@distributed.gsi("WireIdxFill has a GSI")
 class OnlineIndexes(IndexCase):
     """UpdateTable adds a GSI to a table with data (backfill) and deletes one."""
 
@@ -831,7 +824,6 @@ class OnlineIndexes(IndexCase):
         ddb.put_item(TableName=self.TABLE, Item={"pk": S("after"), "old": N(1)})    # no longer an index key
 
 
-@distributed.gsi("WireIdxDrop has a GSI")
 class DeleteTable(IndexCase):
     def test_delete_table_removes_index_relations(self):
         ddb = client()
