@@ -30,13 +30,6 @@ NODE = os.environ.get("DYNAMO_DISTRIBUTED", "")
 if NODE not in ("", "coordinator", "worker"):
     raise SystemExit(f"DYNAMO_DISTRIBUTED must be coordinator or worker, not {NODE!r}")
 
-# Through an endpoint (a background worker's transaction, not a transaction block), Citus runs a statement on one
-# shard outside any transaction block on the worker: each statement of a single-item request commits by itself
-# (a subtransaction, as TransactWriteItems has, makes Citus open blocks). So the row lock of the request's read is
-# gone before its write (concurrent updates of one item are lost) and an error after the write does not undo it.
-STATEMENTS_COMMIT_ALONE = ("through the endpoint each statement on a shard commits by itself on the worker (Citus "
-                           "opens no transaction block for a single-shard statement of a transaction that is not "
-                           "a block)")
 # A worker's endpoint meters a write's index entries itself (as the coordinator's does, for a distributed table)
 # and its access method meters them again when Citus runs the write in the same process (the item's shard is on
 # that worker): which cases fail depends on where Citus placed the items' shards.

@@ -32,7 +32,6 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True
 from test_wire import client, request, sql   # noqa: E402
-import distributed   # noqa: E402
 
 TABLE_MESSAGE = ("The level of configured provisioned throughput for the table was exceeded. "
                  "Consider increasing your provisioning level with the UpdateTable API.")
@@ -120,8 +119,6 @@ class Throttling(unittest.TestCase):
         self.assertNotIn("Item", self.ddb.get_item(TableName="CapWireGsi", Key={"id": {"S": "t1"}},
                                                    ConsistentRead=True))
 
-    @distributed.bug(distributed.STATEMENTS_COMMIT_ALONE + ": a PutItem refused for its GSI's capacity "
-                     "(ProvisionedThroughputExceededException) is stored anyway")
     def test_2_index_write_throttles_table_write(self):
         admitted, error, refused = self.exhaust("CapWireGsi",
                                                 lambda i: {"id": {"S": f"g{i}"}, "g": {"S": f"v{i}"}})

@@ -263,8 +263,6 @@ class Counters(unittest.TestCase):
         self.assertEqual(sql("SELECT sum(sample_count) FROM dynamo.metrics WHERE table_name = 'WireMetrics'"
                              " AND metric_name = 'SuccessfulRequestLatency' AND operation = 'PutItem'"), "3")
 
-    @distributed.bug("dynamo.http_lock_timeout does not bound a wait for an item held on another node: the write "
-                     "waits for the SQL transaction to end and succeeds", where="coordinator")
     def test_transaction_conflict(self):
         """An item held by another transaction: TransactionConflictException, counted per table."""
         ddb = self.ddb

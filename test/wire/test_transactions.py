@@ -70,16 +70,22 @@ TOKEN_TOO_LONG = ("1 validation error detected: Value at 'ClientRequestToken' fa
 
 ACCOUNTS = "TxAccounts"     # id (S)
 ORDERS = "TxOrders"         # pk (S), sk (N); GSI by_owner: owner (S), sk (N), ALL
+# how many requests wait for an item's row lock: an endpoint worker of this server, or, on a table distributed by
+# Citus (test/wire/distributed.py), a backend of any node (the lock is on the worker that has the item's shard)
+WAITS_FOR_AN_ITEM = ("SELECT count(*) FROM citus_stat_activity WHERE wait_event_type = 'Lock'" if distributed.NODE else
+                     "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'dynamo http worker' "
+                     "AND wait_event_type = 'Lock'")
 
-# the bug of the lock bound on a distributed table (test/wire/distributed.py): a wait for an item held by
-# another transaction is bounded (dynamo.http_lock_timeout, dynamo.transaction_lock_timeout) only when the
-# item's shard is on the node that serves the request (Citus' local execution); lock_timeout does not go with
-# the statements Citus sends to another node. Through the coordinator's endpoint every shard is on another node;
-# through a worker's, it shows or not by where Citus placed the items' shards. Two clients writing two items in
-# opposite orders meet the bug only when their waits form a cycle in time.
-LOCK_BOUND_BUG = ("a write waiting for an item that another transaction holds on another node is not bounded by "
-                  "the lock timeouts: it waits for that transaction to end (or, in a cycle, is cancelled by Citus' "
-                  "deadlock detection: InternalServerError)")
+# the bug of the lock bound on a distributed table (test/wire/distributed.py): the bound on a wait for an item
+# held by another transaction (dynamo.http_lock_timeout, dynamo.transaction_lock_timeout) goes to the workers as a
+# SET LOCAL lock_timeout that Citus sends with the transaction's statements, once per transaction; but each action
+# of TransactWriteItems runs in a subtransaction of its own, and Citus sends a SET LOCAL of one subtransaction to
+# no connection opened in a later one. An action on a worker that no earlier action used waits for the holder.
+# Through a worker's endpoint it shows or not by where Citus placed the items' shards (local execution).
+LOCK_BOUND_BUG = ("an action of TransactWriteItems on a worker that no earlier action of the request used is not "
+                  "bounded by the lock timeouts: it waits for the item's holder to end (the SET LOCAL lock_timeout "
+                  "is sent once, in the first action's subtransaction, and Citus does not send it to a connection "
+                  "opened in a later one)")
 
 
 def S(value):
@@ -602,7 +608,6 @@ class TransactWrite(TransactionCase):
         self.write([update(ACCOUNTS, account("rita"), "SET n = :n", {":n": N(2)})])   # free again
         self.assertEqual(self.item(ACCOUNTS, account("rita"))["n"], N(2))
 
-    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("worker",))
     def test_same_token_while_the_first_request_runs(self):
         """(API) TransactionInProgressException: the first request waits on an item a SQL transaction holds
         (at most dynamo.http_lock_timeout); the same request sent meanwhile is refused. The message is
@@ -633,8 +638,7 @@ class TransactWrite(TransactionCase):
                 thread = threading.Thread(target=run_first)
                 thread.start()
                 for _ in range(100):    # until the first request waits for the item
-                    if sql("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'dynamo http worker' "
-                           "AND wait_event_type = 'Lock'") == "1":
+                    if sql(WAITS_FOR_AN_ITEM) == "1":
                         break
                     time.sleep(0.01)
                 try:
@@ -661,7 +665,6 @@ class TransactWrite(TransactionCase):
         self.write(items, ClientRequestToken=token)
         self.assertEqual(self.item(ACCOUNTS, account("tess"))["n"], N(1))
 
-    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("coordinator", "worker"))
     def test_no_deadlock_between_opposite_orders(self):
         """Two clients write the same two items in opposite orders, many times: each call ends, committed
         or cancelled with TransactionConflict, and the items agree with the committed calls."""

@@ -155,9 +155,6 @@ class Workers(unittest.TestCase):
         raw(b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{\"Tab")
         self.assertEqual(sql(f"SELECT count(*) {WORKERS} AND xact_start IS NOT NULL"), "0")
 
-    @distributed.bug("dynamo.http_lock_timeout does not bound a wait on a worker: the write waits for the SQL "
-                     "transaction to end and succeeds (lock_timeout is not sent with the statements Citus runs "
-                     "on the workers)", where="coordinator")
     def test_item_locked_by_sql_transaction(self):
         """A request does not wait past dynamo.http_lock_timeout, and its worker serves again."""
         ddb = client()
@@ -284,8 +281,6 @@ class Items(unittest.TestCase):
         self.assertEqual(old["count"], {"N": "1"})
         self.assertNotIn("Item", ddb.get_item(TableName="WireItems", Key={"pk": {"S": "a"}, "sk": {"N": "1"}}))
 
-    @distributed.bug(distributed.STATEMENTS_COMMIT_ALONE + ": the row lock of an update's read is gone before its "
-                     "write, so concurrent updates of one item are lost", may_pass_on=("coordinator", "worker"))
     def test_concurrent_updates_of_one_item(self):
         """Clients adding to one counter at once: no update is lost (a request reads the item under its row lock)."""
         clients, rounds = 4, 40
