@@ -32,7 +32,7 @@ if NODE not in ("", "coordinator", "worker"):
 
 # A worker's endpoint meters a write's index entries itself (as the coordinator's does, for a distributed table)
 # and its access method meters them again when Citus runs the write in the same process (the item's shard is on
-# that worker): which cases fail depends on where Citus placed the items' shards.
+# that worker): which cases fail depends on where Citus placed the items' shards (the same on every new cluster).
 WORKER_METERS_INDEXES_TWICE = ("through a worker's endpoint the index writes of an item whose shard is on that "
                                "worker are metered twice (ConsumedCapacity, throttling): once by the request, once "
                                "by the access method, which Citus runs in the endpoint's own process")
