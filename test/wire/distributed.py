@@ -20,7 +20,7 @@ the test and printed in the run's output (check_suites.sh counts them by kind):
                                       is a skip, "skipped 'distributed bug (may pass): ...'", and a pass passes
 
 Each takes where="coordinator" or where="worker" when it holds for one of the two runs only. A mark on a class
-applies to each of its tests (and skips its setUpClass). The bugs that several cases meet are named below.
+applies to each of its tests (and skips its setUpClass).
 """
 import functools
 import os
@@ -29,18 +29,6 @@ import unittest
 NODE = os.environ.get("DYNAMO_DISTRIBUTED", "")
 if NODE not in ("", "coordinator", "worker"):
     raise SystemExit(f"DYNAMO_DISTRIBUTED must be coordinator or worker, not {NODE!r}")
-
-# A worker's endpoint meters a write's index entries itself (as the coordinator's does, for a distributed table)
-# and its access method meters them again when Citus runs the write in the same process (the item's shard is on
-# that worker): which cases fail depends on where Citus placed the items' shards (the same on every new cluster).
-WORKER_METERS_INDEXES_TWICE = ("through a worker's endpoint the index writes of an item whose shard is on that "
-                               "worker are metered twice (ConsumedCapacity, throttling): once by the request, once "
-                               "by the access method, which Citus runs in the endpoint's own process")
-# The workers' copies of the catalog follow UpdateTable and DeleteTable only (dynamo.sync_table_to_workers).
-WORKER_CATALOG_TTL = ("UpdateTimeToLive does not reach the workers' copies of the catalog: DescribeTimeToLive "
-                      "through a worker's endpoint answers DISABLED")
-WORKER_CATALOG_TAGS = ("tags live in the coordinator's dynamo.tags only: ListTagsOfResource through a worker's "
-                       "endpoint answers no tag")
 
 
 def applies(where=None):

@@ -29,7 +29,6 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True      # no __pycache__ in the tree for the helpers below
 from test_wire import client, request, sql   # noqa: E402
-import distributed   # noqa: E402
 
 # DynamoDB's messages
 NO_INDEX = "The table does not have the specified index: {}"                      # (dynalite)
@@ -568,7 +567,6 @@ class Projections(IndexCase):
         self.assertEqual(gsis[1]["Projection"], {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["a", "zz"]})
         self.assertNotIn("LocalSecondaryIndexes", table)
 
-    @distributed.bug(distributed.WORKER_METERS_INDEXES_TWICE, where="worker")
     def test_consumed_capacity_indexes(self):
         got = self.ddb.put_item(TableName=self.TABLE, Item={"pk": S("cc"), "g": S("cc")},
                                 ReturnConsumedCapacity="INDEXES")["ConsumedCapacity"]

@@ -76,17 +76,6 @@ WAITS_FOR_AN_ITEM = ("SELECT count(*) FROM citus_stat_activity WHERE wait_event_
                      "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'dynamo http worker' "
                      "AND wait_event_type = 'Lock'")
 
-# the bug of the lock bound on a distributed table (test/wire/distributed.py): the bound on a wait for an item
-# held by another transaction (dynamo.http_lock_timeout, dynamo.transaction_lock_timeout) goes to the workers as a
-# SET LOCAL lock_timeout that Citus sends with the transaction's statements, once per transaction; but each action
-# of TransactWriteItems runs in a subtransaction of its own, and Citus sends a SET LOCAL of one subtransaction to
-# no connection opened in a later one. An action on a worker that no earlier action used waits for the holder.
-# Through a worker's endpoint it shows or not by where Citus placed the items' shards (local execution).
-LOCK_BOUND_BUG = ("an action of TransactWriteItems on a worker that no earlier action of the request used is not "
-                  "bounded by the lock timeouts: it waits for the item's holder to end (the SET LOCAL lock_timeout "
-                  "is sent once, in the first action's subtransaction, and Citus does not send it to a connection "
-                  "opened in a later one)")
-
 
 def S(value):
     return {"S": value}
@@ -442,7 +431,6 @@ class TransactWrite(TransactionCase):
 
     # --- ReturnConsumedCapacity ----------------------------------------------------
 
-    @distributed.bug(distributed.WORKER_METERS_INDEXES_TWICE, where="worker")
     def test_consumed_capacity_total(self):
         ddb = self.ddb
         ddb.put_item(TableName=ORDERS, Item={"pk": S("m1"), "sk": N(1), "owner": S("mia")})
@@ -463,7 +451,6 @@ class TransactWrite(TransactionCase):
         answer = self.write([put(ACCOUNTS, {"id": S("mia3")})], ReturnConsumedCapacity="NONE")
         self.assertNotIn("ConsumedCapacity", answer)
 
-    @distributed.bug(distributed.WORKER_METERS_INDEXES_TWICE, where="worker")
     def test_consumed_capacity_indexes(self):
         ddb = self.ddb
         ddb.put_item(TableName=ORDERS, Item={"pk": S("n1"), "sk": N(1), "owner": S("ned")})
@@ -581,7 +568,6 @@ class TransactWrite(TransactionCase):
             time.sleep(0.05)
         return holder
 
-    @distributed.bug(LOCK_BOUND_BUG, may_pass_on=("worker",))
     def test_conflict_with_a_write_in_progress(self):
         ddb = self.ddb
         ddb.put_item(TableName=ACCOUNTS, Item={"id": S("rita"), "n": N(1)})

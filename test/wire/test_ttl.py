@@ -24,7 +24,6 @@ from botocore.exceptions import ClientError
 
 sys.dont_write_bytecode = True
 from test_wire import client, sql   # noqa: E402
-import distributed   # noqa: E402
 
 TABLE = "WireTtl"
 ALREADY_ENABLED = "TimeToLive is already enabled"
@@ -70,7 +69,6 @@ class TimeToLive(unittest.TestCase):
     def describe(self):
         return self.ddb.describe_time_to_live(TableName=TABLE)["TimeToLiveDescription"]
 
-    @distributed.bug(distributed.WORKER_CATALOG_TTL, where="worker")
     def test_lifecycle_and_expiry(self):
         ddb = self.ddb
         self.assertEqual(self.describe(), {"TimeToLiveStatus": "DISABLED"})
