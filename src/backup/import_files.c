@@ -36,6 +36,8 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -155,7 +157,8 @@ reader_cleanup(void *arg)
 	if (reader->zstd != NULL)
 		ZSTD_freeDStream(reader->zstd);
 	reader->zstd = NULL;
-	if (reader->fd >= 0)
+	/* while a transaction aborts, its end has closed the file already */
+	if (reader->fd >= 0 && IsTransactionState())
 		CloseTransientFile(reader->fd);
 	reader->fd = -1;
 }
