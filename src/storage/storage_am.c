@@ -28,7 +28,9 @@
  *	 the table's global secondary indexes in step (storage_indexes.c): the
  *	 old version of an updated or deleted row is read back by its TID, which
  *	 heap keeps until the transaction is long over.  A table without
- *	 secondary indexes pays one hash lookup for this.
+ *	 secondary indexes pays one hash lookup for this.  (A Citus shard's rows
+ *	 that logical replication applies, during a shard move, get no GSI
+ *	 maintenance: their GSI shards are replicated with them.)
  *
  *	 index_build_range_scan, index_validate_scan
  *		call heap's callback with heap's own routine in rel->rd_tableam for

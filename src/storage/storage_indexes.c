@@ -39,6 +39,11 @@
  * rows are restored as data, and table rows loaded meanwhile add nothing
  * (gsi_being_restored).
  *
+ * On a Citus worker the row written is a shard's, and its GSI entries go
+ * into the GSI partitions' shards colocated with it, on the same node
+ * (storage_shards.c); their writes are metered where the request runs
+ * (storage_meter_indexes), not here.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
