@@ -55,6 +55,7 @@ import urllib.parse
 import zlib
 
 import psycopg2
+import psycopg2.errors
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET_PREFIX = "DynamoDB_20120810."
@@ -720,13 +721,27 @@ class Server:
             time.sleep(0.05)
         self.settle_jobs()
         for (name,) in self.sql("SELECT table_name FROM dynamo.tables ORDER BY 1"):
-            self.execute("DeleteTable", json.dumps({"TableName": name}))
+            self.delete_table(name)
         for table in self.fixtures["tables"]:
             self.execute("CreateTable", json.dumps(table))
         for item in self.fixtures["items"]:
             self.execute("PutItem", json.dumps(item))
         self.digest = self.current_digest()
         self.check_same_server()
+
+    def delete_table(self, name):
+        """DeleteTable of a fixture, again after a deadlock: a background job
+        still running on the table (a point-in-time base copy waits up to a
+        minute for transactions, longer than settle_jobs) holds the relation
+        and then wants its catalog row, which DeleteTable holds while it waits
+        for the relation; Postgres cancels one of the two."""
+        for attempt in range(20):
+            try:
+                self.execute("DeleteTable", json.dumps({"TableName": name}))
+                return
+            except psycopg2.errors.DeadlockDetected:
+                time.sleep(0.5)
+        self.execute("DeleteTable", json.dumps({"TableName": name}))
 
     def settle_jobs(self):
         """Wait for the background jobs a request submitted (an import, a
