@@ -344,6 +344,7 @@ pnstrdup(const char *in, Size len)
 
 sigjmp_buf *PG_exception_stack = NULL;
 ErrorContextCallback *error_context_stack = NULL;
+emit_log_hook_type emit_log_hook = NULL;
 
 char		fuzz_last_error[1024];
 int			fuzz_last_errcode;
