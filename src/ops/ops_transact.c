@@ -122,7 +122,7 @@ reason_of(ErrorData *error, TransactReason *reason)
 
 /* set lock_timeout for the actions, unless the session bounds waits already */
 static int
-bound_lock_waits(void)
+bound_lock_waits(bool distributed)
 {
 	int			nest_level = NewGUCNestLevel();
 	const char *current = GetConfigOption("lock_timeout", false, false);
@@ -136,7 +136,7 @@ bound_lock_waits(void)
 	 * actions' subtransactions: Citus forgets a SET LOCAL made in a
 	 * subtransaction when it ends, for the workers it reaches later.
 	 */
-	if (catalog_citus_present())
+	if (distributed)
 		storage_bound_remote_lock_waits();
 	return nest_level;
 }
@@ -206,9 +206,20 @@ run_in_subtransaction(TransactAction *write, GetItemSpec *get, WriteResult *resu
 bool
 ops_transact_write(TransactAction *actions, int count, WriteResult *results, TransactReason *reasons)
 {
-	int			nest_level = bound_lock_waits();
+	bool		distributed = false;
 	bool		all_ok = true;
+	int			nest_level;
 	int			i;
+
+	for (i = 0; i < count; i++)
+	{
+		const TransactAction *a = &actions[i];
+		const TableInfo *table = a->kind == TRANSACT_PUT ? a->put.table :
+			a->kind == TRANSACT_UPDATE ? a->update.table : a->delete.table;
+
+		distributed |= (table != NULL && table->distributed);
+	}
+	nest_level = bound_lock_waits(distributed);
 
 	for (i = 0; i < count; i++)
 	{
